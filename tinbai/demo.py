@@ -1,0 +1,89 @@
+"""python main.py demo: the product at work within a minute, on embedded defaults.
+
+Fills the local Maildir mailboxes with sample submissions that tinbai makes
+itself, processes them as the daemon does, prints what happened and where to
+look, then keeps serving the review pages (unless --no-serve).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, select
+
+from tinbai.config import Config
+from tinbai.demo_samples import samples
+from tinbai.ingest.maildir import MaildirMailbox
+from tinbai.queue.models import Item, Outbox
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+VERDICT = {"accept": "tiếp nhận", "needs_correction": "cần sửa", "quarantine": "CÁCH LY"}
+
+
+def run_demo(cfg: Config, *, serve: bool = True, port: int | None = None) -> int:
+    from tinbai.cli import open_db
+    from tinbai.daemon import Daemon
+
+    started = time.monotonic()
+    now = datetime.now(VN)
+    engine = open_db(cfg)
+    boxes = {cfg.profiles[p].mailbox: p for p in cfg.profiles if cfg.profiles[p].mailbox}
+    by_profile = {p: b for b, p in boxes.items()}
+    made = samples(now)
+    for s in made:
+        box = cfg.mailboxes[by_profile[s.profile]]
+        if box.kind != "maildir":
+            print(f"Bỏ qua mẫu của {s.profile}: hộp thư của hồ sơ này không phải Maildir cục bộ", file=sys.stderr)
+            continue
+        MaildirMailbox(cfg.resolve(box.path)).add(s.raw, s.received_at)
+    print(f"Đã đặt {len(made)} thư mẫu vào các hộp thư cục bộ (var/mail/…). Đang xử lý…", flush=True)
+
+    daemon = Daemon(cfg, engine)
+    totals = daemon.run_once()
+    with Session(engine) as s:
+        items = list(s.exec(select(Item).order_by(Item.id.desc()).limit(len(made))))[::-1]
+        sent = s.exec(select(Outbox).where(Outbox.status == "sent")).all()
+    print()
+    print(f"{'Mã':16s} {'Hồ sơ':17s} {'Loại':10s} {'Hạn xử lý':17s} {'Đề xuất':9s} Vấn đề")
+    for it in items:
+        rep = json.loads(it.report_json or "{}")
+        codes = ", ".join(sorted({p["code"] for p in rep.get("problems", [])})) or "—"
+        due = it.deadline.astimezone(VN).strftime("%H:%M %d/%m/%Y") if it.deadline else "—"
+        print(f"{it.tracking_code or '#' + str(it.id):16s} {it.profile:17s} {(it.category or '-'):10s} {due:17s} "
+              f"{VERDICT.get(it.verdict or '', it.state):9s} {codes}")
+    print()
+    print(f"Xong trong {time.monotonic() - started:.0f} giây: {totals['created']} mục mới, "
+          f"{len(sent)} thư báo đã gửi.")
+    outbox = cfg.resolve(cfg.smtp.directory) if cfg.smtp.kind == "directory" else None
+    print("Xem tiếp:")
+    print("  .venv/bin/python main.py queue list          # hàng đợi")
+    print("  .venv/bin/python main.py queue show ID       # một mục và báo cáo kiểm tra")
+    print("  .venv/bin/python main.py status              # tình trạng các hộp thư")
+    if outbox:
+        print(f"  {outbox}/                  # thư báo nhận, đề nghị sửa (.eml)")
+    if not serve:
+        return 0
+    return serve_pages(cfg, engine, port)
+
+
+def serve_pages(cfg: Config, engine, port: int | None) -> int:  # noqa: ANN001
+    try:
+        from tinbai.web.app import create_app
+        from tinbai.web.users import ensure_demo_account
+    except ImportError as e:
+        print(f"Trang xét duyệt chưa sẵn sàng: {e}", file=sys.stderr)
+        return 0
+    import uvicorn
+
+    email, password = ensure_demo_account(cfg, engine)
+    port = port or cfg.web.port
+    print()
+    print(f"Trang xét duyệt: http://{cfg.web.host}:{port}/")
+    print(f"  Tài khoản thử: {email}  mật khẩu: {password}")
+    print("  (Ctrl+C để dừng)", flush=True)
+    uvicorn.run(create_app(cfg, engine), host=cfg.web.host, port=port, log_level="warning")
+    return 0

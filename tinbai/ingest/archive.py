@@ -1,0 +1,57 @@
+"""Content-addressed storage of raw messages and attachment files.
+
+Every raw message is archived before it is parsed (so nothing is lost if the
+parse crashes), and every attachment is stored once by its sha256. A file is
+written to a temporary name, flushed to disk and renamed into place, so a full
+disk or a crash never leaves a half-written file under its final name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+
+class StoreError(Exception):
+    """The store could not write (disk full, permissions): the message must be retried later."""
+
+
+class ContentStore:
+    def __init__(self, root: str | Path):
+        self.root = Path(root)
+
+    def path(self, sha256: str) -> Path:
+        return self.root / sha256[:2] / sha256[2:4] / sha256
+
+    def put(self, data: bytes) -> str:
+        sha = hashlib.sha256(data).hexdigest()
+        final = self.path(sha)
+        if final.exists() and final.stat().st_size == len(data):
+            return sha
+        tmp_name = None
+        try:
+            final.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp_name = tempfile.mkstemp(dir=final.parent, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp_name, final)
+            tmp_name = None
+        except OSError as e:
+            raise StoreError(f"cannot write {final}: {e.strerror or e}") from e
+        finally:
+            if tmp_name:
+                try:
+                    os.unlink(tmp_name)
+                except OSError:
+                    pass
+        return sha
+
+    def get(self, sha256: str) -> bytes:
+        return self.path(sha256).read_bytes()
+
+    def has(self, sha256: str) -> bool:
+        return self.path(sha256).exists()

@@ -1,0 +1,178 @@
+"""From one raw message to one queue item, exactly once.
+
+archive the raw bytes -> skip if already stored -> check -> one transaction
+(item, files, problems, emails, fingerprints) -> the caller marks the message
+processed on the server. At-least-once fetching plus this idempotent storing
+gives exactly-once queue items. A message whose processing breaks is stored as
+a `failed` item with its error (retryable), so it never blocks the ones behind it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import traceback
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from tinbai.calendar import WorkCalendar
+from tinbai.config import Config, Profile
+from tinbai.ingest.archive import ContentStore
+from tinbai.message import parse_message
+from tinbai.notifier.notices import notices_for_new_item
+from tinbai.parsers.analyse import Analyser
+from tinbai.pipeline import check_with_texts
+from tinbai.queue.history import DbHistory
+from tinbai.queue.models import Item, ReviewEvent, utcnow
+from tinbai.queue.store import FAILED, SourceRef, already_stored, enqueue, record_failure
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Outcome:
+    item_id: int
+    created: bool  # False: the message was stored before (a re-fetch)
+    failed: bool = False
+    joined: bool = False  # a reply attached to an earlier item
+
+
+class Ingestor:
+    """Processes raw messages for the queue. One per process; reuses its parser workers."""
+
+    def __init__(self, config: Config, engine, *, clock=None):  # noqa: ANN001
+        self.config = config
+        self.engine = engine
+        self.archive = ContentStore(config.resolve(config.settings.var_dir) / "archive")
+        self.files = ContentStore(config.resolve(config.settings.var_dir) / "files")
+        self.analyser = Analyser()
+        self.clock = clock or utcnow
+        self._calendars: dict[str, WorkCalendar] = {}
+
+    def close(self) -> None:
+        self.analyser.close()
+
+    def calendar(self, profile: Profile) -> WorkCalendar:
+        if profile.id not in self._calendars:
+            self._calendars[profile.id] = WorkCalendar.for_profile(profile, self.config)
+        return self._calendars[profile.id]
+
+    def process(self, mailbox: str, profile: Profile, source_key: str, raw: bytes,
+                received_at: datetime) -> Outcome:
+        """Store one message; raise only when it must stay unprocessed on the server
+        (the archive cannot be written, the database is unreachable)."""
+        sha = self.archive.put(raw)  # StoreError propagates: retried later, nothing half-written
+        message_id = parse_message_id(raw)
+        ref = SourceRef(mailbox=mailbox, source_key=source_key, raw_sha256=sha, message_id=message_id,
+                        received_at=received_at)
+        with Session(self.engine, expire_on_commit=False) as s:
+            existing = already_stored(s, ref)
+            if existing is not None:
+                return Outcome(existing.id, created=False, failed=existing.state == FAILED)
+        return self._check_and_store(ref, profile, raw)
+
+    def retry(self, item_id: int) -> Outcome:
+        """Run a failed item again from its archived raw message."""
+        with Session(self.engine, expire_on_commit=False) as s:
+            item = s.get(Item, item_id)
+            if item is None:
+                raise LookupError(f"không có mục #{item_id}")
+            if item.state != FAILED:
+                raise ValueError(f"mục #{item_id} không ở trạng thái lỗi (trạng thái: {item.state})")
+            ref = SourceRef(item.mailbox, item.source_key, item.raw_sha256, item.message_id, item.received_at)
+            profile = self.config.profile(item.profile)
+        return self._check_and_store(ref, profile, self.archive.get(ref.raw_sha256), existing_id=item_id)
+
+    def _check_and_store(self, ref: SourceRef, profile: Profile, raw: bytes, existing_id: int | None = None) -> Outcome:
+        try:
+            with Session(self.engine, expire_on_commit=False) as s:
+                history = DbHistory(s, profile.duplicate_threshold)
+                outcome = check_with_texts(raw, profile, ref.received_at, calendar=self.calendar(profile),
+                                           history=history, analyser=self.analyser)
+                report, texts = outcome.report, outcome.texts
+                for data in outcome.files.values():
+                    self.files.put(data)
+                existing = s.get(Item, existing_id) if existing_id else None
+                parent = _parent_item(s, report, profile.id)
+
+                def after(session: Session, item: Item, rep) -> None:  # noqa: ANN001
+                    history.remember(item.id, profile.id, rep.content_fingerprint)
+                    if parent is not None:
+                        item.parent_id = parent.id
+                        session.add(ReviewEvent(item_id=parent.id, at=utcnow(), actor="tinbai", action="reply",
+                                                comment=f"Thư trả lời/gửi lại: mục #{item.id} ({rep.subject})"))
+                    notices_for_new_item(session, item, rep, profile, self.config)
+
+                first_step = profile.review_steps[0].id if profile.review_steps else None
+                item = enqueue(s, report, ref, attachment_texts=texts,
+                               tracking_prefix=self.config.settings.tracking_prefix, first_step=first_step,
+                               existing=existing, after_insert=after)
+                s.commit()
+                return Outcome(item.id, created=True, joined=parent is not None)
+        except IntegrityError:
+            # another process stored the same message first: exactly once all the same
+            with Session(self.engine, expire_on_commit=False) as s:
+                existing = already_stored(s, ref)
+                if existing is not None:
+                    return Outcome(existing.id, created=False)
+            raise
+        except Exception as e:  # noqa: BLE001 - a bug or a parser crash must not block the mailbox
+            log.exception("processing %s %s failed", ref.mailbox, ref.source_key)
+            error = f"{type(e).__name__}: {e}\n{traceback.format_exc(limit=8)}"
+            subject = _subject_of(raw)
+            with Session(self.engine, expire_on_commit=False) as s:
+                item = record_failure(s, ref, profile.id, error, subject)
+                s.commit()
+                return Outcome(item.id, created=existing_id is None, failed=True)
+
+
+def _parent_item(s: Session, report, profile_id: str) -> Item | None:  # noqa: ANN001
+    """A reply or re-submission joins the item it answers: by tracking code, or by
+    In-Reply-To/References naming a message we sent or received about it."""
+    if report.tracking_code:
+        item = s.exec(select(Item).where(Item.tracking_code == report.tracking_code,
+                                         Item.profile == profile_id)).first()
+        if item is not None:
+            return item
+    from tinbai.queue.models import Outbox
+
+    for ref in [report.in_reply_to, *report.references]:
+        if not ref:
+            continue
+        row = s.exec(select(Outbox).where(Outbox.message_id == ref)).first()
+        if row is not None and row.item_id is not None:
+            return s.get(Item, row.item_id)
+        item = s.exec(select(Item).where(Item.message_id == ref, Item.profile == profile_id)).first()
+        if item is not None:
+            return item
+    return None
+
+
+def parse_message_id(raw: bytes) -> str | None:
+    head = raw.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
+    import email.parser
+    import email.policy
+
+    try:
+        msg = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(head)
+        value = msg.get("Message-ID")
+    except Exception:  # noqa: BLE001
+        return None
+    if not value:
+        return None
+    value = str(value).strip()
+    return value if value.startswith("<") else f"<{value}>"
+
+
+def _subject_of(raw: bytes) -> str:
+    try:
+        return parse_message(raw).subject
+    except Exception:  # noqa: BLE001
+        return ""
+
+
+def report_of(item: Item) -> dict:
+    return json.loads(item.report_json or "{}")

@@ -1,0 +1,180 @@
+"""One pass over one mailbox: find what is new, store it, then mark it processed.
+
+New mail is found by what the database has stored (UIDs per UIDVALIDITY for
+IMAP, keys for Maildir), never by the \\Seen flag: a message someone already
+opened in a mail client is still new to tinbai. The server-side flag or move
+happens only after the item is committed.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlmodel import Session, col, select
+
+from tinbai.config import Mailbox
+from tinbai.ingest.imap import ImapMailbox, MailboxError
+from tinbai.ingest.maildir import MaildirMailbox
+from tinbai.ingest.runner import Ingestor
+from tinbai.queue.models import Item, MailboxState, utcnow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class PassResult:
+    mailbox: str
+    found: int = 0
+    created: int = 0
+    failed: int = 0
+    skipped: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def _state(s: Session, name: str) -> MailboxState:
+    st = s.get(MailboxState, name)
+    if st is None:
+        st = MailboxState(name=name)
+        s.add(st)
+        s.flush()
+    return st
+
+
+def record_ok(engine, name: str, backlog: int) -> None:  # noqa: ANN001
+    with Session(engine) as s:
+        st = _state(s, name)
+        st.last_check_ok_at = utcnow()
+        st.backlog = backlog
+        s.add(st)
+        s.commit()
+
+
+def record_error(engine, name: str, error: str) -> None:  # noqa: ANN001
+    with Session(engine) as s:
+        st = _state(s, name)
+        st.last_error = error[:2000]
+        st.last_error_at = utcnow()
+        s.add(st)
+        s.commit()
+
+
+def stored_keys(engine, name: str, prefix: str) -> set[str]:  # noqa: ANN001
+    with Session(engine) as s:
+        rows = s.exec(select(Item.source_key).where(Item.mailbox == name,
+                                                    col(Item.source_key).startswith(prefix)))
+        return set(rows)
+
+
+def maildir_pass(ingestor: Ingestor, name: str, box: Mailbox, progress=None) -> PassResult:  # noqa: ANN001
+    profile = ingestor.config.profile_for_mailbox(name)
+    md = MaildirMailbox(ingestor.config.resolve(box.path))
+    result = PassResult(name)
+    done = stored_keys(ingestor.engine, name, "maildir:")
+    keys = md.keys()
+    todo = [k for k in keys if f"maildir:{k}" not in done]
+    # messages stored earlier but not yet marked (a crash between commit and mark): mark them now
+    for k in keys:
+        if f"maildir:{k}" in done:
+            md.mark_done(k)
+    result.found = len(todo)
+    for i, key in enumerate(todo, 1):
+        got = md.read(key)
+        if got is None:
+            result.skipped += 1
+            continue
+        raw, received = got
+        outcome = ingestor.process(name, profile, f"maildir:{key}", raw, received)
+        result.created += outcome.created
+        result.failed += outcome.failed
+        md.mark_done(key)
+        if progress:
+            progress(name, i, len(todo))
+    record_ok(ingestor.engine, name, 0)
+    return result
+
+
+def imap_pass(ingestor: Ingestor, name: str, box: Mailbox, client: ImapMailbox, progress=None) -> PassResult:  # noqa: ANN001
+    """One pass on a connected, selected IMAP mailbox. Raises MailboxError on network trouble."""
+    profile = ingestor.config.profile_for_mailbox(name)
+    engine = ingestor.engine
+    result = PassResult(name)
+    folder = client.select()
+    with Session(engine) as s:
+        st = _state(s, name)
+        if st.uidvalidity != folder.uidvalidity:
+            if st.uidvalidity is not None:
+                # the mailbox was recreated: UIDs start over. Messages stored before are
+                # recognised by Message-ID and content hash, so nothing is doubled.
+                log.warning("%s: UIDVALIDITY changed %s -> %s; re-syncing", name, st.uidvalidity, folder.uidvalidity)
+            st.uidvalidity = folder.uidvalidity
+            st.uid_watermark = 0
+            s.add(st)
+            s.commit()
+        watermark = st.uid_watermark
+    prefix = f"imap:{folder.uidvalidity}:"
+    done = {int(k[len(prefix):]) for k in stored_keys(engine, name, prefix)}
+    uids = client.uids_after(watermark)
+    todo = [u for u in uids if u not in done]
+    already = [u for u in uids if u in done]
+    for uid in already:  # stored before a crash could mark them: mark now
+        client.mark_done(uid, box.after, box.move_to)
+    result.found = len(todo)
+    fetched: set[int] = set()
+    for i, (uid, raw, internaldate) in enumerate(client.fetch(todo), 1):
+        fetched.add(uid)
+        received = internaldate or utcnow()
+        outcome = ingestor.process(name, profile, f"{prefix}{uid}", raw, received)
+        result.created += outcome.created
+        result.failed += outcome.failed
+        client.mark_done(uid, box.after, box.move_to)
+        done.add(uid)
+        if progress:
+            progress(name, i, len(todo))
+    result.skipped = len(set(todo) - fetched)  # deleted by another client meanwhile
+    # advance the watermark over the leading run of stored UIDs (a failed or skipped
+    # message keeps it back, so the next pass looks at that UID again)
+    new_mark = watermark
+    for u in sorted(uids):
+        if u not in done:
+            break
+        new_mark = u
+    with Session(engine) as s:
+        st = _state(s, name)
+        if st.uidvalidity == folder.uidvalidity and new_mark > st.uid_watermark:
+            st.uid_watermark = new_mark
+        st.last_check_ok_at = utcnow()
+        st.backlog = 0
+        s.add(st)
+        s.commit()
+    return result
+
+
+def open_imap(box: Mailbox) -> ImapMailbox:
+    client = ImapMailbox(box, box.password())
+    client.connect()
+    return client
+
+
+def mailbox_pass(ingestor: Ingestor, name: str, box: Mailbox, progress=None) -> PassResult:  # noqa: ANN001
+    """One pass with its own connection (run --once, polling); errors are recorded, not raised."""
+    try:
+        if box.kind == "maildir":
+            return maildir_pass(ingestor, name, box, progress)
+        client = open_imap(box)
+        try:
+            return imap_pass(ingestor, name, box, client, progress)
+        finally:
+            client.close()
+    except MailboxError as e:
+        record_error(ingestor.engine, name, str(e))
+        log.error("%s: %s", name, e)
+        return PassResult(name, errors=[str(e)])
+
+
+def is_stale(st: MailboxState, box: Mailbox, now: datetime | None = None) -> bool:
+    now = now or datetime.now(UTC)
+    if st.last_check_ok_at is None:
+        return st.last_error_at is not None
+    return (now - st.last_check_ok_at).total_seconds() > box.stale_after_minutes * 60

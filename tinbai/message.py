@@ -1,0 +1,244 @@
+"""One RFC 5322 message, parsed into what the checks need.
+
+mail-parser gives the decoded headers, the bodies and the parser's defects;
+the attachments are taken from the same email.message tree so that their bytes
+are exact and base64 damage is recorded as a defect on the part. Nothing here
+raises on bad input: damage becomes a defect, and the message still parses.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import logging
+import mimetypes
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.header import Header, decode_header
+from email.message import Message
+
+import mailparser
+
+log = logging.getLogger(__name__)
+
+# Defects that mean the structure or the transfer encoding was damaged and had to
+# be repaired or skipped (message.malformed). Odd charset labels that still decode
+# are not damage: the text is read and nothing is lost.
+STRUCTURAL_DEFECTS = {
+    "CloseBoundaryNotFoundDefect",
+    "StartBoundaryNotFoundDefect",
+    "FirstHeaderLineIsContinuationDefect",
+    "MisplacedEnvelopeHeaderDefect",
+    "MissingHeaderBodySeparatorDefect",
+    "MultipartInvariantViolationDefect",
+    "NoBoundaryInMultipartDefect",
+    "InvalidMultipartContentTransferEncodingDefect",
+    "InvalidBase64PaddingDefect",
+    "InvalidBase64CharactersDefect",
+    "InvalidBase64LengthDefect",
+    "HeaderMissingRequiredValue",
+    "InvalidHeaderDefect",
+}
+
+
+@dataclass
+class RawAttachment:
+    filename: str
+    content_type: str
+    data: bytes
+    inline: bool = False
+    named: bool = True  # False when the sender's client gave no file name
+    defects: list[str] = field(default_factory=list)
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+@dataclass
+class ParsedMessage:
+    message_id: str | None
+    subject: str
+    from_header: str | None
+    from_name: str | None
+    from_address: str | None
+    date: datetime | None
+    in_reply_to: str | None
+    references: list[str]
+    to: list[str]
+    cc: list[str]
+    headers: list[tuple[str, str]]
+    plain: str
+    html: str
+    attachments: list[RawAttachment]
+    defects: list[str]
+
+    @property
+    def from_domain(self) -> str | None:
+        if self.from_address and "@" in self.from_address:
+            return self.from_address.rsplit("@", 1)[1].lower()
+        return None
+
+
+def nfc(text: str | None) -> str:
+    return unicodedata.normalize("NFC", text or "")
+
+
+def decode_header_value(value: object) -> str:
+    """RFC 2047 words and raw 8-bit headers (UTF-8, else windows-1258), to NFC text."""
+    if not value:
+        return ""
+    if isinstance(value, Header) or "=?" in str(value):
+        try:
+            chunks = decode_header(value if isinstance(value, Header) else _undo_surrogates(str(value)))
+            value = "".join(_decode_chunk(c, cs) for c, cs in chunks)
+        except (LookupError, ValueError, UnicodeError, TypeError):
+            value = str(value)
+    value = _undo_surrogates(str(value))
+    return nfc(re.sub(r"\s*\r?\n\s*", " ", value)).strip()
+
+
+def _decode_chunk(chunk: bytes | str, charset: str | None) -> str:
+    if isinstance(chunk, str):
+        return chunk
+    for cs in (charset, "utf-8", "windows-1258"):
+        if not cs or cs == "unknown-8bit":
+            continue
+        try:
+            return chunk.decode(cs)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return chunk.decode("latin-1")
+
+
+def _undo_surrogates(value: str) -> str:
+    """Raw 8-bit header bytes arrive as surrogate escapes: read them as UTF-8 (or windows-1258)."""
+    if not any("\udc80" <= ch <= "\udcff" for ch in value):
+        return value
+    raw = value.encode("utf-8", "surrogateescape")
+    for cs in ("utf-8", "windows-1258"):
+        try:
+            return raw.decode(cs)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1")
+
+
+def decode_text(payload: bytes, charset: str | None) -> str:
+    """A text part's bytes to NFC text: the declared charset when Python knows it
+    and it decodes cleanly, else UTF-8, else windows-1258 (Vietnamese), else Latin-1."""
+    candidates = [c for c in (charset, "utf-8", "windows-1258") if c]
+    for cs in candidates:
+        try:
+            return nfc(payload.decode(cs))
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return nfc(payload.decode("latin-1"))
+
+
+def _addresses(values: list[str]) -> list[str]:
+    return [addr.lower() for _name, addr in email.utils.getaddresses(values) if addr]
+
+
+def _msgid_list(value: str | None) -> list[str]:
+    return re.findall(r"<[^<>\s]+>", value or "")
+
+
+def _attachment_name(part: Message, index: int) -> tuple[str, bool]:
+    raw = part.get_filename()
+    if raw:
+        name = decode_header_value(raw)
+        # Outlook writes RFC 2047 words inside quotes, which get_filename leaves encoded
+        name = decode_header_value(name) if "=?" in name else name
+        name = name.replace("\\", "/").split("/")[-1].strip() or f"tep-dinh-kem-{index}"
+        return name, True
+    ext = mimetypes.guess_extension(part.get_content_type()) or ".bin"
+    ext = {".jpe": ".jpg", ".jfif": ".jpg"}.get(ext, ext)
+    return f"tep-dinh-kem-{index}{ext}", False
+
+
+def _is_body(part: Message) -> bool:
+    if part.get_content_maintype() != "text" or part.get_content_subtype() not in ("plain", "html"):
+        return False
+    if part.get_filename():
+        return False
+    return part.get_content_disposition() != "attachment"
+
+
+def parse_message(raw: bytes) -> ParsedMessage:
+    try:
+        mp = mailparser.parse_from_bytes(raw)
+        msg = mp.message
+        defects = sorted(set(mp.defects_categories or ()))
+    except Exception as e:  # mail-parser gave up: read with the standard library alone
+        log.warning("mail-parser failed (%s); using the email package", e)
+        mp = None
+        msg = email.message_from_bytes(raw)
+        defects = ["ParserFailure"]
+
+    plain_parts: list[str] = []
+    html_parts: list[str] = []
+    attachments: list[RawAttachment] = []
+    for part in msg.walk():
+        if part.is_multipart():
+            defects += [type(d).__name__ for d in part.defects]
+            continue
+        if part.get_content_type() == "message/rfc822" and not part.get_filename():
+            continue
+        try:
+            payload = part.get_payload(decode=True)
+        except Exception:  # a part the library cannot decode at all
+            payload = None
+            defects.append("UndecodablePartDefect")
+        part_defects = [type(d).__name__ for d in part.defects]
+        defects += part_defects
+        if payload is None:
+            payload = b""
+        if _is_body(part):
+            text = decode_text(payload, part.get_content_charset())
+            (html_parts if part.get_content_subtype() == "html" else plain_parts).append(text)
+            continue
+        name, named = _attachment_name(part, len(attachments) + 1)
+        attachments.append(RawAttachment(
+            filename=name, content_type=part.get_content_type(), data=payload,
+            inline=part.get_content_disposition() == "inline", named=named, defects=part_defects))
+
+    subject = decode_header_value(mp.subject if mp else msg.get("Subject"))
+    from_header = decode_header_value(msg.get("From"))
+    from_name, from_address = email.utils.parseaddr(from_header)
+    if not from_address and mp and mp.from_:
+        from_name, from_address = mp.from_[0]
+    date = None
+    try:
+        date = email.utils.parsedate_to_datetime(msg.get("Date")) if msg.get("Date") else None
+    except (TypeError, ValueError, IndexError):
+        date = None
+    if date is not None and date.tzinfo is None:
+        date = None  # a Date without zone cannot anchor a deadline honestly
+    headers = [(k, decode_header_value(v)) for k, v in msg.items()]
+    message_id = (_msgid_list(msg.get("Message-ID")) or [None])[0]
+    in_reply_to = (_msgid_list(msg.get("In-Reply-To")) or [None])[0]
+    return ParsedMessage(
+        message_id=message_id,
+        subject=subject,
+        from_header=from_header or None,
+        from_name=nfc(from_name).strip() or None,
+        from_address=(from_address or "").strip().lower() or None,
+        date=date,
+        in_reply_to=in_reply_to,
+        references=_msgid_list(msg.get("References")),
+        to=_addresses(msg.get_all("To", [])),
+        cc=_addresses(msg.get_all("Cc", [])),
+        headers=headers,
+        plain="\n\n".join(plain_parts),
+        html="\n\n".join(html_parts),
+        attachments=attachments,
+        defects=sorted(set(defects)),
+    )
+
+
+def is_malformed(parsed: ParsedMessage) -> list[str]:
+    """The defects that mean damage was repaired or skipped."""
+    return [d for d in parsed.defects if d in STRUCTURAL_DEFECTS or d in ("ParserFailure", "UndecodablePartDefect")]

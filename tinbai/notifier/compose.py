@@ -1,0 +1,43 @@
+"""The emails tinbai writes, from Jinja2 templates (Vietnamese, plain text and HTML)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+_env = Environment(
+    loader=PackageLoader("tinbai.notifier", "templates"),
+    autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def vn_time(value: datetime | None, with_time: bool = True) -> str:
+    if value is None:
+        return "—"
+    local = value.astimezone(VN)
+    return local.strftime("%H:%M ngày %d/%m/%Y") if with_time else local.strftime("%d/%m/%Y")
+
+
+_env.filters["vn_time"] = vn_time
+
+
+@dataclass
+class Rendered:
+    subject: str
+    text: str
+    html: str
+
+
+def render(name: str, **context: object) -> Rendered:
+    """Render templates/<name>.subject.txt, <name>.txt and <name>.html with the same context."""
+    subject = _env.get_template(f"{name}.subject.txt").render(**context).strip()
+    text = _env.get_template(f"{name}.txt").render(**context)
+    html = _env.get_template(f"{name}.html").render(**context)
+    return Rendered(subject=" ".join(subject.split()), text=text, html=html)

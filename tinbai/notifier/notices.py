@@ -1,0 +1,87 @@
+"""Which emails a new submission causes, written into the outbox in its own transaction."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from tinbai.config import Config, Profile
+from tinbai.notifier.compose import render
+from tinbai.notifier.outbox import queue_email
+from tinbai.queue.models import Item
+from tinbai.report import CheckReport
+
+# What the sender should do about each problem, in plain Vietnamese.
+FIX: dict[str, str] = {
+    "sender.missing_name": "Ghi rõ họ và tên người gửi ở cuối thư.",
+    "sender.missing_title": "Ghi rõ chức danh (chức vụ) của người gửi ở cuối thư.",
+    "sender.missing_unit": "Ghi rõ tên cơ quan, đơn vị của người gửi ở cuối thư.",
+    "sender.missing_contact": "Ghi số điện thoại hoặc địa chỉ liên hệ của người gửi ở cuối thư.",
+    "message.empty": "Gửi lại thư kèm nội dung tin, bài hoặc tệp đính kèm.",
+    "attachment.format_not_permitted": "Chuyển tệp sang một định dạng được phép (ví dụ .doc/.docx, .pdf, .jpg) rồi gửi lại.",
+    "attachment.legacy_encoding": "Chuyển văn bản sang bảng mã Unicode (ví dụ dùng Unikey: Công cụ chuyển mã, "
+                                  "từ TCVN3 hoặc VNI sang Unicode; phông Times New Roman) rồi gửi lại.",
+    "attachment.unreadable": "Tệp bị hỏng hoặc không đầy đủ: lưu lại tệp và gửi lại.",
+    "attachment.encrypted": "Bỏ mật khẩu của tệp (hoặc tệp nén) rồi gửi lại.",
+    "attachment.too_large": "Giảm dung lượng tệp (nén ảnh, chia nhỏ tệp) rồi gửi lại.",
+    "attachment.executable": "Không gửi tệp chương trình, mã lệnh; chỉ gửi văn bản, hình ảnh, âm thanh, video.",
+    "attachment.macro": "Lưu văn bản ở dạng không có macro (.docx, .xlsx) hoặc .pdf rồi gửi lại.",
+    "archive.path_traversal": "Nén lại các tệp bằng công cụ thông dụng, không dùng đường dẫn bất thường.",
+    "archive.bomb": "Gửi trực tiếp các tệp hoặc tệp nén có dung lượng bình thường.",
+    "signature.invalid": "Văn bản đã bị thay đổi sau khi ký số: gửi lại bản gốc đã ký số.",
+    "stamp.missing": "Gửi kèm bản chụp (scan) văn bản có dấu đỏ của cơ quan (hoặc bản ký số, nếu Quy chế cho phép).",
+    "news.missing_photo": "Gửi kèm ảnh minh họa cho tin hoạt động.",
+}
+DEFAULT_FIX = "Xem lại và gửi lại tin, bài đã chỉnh sửa."
+
+
+def regulation_short(profile: Profile) -> str:
+    return f"Quy chế {profile.agency}"
+
+
+def notices_for_new_item(session: Session, item: Item, report: CheckReport, profile: Profile,
+                         config: Config) -> None:
+    """An acknowledgement with the tracking code and deadline; a correction request when the
+    sender must fix something (errors and security problems)."""
+    to = [report.sender.address] if report.sender.address else []
+    if not to or item.parent_id is not None:
+        return
+    category = profile.categories.get(report.category)
+    base = dict(
+        agency=profile.agency,
+        code=item.tracking_code,
+        subject=report.subject,
+        sender_name=report.sender.name,
+        received_at=report.received_at,
+        deadline=report.deadline,
+        category_label=category.label if category else report.category,
+        regulation_short=regulation_short(profile),
+        title="",
+        comment=None,
+    )
+    domain = _domain(config)
+    ack = render("acknowledgement", **base)
+    queue_email(session, kind="acknowledgement", to=to, subject=ack.subject, body_text=ack.text,
+                body_html=ack.html, item_id=item.id, dedupe_key=f"ack:{item.id}",
+                in_reply_to=report.message_id, domain=domain)
+    to_fix = [p for p in report.problems if p.severity in ("error", "security")]
+    if to_fix:
+        queue_correction(session, item, report, profile, config, comment=None, key=f"correction:{item.id}:auto")
+
+
+def queue_correction(session: Session, item: Item, report: CheckReport, profile: Profile, config: Config,
+                     *, comment: str | None, key: str) -> None:
+    to = [report.sender.address] if report.sender.address else []
+    problems = [dict(detail=p.detail, attachment=p.attachment, article=p.article,
+                     fix=FIX.get(p.code, DEFAULT_FIX))
+                for p in report.problems if p.severity in ("error", "security")]
+    mail = render("correction", agency=profile.agency, code=item.tracking_code, subject=report.subject,
+                  sender_name=report.sender.name, problems=problems, comment=comment,
+                  regulation_short=regulation_short(profile), title="")
+    queue_email(session, kind="correction", to=to, subject=mail.subject, body_text=mail.text,
+                body_html=mail.html, item_id=item.id, dedupe_key=key, in_reply_to=report.message_id,
+                domain=_domain(config))
+
+
+def _domain(config: Config) -> str:
+    addr = config.smtp.sender
+    return addr.rsplit("@", 1)[1].strip(" >") if "@" in addr else "tinbai.local"

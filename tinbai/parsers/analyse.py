@@ -1,0 +1,288 @@
+"""Reading one attachment completely: the composition of the parsers and the file checks.
+
+`analyse_file` runs inside a sandbox worker (time and memory limits); it sniffs
+the type from the content, refuses to open programs, lists archives and reads
+their members as attachments of their own, extracts the text (and converts
+legacy TCVN3/VNI text to Unicode), looks for the red seal on every picture and
+page, reads scans with OCR, verifies digital signatures and parses the header of
+an official document. `Analyser` is the parent's side: one sandbox per process,
+and `attachment_report` turns the FileFacts into the report's attachment entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from typing import Any
+
+from tinbai.parsers import sniff
+from tinbai.parsers.facts import Child, FileFacts, ParseLimits
+from tinbai.report import AttachmentReport, SealMark
+
+log = logging.getLogger(__name__)
+
+PICTURE_TYPES = {"jpg", "png", "gif", "bmp", "tiff", "webp"}
+OFFICE_TYPES = {"doc", "docx", "docm", "xls", "xlsx", "xlsm", "ppt", "pptx", "pptm", "odt", "ods", "odp", "rtf"}
+OOXML_TYPES = {"docx", "docm", "xlsx", "xlsm", "pptx", "pptm"}
+ARCHIVE_TYPES = {"zip", "rar", "7z"}
+EXECUTABLE_TYPES = {"exe", "elf", "macho", "script", "lnk", "jar", "msi"}
+
+
+def analyse_file(filename: str, data: bytes, limits: ParseLimits, depth: int = 0) -> FileFacts:
+    """Everything one file shows. Never raises for a bad file (MemoryError excepted: the
+    sandbox must see it to replace its worker)."""
+    from tinbai.parsers import danger, formats
+
+    detected = sniff.detect_type(data, filename)
+    kind = danger.executable_kind(data, filename)
+    if kind or detected in EXECUTABLE_TYPES:
+        facts = FileFacts(detected_type=detected, mime=sniff.mime_of(detected))
+        facts.info["executable"] = kind or detected
+        facts.add_problem("attachment.executable",
+                          f"Tệp {filename} là chương trình hoặc mã lệnh ({kind or detected}), có thể gây hại")
+        return facts
+    if detected in ARCHIVE_TYPES:
+        return _analyse_archive(filename, data, detected, limits, depth)
+
+    facts = formats.extract(data, detected, limits)
+    if detected in OFFICE_TYPES:
+        macros = danger.macro_info(data)
+        if macros is not None:
+            facts.info["macros"] = macros[:20]
+            facts.add_problem("attachment.macro",
+                              "Tệp Office có chứa macro (VBA)" + (f": {', '.join(macros[:5])}" if macros else ""))
+        if danger.is_encrypted_office(data):
+            facts.add_problem("attachment.encrypted", "Tệp Office được đặt mật khẩu, không mở được")
+    if detected == "pdf" and danger.is_encrypted_pdf(data):
+        facts.add_problem("attachment.encrypted", "Tệp PDF được đặt mật khẩu, không mở được")
+
+    _vietnamese(facts)
+    if detected in PICTURE_TYPES or detected == "pdf":
+        _look_at_pages(data, detected, facts, limits)
+    if detected == "pdf":
+        _pdf_signatures(data, facts)
+    elif detected in OOXML_TYPES:
+        _ooxml_signatures(data, facts)
+    _document_header(facts)
+    return facts
+
+
+def _vietnamese(facts: FileFacts) -> None:
+    """Legacy TCVN3/VNI text converted to Unicode for every later check (TCVN 6909:2001)."""
+    from tinbai.parsers.vietnamese import decode_legacy
+
+    if not facts.text.strip():
+        return
+    runs = facts.info.pop("runs", None)
+    if runs:
+        from tinbai.parsers.vietnamese import convert_runs
+
+        text, encoding = convert_runs([tuple(r) for r in runs])
+    else:
+        text, encoding = decode_legacy(facts.text, facts.fonts)
+    facts.text = text
+    if encoding in ("tcvn3", "vni"):
+        facts.text_encoding = encoding
+        facts.add_problem("attachment.legacy_encoding",
+                          "Văn bản dùng bảng mã " + ("TCVN3 (ABC)" if encoding == "tcvn3" else "VNI")
+                          + ", chưa dùng Unicode theo TCVN 6909:2001")
+    elif encoding == "unicode" and facts.text_encoding is None and not facts.text_from_ocr:
+        facts.text_encoding = "unicode"
+
+
+def _look_at_pages(data: bytes, detected: str, facts: FileFacts, limits: ParseLimits) -> None:
+    """Seal search on every picture and page; OCR of scanned documents (first page's header,
+    last page's signature block), so that a scan's number, date and "Nơi nhận" are known."""
+    from tinbai.checks.seal import find_seals
+    from tinbai.parsers.pages import page_images
+
+    if any(code in ("attachment.unreadable", "attachment.encrypted") for code, _ in facts.problems):
+        return
+    scanned = set(facts.scanned_pages)
+    ocr_wanted = limits.ocr and (detected in PICTURE_TYPES or bool(scanned))
+    ocr_texts: list[str] = []
+    pages_seen = 0
+    last_page = facts.pages or 1
+    try:
+        for page_no, img, dpi in page_images(data, detected, dpi=limits.seal_dpi, max_pages=limits.max_pages_rendered):
+            pages_seen += 1
+            facts.has_pictures = True
+            for mark in find_seals(img, dpi):
+                mark.page = page_no
+                facts.seals.append(mark)
+            is_scan_page = detected in PICTURE_TYPES or page_no in scanned
+            if ocr_wanted and is_scan_page and page_no in (1, last_page) and len(ocr_texts) < limits.ocr_max_pages:
+                text = _ocr_page(data, detected, page_no, img)
+                if text:
+                    ocr_texts.append(text)
+    except MemoryError:
+        raise
+    except Exception as e:  # noqa: BLE001 - a page that cannot be drawn is no seal, not a crash
+        facts.info["render_error"] = f"{type(e).__name__}: {str(e)[:200]}"
+    if pages_seen:
+        facts.red_stamp = bool(facts.seals)
+    if ocr_texts:
+        from tinbai.parsers.vietnamese import normalize
+
+        facts.text = normalize("\n".join(filter(None, [facts.text, *ocr_texts])))
+        facts.text_from_ocr = True
+
+
+def _ocr_page(data: bytes, detected: str, page_no: int, img: Any) -> str:
+    from tinbai.parsers import ocr
+
+    try:
+        if detected in PICTURE_TYPES and not ocr.looks_like_document(img):
+            return ""  # a photo of an event, not a scanned page: no OCR
+        if detected == "pdf":
+            # the seal search drew the page at a low resolution; OCR wants ~200 dpi
+            from tinbai.parsers.pages import render_pdf_page
+
+            img = render_pdf_page(data, page_no, dpi=200)
+        return ocr.ocr_document_regions(img)
+    except ocr.OcrError as e:
+        log.warning("OCR failed on page %s: %s", page_no, e)
+        return ""
+
+
+def _pdf_signatures(data: bytes, facts: FileFacts) -> None:
+    from tinbai.checks.signature import verify_pdf_signatures
+
+    sigs = verify_pdf_signatures(data)
+    _record_signatures(sigs, facts)
+
+
+def _ooxml_signatures(data: bytes, facts: FileFacts) -> None:
+    from tinbai.checks.signature import ooxml_signatures
+
+    _record_signatures(ooxml_signatures(data), facts)
+
+
+def _record_signatures(sigs: list, facts: FileFacts) -> None:
+    if not sigs:
+        facts.digital_signature = False if facts.detected_type == "pdf" else None
+        return
+    facts.signatures = sigs
+    facts.digital_signature = any(s.intact for s in sigs)
+    broken = [s for s in sigs if not s.intact]
+    if broken:
+        who = ", ".join(filter(None, (s.signer for s in broken))) or "không rõ người ký"
+        facts.add_problem("signature.invalid",
+                          f"Chữ ký số ({who}) không còn khớp với nội dung: văn bản đã bị sửa sau khi ký")
+
+
+def _document_header(facts: FileFacts) -> None:
+    from tinbai.checks.docheader import parse_header
+
+    if facts.text.strip() and facts.text_encoding != "tcvn3" or facts.text_from_ocr:
+        try:
+            facts.document = parse_header(facts.text)
+        except Exception as e:  # noqa: BLE001 - a header we cannot read is no header
+            facts.info["header_error"] = f"{type(e).__name__}: {e}"
+
+
+def _analyse_archive(filename: str, data: bytes, detected: str, limits: ParseLimits, depth: int) -> FileFacts:
+    """Members read in memory (never extracted to a path from the archive), each like an attachment."""
+    from tinbai.parsers import archive
+
+    facts = FileFacts(detected_type=detected, mime=sniff.mime_of(detected))
+    listing = archive.read_members(data, detected, limits, depth)
+    for code, detail in listing.problems:
+        facts.add_problem(code, detail)
+    facts.info["members"] = len(listing.members)
+    for m in listing.members:
+        if m.is_dir:
+            continue
+        if m.data is not None:
+            child = analyse_file(m.name, m.data, limits, depth + 1)
+            sha = hashlib.sha256(m.data).hexdigest()
+        else:  # not read (encrypted, over a limit, a link): typed by its name only
+            child = FileFacts(detected_type=_type_by_name(m.name))
+            child.info["skipped"] = m.skipped
+            sha = None
+        for code, detail in m.problems:
+            child.add_problem(code, detail)
+        facts.children.append(Child(name=m.name, size=m.size, sha256=sha, facts=child))
+    return facts
+
+
+def _type_by_name(name: str) -> str:
+    return sniff.canonical_type(sniff.extension_of(name)) or "unknown"
+
+
+# ------------------------------------------------------------------ parent side
+class Analyser:
+    """Runs analyse_file in a sandboxed worker process, one file at a time, with the limits."""
+
+    def __init__(self) -> None:
+        self._sandboxes: dict[int, Any] = {}
+
+    def _sandbox(self, memory_mb: int):  # noqa: ANN202
+        from tinbai.parsers.sandbox import Sandbox
+
+        if memory_mb not in self._sandboxes:
+            self._sandboxes[memory_mb] = Sandbox("tinbai.parsers.analyse:analyse_file", memory_mb=memory_mb)
+        return self._sandboxes[memory_mb]
+
+    def analyse(self, filename: str, data: bytes, limits: ParseLimits) -> FileFacts:
+        if not data:
+            facts = FileFacts(detected_type="empty")
+            facts.add_problem("attachment.unreadable", "Tệp rỗng (0 byte), không có nội dung")
+            return facts
+        result = self._sandbox(limits.memory_mb).run(filename, data, limits, timeout=limits.seconds_per_file)
+        if result.ok:
+            return result.value
+        detected = sniff.detect_type(data, filename)
+        facts = FileFacts(detected_type=detected, mime=sniff.mime_of(detected))
+        if result.timed_out:
+            detail = f"Không đọc được tệp trong {limits.seconds_per_file:g} giây (tệp hỏng hoặc quá phức tạp)"
+        else:
+            detail = "Không đọc được tệp: tệp hỏng hoặc vượt giới hạn bộ nhớ khi đọc"
+        facts.info["error"] = result.error
+        facts.add_problem("attachment.unreadable", detail)
+        return facts
+
+    def close(self) -> None:
+        for sb in self._sandboxes.values():
+            sb.close()
+        self._sandboxes.clear()
+
+
+def attachment_report(filename: str, data: bytes | None, facts: FileFacts, content_type: str | None = None,
+                      *, prefix: str = "", size: int | None = None, sha256: str | None = None,
+                      named: bool = True) -> tuple[AttachmentReport, dict[str, str]]:
+    """The report's entry for one file (children for archive members) and the texts by path."""
+    path = prefix + filename
+    size = len(data) if data is not None else (size or 0)
+    if data is not None:
+        sha256 = hashlib.sha256(data).hexdigest()
+    red_stamp = facts.red_stamp
+    if red_stamp is None and (facts.detected_type in PICTURE_TYPES or facts.detected_type == "pdf") \
+            and not facts.problems:
+        red_stamp = False
+    report = AttachmentReport(
+        filename=filename,  # an archive member's path inside its archive
+        extension=sniff.extension_of(filename),
+        detected_type=facts.detected_type,
+        size=size,
+        text_encoding=facts.text_encoding,
+        red_stamp=red_stamp,
+        digital_signature=facts.digital_signature,
+        pages=facts.pages,
+        path=path,
+        sha256=sha256,
+        content_type=content_type or facts.mime,
+        text_from_ocr=facts.text_from_ocr,
+        seals=[s if isinstance(s, SealMark) else SealMark(**s) for s in facts.seals],
+        signatures=facts.signatures,
+        document=facts.document,
+        facts={**facts.info, "fonts": facts.fonts[:20], "scanned_pages": facts.scanned_pages,
+               "file_problems": list(facts.problems), "named": named},
+    )
+    texts = {path: facts.text} if facts.text else {}
+    for child in facts.children:
+        child_report, child_texts = attachment_report(child.name, None, child.facts, prefix=path + "/",
+                                                      size=child.size, sha256=child.sha256)
+        report.children.append(child_report)
+        texts.update(child_texts)
+    return report, texts

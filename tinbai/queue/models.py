@@ -1,0 +1,225 @@
+"""The queue's tables (SQLModel). Alembic migrations under tinbai/queue/migrations
+create and change them; nothing calls create_all outside the tests of a migration.
+
+Times are stored as timezone-aware UTC; the application shows them in
+Asia/Ho_Chi_Minh. JSON documents (the check report, file facts) are stored as text
+so that SQLite and PostgreSQL behave the same.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware datetimes in, aware UTC datetimes out, on SQLite too (which keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):  # noqa: ANN001
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a timezone-aware column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):  # noqa: ANN001
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def TZ(*, nullable: bool, **kw):  # noqa: N802 - a column factory, named like a type
+    default = None if nullable else utcnow
+    key = "default" if nullable else "default_factory"
+    return Field(sa_column=Column(UTCDateTime(), nullable=nullable, **kw), **{key: default})
+
+
+class MailboxState(SQLModel, table=True):
+    """Per mailbox: where ingestion stands and how healthy it is."""
+
+    __tablename__ = "mailbox_state"
+    name: str = Field(primary_key=True)
+    uidvalidity: int | None = None
+    # every UID <= uid_watermark is stored; UIDs above it are looked up one by one
+    uid_watermark: int = 0
+    last_check_ok_at: datetime | None = TZ(nullable=True)
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
+    last_error_at: datetime | None = TZ(nullable=True)
+    backlog: int = 0
+    # multi-instance mode: who works this mailbox, until when
+    lease_owner: str | None = None
+    lease_until: datetime | None = TZ(nullable=True)
+
+
+class StoredFile(SQLModel, table=True):
+    """An attachment's bytes, stored once by hash under var/files/."""
+
+    __tablename__ = "stored_file"
+    sha256: str = Field(primary_key=True, max_length=64)
+    size: int
+    content_type: str | None = None
+
+
+class Item(SQLModel, table=True):
+    """One submission (one email) in the board's queue."""
+
+    __tablename__ = "item"
+    __table_args__ = (
+        UniqueConstraint("mailbox", "source_key", name="uq_item_source"),
+        Index("ix_item_msgid_hash", "message_id", "raw_sha256"),
+        Index("ix_item_state_deadline", "state", "deadline"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    tracking_code: str | None = Field(default=None, index=True)
+    profile: str = Field(index=True)
+    mailbox: str
+    source_key: str  # "imap:<uidvalidity>:<uid>" or "maildir:<key>" or "file:<sha256>"
+    message_id: str | None = None
+    raw_sha256: str = Field(max_length=64)
+    received_at: datetime = TZ(nullable=False)
+    subject: str = Field(default="", sa_column=Column(Text))
+    sender_address: str | None = None
+    sender_name: str | None = None
+    sender_unit: str | None = None
+    category: str | None = None
+    anchor_kind: str | None = None
+    anchor_at: datetime | None = TZ(nullable=True)
+    anchor_has_time: bool = True
+    deadline: datetime | None = TZ(nullable=True)
+    verdict: str | None = None
+    # new → in_review → … → published | refused | returned; failed when processing broke
+    state: str = Field(default="new", index=True)
+    step: str | None = None  # the review step the item is at
+    holder: str | None = None  # who holds it now (user email)
+    report_json: str = Field(default="{}", sa_column=Column(Text))
+    search_text: str = Field(default="", sa_column=Column(Text))  # lower case, no diacritics
+    error: str | None = Field(default=None, sa_column=Column(Text))
+    attempts: int = 0
+    parent_id: int | None = Field(default=None, foreign_key="item.id")  # a reply joins its item
+    sensitive: bool = False
+    published_url: str | None = None
+    published_at: datetime | None = TZ(nullable=True)
+    created_at: datetime = TZ(nullable=False)
+    updated_at: datetime = TZ(nullable=False)
+
+
+class Attachment(SQLModel, table=True):
+    __tablename__ = "attachment"
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="item.id", index=True)
+    path: str  # "a.zip/b.docx" for archive members
+    filename: str
+    sha256: str | None = Field(default=None, foreign_key="stored_file.sha256")
+    size: int = 0
+    detected_type: str = "unknown"
+    text_encoding: str | None = None
+    red_stamp: bool | None = None
+    digital_signature: bool | None = None
+    quarantined: bool = False
+    text: str = Field(default="", sa_column=Column(Text))
+    facts_json: str = Field(default="{}", sa_column=Column(Text))
+
+
+class ProblemRow(SQLModel, table=True):
+    __tablename__ = "problem"
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="item.id", index=True)
+    code: str
+    severity: str
+    attachment: str | None = None
+    detail: str = Field(default="", sa_column=Column(Text))
+    article: str | None = None
+
+
+class ReviewEvent(SQLModel, table=True):
+    """Append-only audit log: who did what to an item, when, and why."""
+
+    __tablename__ = "review_event"
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="item.id", index=True)
+    at: datetime = TZ(nullable=False)
+    actor: str  # a user's email, or "tinbai" for the daemon
+    action: str
+    from_state: str | None = None
+    to_state: str | None = None
+    step: str | None = None
+    comment: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class Outbox(SQLModel, table=True):
+    """Every outgoing email, written in the transaction of the change that caused it."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: str = Field(unique=True)  # stable: a resend after a crash is the same email
+    item_id: int | None = Field(default=None, foreign_key="item.id", index=True)
+    kind: str  # acknowledgement, correction, reminder, overdue, escalation, refusal, publication
+    dedupe_key: str | None = Field(default=None, unique=True)  # e.g. "ack:<item>", "reminder:<item>:<kind>:<at>"
+    to_addrs: str  # comma-separated
+    subject: str = Field(sa_column=Column(Text))
+    body_text: str = Field(sa_column=Column(Text))
+    body_html: str | None = Field(default=None, sa_column=Column(Text))
+    in_reply_to: str | None = None
+    status: str = Field(default="pending", index=True)  # pending | sent | failed
+    attempts: int = 0
+    next_attempt_at: datetime = TZ(nullable=False)
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: datetime = TZ(nullable=False)
+    sent_at: datetime | None = TZ(nullable=True)
+    locked_by: str | None = None
+    locked_until: datetime | None = TZ(nullable=True)
+
+
+class ReminderRow(SQLModel, table=True):
+    """A planned reminder about an item's deadline; replanned when the deadline or holder changes."""
+
+    __tablename__ = "reminder"
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="item.id", index=True)
+    kind: str  # due_soon | due_now | overdue | escalation
+    due_at: datetime = TZ(nullable=False)
+    recipient: str | None = None
+    overdue_days: int = 0
+    status: str = Field(default="planned", index=True)  # planned | sent | cancelled
+    outbox_id: int | None = Field(default=None, foreign_key="outbox.id")
+
+
+class Fingerprint(SQLModel, table=True):
+    """What makes two submissions the same (REGULATIONS §5 ground (d)): file and text hashes,
+    and the MinHash LSH bands of the text for near-duplicates."""
+
+    __tablename__ = "fingerprint"
+    __table_args__ = (Index("ix_fingerprint_kind_value", "kind", "value"),)
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="item.id", index=True)
+    profile: str
+    kind: str  # "file" | "text" | "band"
+    value: str
+    minhash: str | None = Field(default=None, sa_column=Column(Text))  # kind "text": the signature
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "user_account"
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(unique=True)
+    name: str | None = None
+    password_hash: str
+    role: str  # secretary | member | head | agency_head | admin | viewer
+    profiles: str = ""  # comma-separated profile ids; "*" for all
+    disabled: bool = False
+    failed_logins: int = 0
+    locked_until: datetime | None = TZ(nullable=True)
+    must_change_password: bool = True
+    created_at: datetime = TZ(nullable=False)

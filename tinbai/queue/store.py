@@ -1,0 +1,183 @@
+"""Putting a checked submission into the queue, in one transaction.
+
+enqueue() writes the item, its attachments (files stored once by hash), its
+problems, the first review event, the emails it causes (outbox rows) and its
+duplicate fingerprints together: either all of it is committed or none, and only
+then does the ingest mark the message processed on the mail server.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from tinbai.queue.models import (
+    Attachment,
+    Item,
+    ProblemRow,
+    ReviewEvent,
+    StoredFile,
+    utcnow,
+)
+from tinbai.report import AttachmentReport, CheckReport
+from tinbai.textutil import strip_diacritics
+
+log = logging.getLogger(__name__)
+
+FAILED = "failed"
+NEW = "new"
+
+
+@dataclass
+class SourceRef:
+    """Where a message came from: one per stored message, so that it is stored once."""
+
+    mailbox: str
+    source_key: str
+    raw_sha256: str
+    message_id: str | None
+    received_at: datetime
+
+
+def already_stored(session: Session, ref: SourceRef) -> Item | None:
+    """The same mailbox+source key, or the same Message-ID with the same content hash."""
+    item = session.exec(
+        select(Item).where(Item.mailbox == ref.mailbox, Item.source_key == ref.source_key)
+    ).first()
+    if item is None and ref.message_id:
+        item = session.exec(
+            select(Item).where(Item.message_id == ref.message_id, Item.raw_sha256 == ref.raw_sha256)
+        ).first()
+    return item
+
+
+def tracking_code(prefix: str, item: Item) -> str:
+    year = item.received_at.year
+    return f"{prefix}-{year}-{item.id:06d}"
+
+
+def _flatten(atts: Iterable[AttachmentReport]) -> Iterable[AttachmentReport]:
+    for a in atts:
+        yield a
+        yield from _flatten(a.children)
+
+
+def _item_search_text(report: CheckReport, texts: Iterable[str]) -> str:
+    parts = [report.subject or "", report.sender.name or "", report.sender.address or "",
+             report.sender.unit or "", report.body_text, *texts]
+    return search_key(" ".join(parts))[:200_000]
+
+
+def search_key(text: str) -> str:
+    """What the queue's search compares: lower case without diacritics, so that "hoi nghi"
+    finds "Hội nghị" and "Hội nghị" finds "hoi nghi"."""
+    return " ".join(strip_diacritics(text).lower().split())
+
+
+def enqueue(
+    session: Session,
+    report: CheckReport,
+    ref: SourceRef,
+    *,
+    attachment_texts: dict[str, str],
+    tracking_prefix: str = "TB",
+    first_step: str | None = None,
+    existing: Item | None = None,
+    after_insert: Callable[[Session, Item, CheckReport], None] | None = None,
+) -> Item:
+    """Write one submission; the caller commits. `after_insert` adds what else belongs to the
+    same transaction (outbox rows, reminders, fingerprints)."""
+    now = utcnow()
+    flat = list(_flatten(report.attachments))
+    fields = dict(
+        profile=report.profile,
+        mailbox=ref.mailbox,
+        source_key=ref.source_key,
+        message_id=ref.message_id,
+        raw_sha256=ref.raw_sha256,
+        received_at=ref.received_at,
+        subject=report.subject or "",
+        sender_address=report.sender.address,
+        sender_name=report.sender.name,
+        sender_unit=report.sender.unit,
+        category=report.category,
+        anchor_kind=report.anchor.kind,
+        anchor_at=report.anchor.at,
+        anchor_has_time=report.anchor.has_time,
+        deadline=report.deadline,
+        verdict=report.verdict,
+        state=NEW,
+        step=first_step,
+        report_json=json.dumps(report.to_dict(), ensure_ascii=False),
+        search_text=_item_search_text(report, attachment_texts.values()),
+        error=None,
+        updated_at=now,
+    )
+    if existing is not None:  # a failed message retried: the same queue item, now complete
+        item = existing
+        for k, v in fields.items():
+            setattr(item, k, v)
+    else:
+        item = Item(created_at=now, **fields)
+    session.add(item)
+    session.flush()  # the id, for the tracking code and the child rows
+    item.tracking_code = tracking_code(tracking_prefix, item)
+    quarantine = report.verdict == "quarantine"
+    top_level = {id(a) for a in report.attachments}  # archive members live inside their archive's file
+    for a in flat:
+        stored = id(a) in top_level and a.sha256 is not None
+        if stored and session.get(StoredFile, a.sha256) is None:
+            session.add(StoredFile(sha256=a.sha256, size=a.size, content_type=a.content_type))
+            session.flush()
+        session.add(Attachment(
+            item_id=item.id, path=a.path or a.filename, filename=a.filename,
+            sha256=a.sha256 if stored else None, size=a.size,
+            detected_type=a.detected_type, text_encoding=a.text_encoding, red_stamp=a.red_stamp,
+            digital_signature=a.digital_signature, quarantined=quarantine,
+            text=attachment_texts.get(a.path or a.filename, ""),
+            facts_json=json.dumps({
+                "facts": a.facts, "seals": [s.__dict__ for s in a.seals],
+                "signatures": [_sig(s) for s in a.signatures],
+                "document": a.document.__dict__ if a.document else None,
+                "text_from_ocr": a.text_from_ocr, "pages": a.pages, "sha256": a.sha256,
+            }, ensure_ascii=False, default=str),
+        ))
+    for p in report.problems:
+        session.add(ProblemRow(item_id=item.id, code=p.code, severity=p.severity, attachment=p.attachment,
+                               detail=p.detail, article=p.article))
+    session.add(ReviewEvent(item_id=item.id, at=now, actor="tinbai", action="received", to_state=NEW,
+                            step=first_step, comment=f"Đề xuất tự động: {report.verdict}"))
+    if after_insert:
+        after_insert(session, item, report)
+    return item
+
+
+def record_failure(session: Session, ref: SourceRef, profile: str, error: str, subject: str = "") -> Item:
+    """A message whose processing broke: kept in the queue as `failed`, retryable, never lost."""
+    now = utcnow()
+    item = already_stored(session, ref)
+    if item is None:
+        item = Item(profile=profile, mailbox=ref.mailbox, source_key=ref.source_key, message_id=ref.message_id,
+                    raw_sha256=ref.raw_sha256, received_at=ref.received_at, subject=subject, state=FAILED,
+                    created_at=now, updated_at=now)
+        session.add(item)
+        session.flush()
+    item.state = FAILED
+    item.error = error[:4000]
+    item.attempts += 1
+    item.updated_at = now
+    session.add(ReviewEvent(item_id=item.id, at=now, actor="tinbai", action="failed", to_state=FAILED,
+                            comment=error[:1000]))
+    return item
+
+
+def _sig(s) -> dict:  # noqa: ANN001
+    d = dict(s.__dict__)
+    if d.get("signed_at") is not None:
+        d["signed_at"] = d["signed_at"].isoformat()
+    return d
