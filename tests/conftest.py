@@ -1,0 +1,66 @@
+"""Shared fixtures. The real test servers (Dovecot, aiosmtpd) live in tests/servers.py."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+# `pytest` (unlike `python -m pytest`) does not put the repository on sys.path: tinbai and
+# tests.servers must import the same way however the suite is started.
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tests.servers import USERS, DovecotServer, SmtpSink
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # aiosmtpd itself sets the deprecated Session.login_data after every successful AUTH
+    config.addinivalue_line("filterwarnings", "ignore:Session.login_data is deprecated:DeprecationWarning")
+
+
+@pytest.fixture(scope="session")
+def dovecot_server() -> Iterator[DovecotServer]:
+    """One private Dovecot for the whole session (starts in well under a second)."""
+    server = DovecotServer().start()
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+@pytest.fixture
+def dovecot(dovecot_server: DovecotServer) -> Iterator[DovecotServer]:
+    """The session's Dovecot with alice's and bob's mailboxes emptied; running even if a test stopped it."""
+    if not dovecot_server.running:
+        dovecot_server.start()
+    for user in USERS:
+        dovecot_server.reset_user(user)
+    yield dovecot_server
+    if dovecot_server.running:
+        dovecot_server.check_log()
+
+
+@pytest.fixture
+def smtp_sink() -> Iterator[SmtpSink]:
+    """A plain SMTP server on 127.0.0.1 that accepts everything and keeps it (.messages)."""
+    with SmtpSink() as sink:
+        yield sink
+
+
+@pytest.fixture
+def make_smtp_sink() -> Iterator[Callable[..., SmtpSink]]:
+    """SmtpSink(starttls=…, auth=(user, pw)) started and stopped with the test."""
+    sinks: list[SmtpSink] = []
+
+    def make(**kwargs: object) -> SmtpSink:
+        sink = SmtpSink(**kwargs).start()  # type: ignore[arg-type]
+        sinks.append(sink)
+        return sink
+
+    yield make
+    for sink in sinks:
+        sink.stop()
