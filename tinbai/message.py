@@ -8,6 +8,8 @@ raises on bad input: damage becomes a defect, and the message still parses.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import email.utils
 import hashlib
 import logging
@@ -146,6 +148,38 @@ def _msgid_list(value: str | None) -> list[str]:
     return re.findall(r"<[^<>\s]+>", value or "")
 
 
+_B64_JUNK = re.compile(rb"[^A-Za-z0-9+/]")
+
+
+def _payload(part: Message) -> tuple[bytes | None, list[str]]:
+    """The part's decoded bytes and the damage found. Damaged base64 (stray characters, a body
+    cut short) is decoded as far as it goes, as mail clients do; the email package would hand
+    back the undecoded text instead."""
+    cte = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
+    if cte == "base64":
+        raw = part.get_payload(decode=False)
+        if isinstance(raw, str):
+            text = raw.encode("ascii", "replace").rstrip(b"\r\n\t =")
+            damage = []
+            data = _B64_JUNK.sub(b"", re.sub(rb"\s+", b"", text))
+            if len(data) != len(re.sub(rb"[\s=]+", b"", text)):
+                damage.append("InvalidBase64CharactersDefect")
+            padded = raw.rstrip().endswith("=")
+            if len(data) % 4 == 1 or (len(data) % 4 and not padded):  # the body was cut short
+                damage.append("InvalidBase64LengthDefect")
+            whole = data[: len(data) - len(data) % 4]
+            tail = data[len(whole):]
+            try:
+                decoded = base64.b64decode(whole)
+                if len(tail) >= 2:  # a last quantum without its padding still holds bytes
+                    decoded += base64.b64decode(tail + b"=" * (4 - len(tail)))
+                return decoded, damage
+            except (binascii.Error, ValueError):
+                pass
+    payload = part.get_payload(decode=True)
+    return payload, [type(d).__name__ for d in part.defects]
+
+
 def _attachment_name(part: Message, index: int) -> tuple[str, bool]:
     raw = part.get_filename()
     if raw:
@@ -188,11 +222,9 @@ def parse_message(raw: bytes) -> ParsedMessage:
         if part.get_content_type() == "message/rfc822" and not part.get_filename():
             continue
         try:
-            payload = part.get_payload(decode=True)
+            payload, part_defects = _payload(part)
         except Exception:  # a part the library cannot decode at all
-            payload = None
-            defects.append("UndecodablePartDefect")
-        part_defects = [type(d).__name__ for d in part.defects]
+            payload, part_defects = None, ["UndecodablePartDefect"]
         defects += part_defects
         if payload is None:
             payload = b""

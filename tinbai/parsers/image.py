@@ -1,0 +1,67 @@
+"""Pictures (Pillow): size, resolution, colour mode, frames; damage shows as unreadable.
+
+A truncated JPEG or PNG opens (the header is intact) but fails when decoded, so
+every picture is verified and then fully loaded: a photo cut short in transit
+is reported, not silently half-read.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+from tinbai.parsers.facts import FileFacts, ParseLimits
+from tinbai.parsers.formats import UNREADABLE, unreadable_detail
+
+_MAX_FRAMES_CHECKED = 500
+
+
+def read_image(data: bytes, facts: FileFacts, limits: ParseLimits) -> None:
+    from PIL import Image, UnidentifiedImageError
+
+    facts.has_pictures = True
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(io.BytesIO(data))
+        except UnidentifiedImageError:
+            if facts.detected_type in ("heic", "avif"):
+                facts.info["not_parsed"] = "no reader for this picture format"  # no Pillow plugin installed
+                return
+            raise
+        except Image.DecompressionBombError as exc:
+            facts.info["error"] = str(exc)[:300]
+            facts.add_problem(UNREADABLE, "Ảnh có kích thước quá lớn (số điểm ảnh vượt giới hạn), không đọc được")
+            return
+        with image:
+            facts.info.update(_describe(image))
+            image.verify()  # checksums and structure, without decoding
+        _decode_all(data, facts)
+
+
+def _describe(image) -> dict:
+    info = {
+        "format": image.format,
+        "width": image.width,
+        "height": image.height,
+        "mode": image.mode,
+        "frames": getattr(image, "n_frames", 1),
+    }
+    dpi = image.info.get("dpi")
+    if dpi and len(dpi) == 2:
+        info["dpi"] = (round(float(dpi[0])), round(float(dpi[1])))
+    return info
+
+
+def _decode_all(data: bytes, facts: FileFacts) -> None:
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        frames = min(getattr(image, "n_frames", 1), _MAX_FRAMES_CHECKED)
+        try:
+            for frame in range(frames):
+                image.seek(frame)
+                image.load()  # raises on a truncated or corrupt stream
+        except (OSError, SyntaxError, ValueError, EOFError) as exc:
+            facts.info["error"] = f"{type(exc).__name__}: {str(exc)[:300]}"
+            facts.add_problem(UNREADABLE, unreadable_detail(facts.detected_type))

@@ -1,0 +1,310 @@
+"""Run a parser on untrusted bytes in a worker process, with a wall-time limit and a memory cap.
+
+One bad attachment (a decompression bomb, a PDF that loops the parser, a crash
+in a C library) must cost that attachment only, never the daemon. So parsing
+runs in worker processes:
+
+- started with the "forkserver" method (never a plain fork of the threaded
+  daemon, whose locks a forked child could inherit held);
+- reused: a worker takes task after task over a pipe, so a message with three
+  small files pays for one process start, not three; it is replaced after
+  `max_tasks` tasks so that leaks in the parsing libraries stay bounded;
+- capped: RLIMIT_AS = the worker's size after importing the function, plus
+  `memory_mb` (so the cap is what one file may use, whatever the imports cost).
+  Tools the parser starts (antiword, soffice, ffprobe) inherit the cap;
+- killed on timeout together with its process group (the worker leads its own
+  group, so a LibreOffice it started dies with it), and replaced. A worker that
+  dies (a signal, an abort) or hits MemoryError is replaced too. The call returns
+  an error result for that task only.
+
+`Sandbox` is thread-safe: it keeps `workers` worker processes and each call
+takes an idle one (calls beyond that wait for one to be free).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import importlib
+import multiprocessing
+import os
+import queue
+import resource
+import signal
+import threading
+import traceback
+from dataclasses import dataclass
+from typing import Any, Self
+
+START_TIMEOUT = 120.0  # importing the parsing libraries on a busy machine; not part of a task's time
+_READY, _OK, _ERROR, _FATAL = "ready", "ok", "error", "fatal"
+
+
+@dataclass
+class SandboxResult:
+    ok: bool
+    value: Any = None
+    error: str | None = None
+    timed_out: bool = False
+
+
+class SandboxError(RuntimeError):
+    """The sandbox itself cannot work (the function cannot be imported, the sandbox is closed)."""
+
+
+# ---------------------------------------------------------------- worker side
+
+def _worker_main(conn: Any, func_path: str, memory_mb: int, preload: tuple[str, ...] = ()) -> None:
+    """The worker's loop: import the function, cap memory, run tasks until told to stop."""
+    os.setsid()  # our own process group: the parent kills tools we start along with us
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the daemon, which stops us itself
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")  # thread pools reserve address space per thread
+    _few_malloc_arenas()
+    try:
+        for module in preload:
+            importlib.import_module(module)
+        func = resolve(func_path)
+        _cap_memory(memory_mb)
+    except BaseException as exc:  # noqa: BLE001 -- reported to the parent, which raises SandboxError
+        conn.send((_FATAL, f"{type(exc).__name__}: {exc}"))
+        return
+    conn.send((_READY, os.getpid()))
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return  # the parent is gone
+        if task is None:
+            return
+        args, kwargs = task
+        try:
+            reply = (_OK, func(*args, **kwargs))
+        except MemoryError:
+            reply = (_ERROR, "MemoryError: the task used more memory than allowed")
+        except BaseException as exc:  # noqa: BLE001 -- whatever the task raised is its result
+            reply = (_ERROR, _describe(exc))
+        try:
+            conn.send(reply)
+        except MemoryError:
+            reply = (_ERROR, "MemoryError: the result was too large to send")
+            conn.send(reply)
+        except (BrokenPipeError, EOFError, OSError):
+            return
+        except Exception as exc:  # noqa: BLE001 -- an unpicklable result
+            conn.send((_ERROR, f"result could not be sent: {_describe(exc)}"))
+        if reply[0] == _ERROR and reply[1].startswith("MemoryError"):
+            return  # the heap may be fragmented or half-freed: a fresh worker is cheaper than doubt
+
+
+def resolve(func_path: str) -> Any:
+    """The function named 'package.module:function'."""
+    module, _, name = func_path.partition(":")
+    if not module or not name:
+        raise ValueError(f"{func_path!r} is not 'module:function'")
+    target: Any = importlib.import_module(module)
+    for part in name.split("."):
+        target = getattr(target, part)
+    return target
+
+
+def _describe(exc: BaseException) -> str:
+    last = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
+    where = f" ({last[0].filename.rsplit('/', 1)[-1]}:{last[0].lineno})" if last else ""
+    return f"{type(exc).__name__}: {str(exc)[:500]}{where}"
+
+
+def _cap_memory(memory_mb: int) -> None:
+    if memory_mb <= 0:
+        return
+    limit = _address_space() + memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _address_space() -> int:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _few_malloc_arenas() -> None:
+    # glibc reserves 64 MB of address space per thread arena: under RLIMIT_AS a few
+    # threads in a C library would exhaust the cap without using any memory
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").mallopt(-8, 2)  # M_ARENA_MAX
+
+
+# ---------------------------------------------------------------- parent side
+
+class _Worker:
+    def __init__(self, ctx: Any, func_path: str, memory_mb: int, preload: tuple[str, ...]) -> None:
+        parent_conn, child_conn = ctx.Pipe(duplex=True)
+        self.process = ctx.Process(
+            target=_worker_main, args=(child_conn, func_path, memory_mb, preload), daemon=True,
+            name="tinbai-sandbox",
+        )
+        self.process.start()
+        child_conn.close()
+        self.conn = parent_conn
+        self.tasks = 0
+        self.dead = False
+        if not self.conn.poll(START_TIMEOUT):
+            self.kill()
+            raise SandboxError(f"the sandbox worker for {func_path} did not start in {START_TIMEOUT:.0f} s")
+        try:
+            kind, payload = self.conn.recv()
+        except (EOFError, OSError):
+            self.kill()
+            raise SandboxError(f"the sandbox worker for {func_path} died while starting") from None
+        if kind != _READY:
+            self.kill()
+            raise SandboxError(f"the sandbox worker cannot run {func_path}: {payload}")
+        self.pid: int = payload
+
+    def call(self, args: tuple, kwargs: dict, timeout: float) -> SandboxResult:
+        self.tasks += 1
+        self.conn.send((args, kwargs))
+        if not self.conn.poll(timeout):
+            self.kill()
+            return SandboxResult(False, error=f"timeout: no result within {timeout:g} s", timed_out=True)
+        try:
+            kind, payload = self.conn.recv()
+        except (EOFError, OSError):
+            return SandboxResult(False, error=self._death())
+        if kind == _OK:
+            return SandboxResult(True, value=payload)
+        return SandboxResult(False, error=payload)
+
+    def _death(self) -> str:
+        self.process.join(5)
+        code = self.process.exitcode
+        self.kill()
+        if code is not None and code < 0:
+            with contextlib.suppress(ValueError):
+                return f"worker killed by signal {signal.Signals(-code).name}"
+        return f"worker died (exit code {code})"
+
+    def alive(self) -> bool:
+        return not self.dead and self.process.is_alive()
+
+    def stop(self) -> None:
+        """Ask the worker to finish; kill it if it does not."""
+        if self.dead:
+            return
+        with contextlib.suppress(OSError, ValueError):
+            self.conn.send(None)
+        self.process.join(2)
+        self.kill()
+
+    def kill(self) -> None:
+        """Kill the worker and every process of its group (idempotent)."""
+        if self.dead:
+            return
+        self.dead = True
+        if self.process.exitcode is None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+        with contextlib.suppress(ValueError):  # still running after SIGKILL: leave it to the OS
+            self.process.close()
+
+
+class Sandbox:
+    """Runs `func_path` ('module:function') in worker processes with limits.
+
+    run(*args, timeout=…) -> SandboxResult. Arguments and results travel by pickle.
+    Thread-safe; `workers` calls run at once. Use as a context manager or call close().
+    `preload`: modules each worker imports before its memory is measured (heavy
+    libraries such as pdfminer or cv2), so that memory_mb is left for the files.
+    The program's main module must be importable without side effects
+    (`if __name__ == "__main__":`): multiprocessing imports it in each worker.
+    """
+
+    def __init__(self, func_path: str, memory_mb: int = 1024, *, workers: int = 1, max_tasks: int = 200,
+                 preload: tuple[str, ...] = (), start_method: str = "forkserver") -> None:
+        if workers < 1:
+            raise ValueError("workers must be at least 1")
+        self.func_path = func_path
+        self.preload = tuple(preload)
+        self.memory_mb = memory_mb
+        self.max_tasks = max_tasks
+        self._ctx = multiprocessing.get_context(start_method)
+        self._idle: queue.LifoQueue[_Worker | None] = queue.LifoQueue()
+        for _ in range(workers):
+            self._idle.put(None)  # started on first use
+        self._closed = False
+        self._lock = threading.Lock()
+        self._all: set[_Worker] = set()
+
+    def run(self, *args: Any, timeout: float, **kwargs: Any) -> SandboxResult:
+        """Run the function on the arguments in a worker; never raises for what the task does.
+
+        timeout: seconds of wall time the task may take (worker start-up not counted).
+        """
+        if self._closed:
+            raise SandboxError("the sandbox is closed")
+        worker = self._idle.get()
+        try:
+            worker = self._ready(worker)
+            try:
+                result = worker.call(args, kwargs, timeout)
+            except (BrokenPipeError, EOFError, OSError):
+                # the idle worker had died (killed from outside): once more with a new one
+                self._discard(worker)
+                worker = self._ready(None)
+                result = worker.call(args, kwargs, timeout)
+            spent = worker.tasks >= self.max_tasks or "MemoryError" in (result.error or "")
+            if spent or not worker.alive():
+                self._discard(worker)
+                worker = None
+            return result
+        finally:
+            self._release(worker)
+
+    def _ready(self, worker: _Worker | None) -> _Worker:
+        if worker is not None and worker.alive():
+            return worker
+        if worker is not None:
+            self._discard(worker)
+        worker = _Worker(self._ctx, self.func_path, self.memory_mb, self.preload)
+        with self._lock:
+            self._all.add(worker)
+        return worker
+
+    def _discard(self, worker: _Worker) -> None:
+        if worker.alive():
+            worker.stop()
+        else:
+            worker.kill()
+        with self._lock:
+            self._all.discard(worker)
+
+    def _release(self, worker: _Worker | None) -> None:
+        if self._closed and worker is not None:
+            self._discard(worker)
+            worker = None
+        self._idle.put(worker)
+
+    def worker_pids(self) -> list[int]:
+        """Process ids of the live workers (for monitoring and tests)."""
+        with self._lock:
+            return sorted(w.pid for w in self._all if w.alive())
+
+    def close(self) -> None:
+        """Stop every worker. Calls still running finish; their worker is stopped afterwards."""
+        self._closed = True
+        while True:
+            try:
+                worker = self._idle.get_nowait()
+            except queue.Empty:
+                break
+            if worker is not None:
+                self._discard(worker)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
