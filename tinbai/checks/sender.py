@@ -1,0 +1,1029 @@
+"""Who sent a submission, and whether the sender stated what the regulation asks.
+
+Every regulation asks the sender of a submission to identify themselves:
+- thainguyen / haiduong Art. 8.2: full name (họ tên), job title (chức danh), email and
+  phone or postal address;
+- binhphuoc Art. 9.1.b: agency/unit (cơ quan, đơn vị), full name, job title *if any*, email,
+  phone or postal address;
+- kontum Art. 9.1.c: full name, agency/unit, job title *if any*, phone or address;
+- hungyen states nothing and follows the thainguyen rule.
+Which of these a profile requires is data (Profile.required_sender); the article cited in
+each problem is the profile's (Profile.article_for).
+
+`extract_sender` reads the From header and the sender's own signature block (plain body,
+else the HTML body as text), ignoring quoted replies and forwarded parts, and fills gaps from
+the profile's contributors directory. `sender_problems` turns what is missing into problems.
+Both are pure functions.
+"""
+
+from __future__ import annotations
+
+import email.errors
+import email.header
+import email.utils
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from dataclasses import field as _field
+from typing import TYPE_CHECKING
+
+from tinbai.report import Problem, Sender
+from tinbai.textutil import ascii_fold, fold, html_to_text, nfc, normalize_spaces, strip_diacritics
+
+if TYPE_CHECKING:
+    from tinbai.config import Contributor, Profile
+
+__all__ = ["extract_sender", "find_phones", "looks_like_person_name", "own_lines", "sender_problems"]
+
+FIELDS = ("name", "title", "unit", "phone", "postal_address")
+
+# ---------------------------------------------------------------------------------------------
+# Lexicons (general knowledge of Vietnamese names, job titles and administrative units)
+
+# Common Vietnamese family names, and some of the Central Highlands and northern minorities.
+FAMILY_NAMES = frozenset(fold(n) for n in [
+    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",
+    "Dương", "Lý", "Đinh", "Đàm", "Hà", "Lưu", "Tạ", "Triệu", "Trịnh", "Mai", "Ma", "Lã", "Lại", "Nông",
+    "Cao", "Chu", "Kiều", "Quách", "Tô", "Tăng", "Thái", "Văn", "Vương", "Khổng", "Đoàn", "Lương",
+    "Trương", "Đào", "Lâm", "Phùng", "Mạc", "Tống", "Hứa", "Giang", "Khúc", "Khuất", "Lục", "Mông", "Hầu",
+    "Âu", "Doãn", "Đồng", "Bạch", "Cù", "Diệp", "La", "Lò", "Lường", "Quàng", "Cầm", "Hán", "Kim",
+    "Nghiêm", "Ông", "Phí", "Phó", "Sầm", "Thân", "Thạch", "Tiêu", "Từ", "Ứng", "Viên", "Vi", "Nhữ",
+    "Tiết", "Tôn", "Châu", "Quan", "Bế", "Vy", "Mẫn", "Thiều", "Lăng", "Chử", "Bành", "Hàn", "Ninh",
+    "Trình", "Đường", "Lạc", "Tào", "Chế", "Nhan", "Bàng", "Khương", "Đậu", "Tòng", "Vàng",
+    "Giàng", "Thào", "Sùng", "Lầu", "Mùa", "Hờ", "Ksor", "Siu", "Rơ", "Rahlan", "Rmah", "Nay", "Kpă",
+    "Niê", "Mlô", "Êban", "Bkrông", "Hwing", "Y", "A", "H'", "Cát", "Lữ", "Yên", "Dư", "Chiêm", "Đàng",
+    "Ôn",
+])
+FAMILY_NAMES_ASCII = frozenset(ascii_fold(n) for n in FAMILY_NAMES)
+
+# Job titles, longest first when compiled. Modifiers ("chính", "cao cấp"…) are matched after them.
+TITLE_BASES = [
+    "chuyên viên", "chuyên viên chính", "chuyên viên cao cấp", "cán sự", "văn thư", "lưu trữ viên",
+    "văn thư - lưu trữ", "văn thư lưu trữ", "thủ quỹ", "thủ kho", "kế toán", "kế toán trưởng",
+    "kế toán viên", "phụ trách kế toán", "chấp hành viên", "thư ký thi hành án", "thư ký", "thẩm tra viên",
+    "thanh tra viên", "chánh thanh tra", "phó chánh thanh tra", "trưởng phòng", "phó trưởng phòng",
+    "phó phòng", "chánh văn phòng", "phó chánh văn phòng", "phó văn phòng", "chi cục trưởng",
+    "phó chi cục trưởng", "cục trưởng", "phó cục trưởng", "tổng cục trưởng", "giám đốc", "phó giám đốc",
+    "trưởng ban", "phó trưởng ban", "trợ giúp viên pháp lý", "trợ giúp viên", "công chứng viên",
+    "cán bộ", "công chức", "viên chức", "nhân viên", "cộng tác viên", "người lao động", "lái xe",
+    "bảo vệ", "tạp vụ", "phục vụ", "giám định viên", "đấu giá viên", "hòa giải viên", "hoà giải viên",
+    "báo cáo viên", "tuyên truyền viên", "kiểm sát viên", "thẩm phán", "luật sư", "biên tập viên",
+    "phóng viên", "quản trị viên", "quản trị mạng", "kỹ thuật viên", "kĩ thuật viên", "chủ tịch",
+    "phó chủ tịch", "bí thư", "phó bí thư", "ủy viên", "uỷ viên", "chánh án", "phó chánh án",
+    "viện trưởng", "phó viện trưởng", "hiệu trưởng", "phó hiệu trưởng", "tổ trưởng", "tổ phó",
+    "đội trưởng", "đội phó", "trưởng đoàn", "phó trưởng đoàn", "trưởng trạm", "trợ lý", "giáo viên",
+    "giảng viên", "kiểm soát viên", "kiểm toán viên", "hộ tịch viên", "công chức tư pháp - hộ tịch",
+    "công chức tư pháp hộ tịch", "tổng biên tập", "phó tổng biên tập", "thư ký tòa soạn",
+    "thành viên ban biên tập", "thư ký ban biên tập", "thẩm định viên", "điều tra viên",
+    "thừa phát lại", "quản tài viên", "trưởng văn phòng", "phó trưởng văn phòng", "chuyên trách",
+    "văn phòng viên", "kế hoạch viên", "thống kê viên", "nhân viên hợp đồng", "hợp đồng lao động",
+]
+TITLE_MODIFIERS = [
+    "chính", "cao cấp", "trung cấp", "sơ cấp", "tập sự", "hạng iv", "hạng iii", "hạng ii", "hạng i",
+    "phụ trách", "thường trực", "kiêm nhiệm", "chuyên trách", "hợp đồng",
+]
+# titles that name the kind of unit they head: "Trưởng phòng Nghiệp vụ" -> unit "Phòng Nghiệp vụ"
+TITLE_EMBEDDED_UNIT = [
+    (r"trưởng phòng|phó phòng", "Phòng"),
+    (r"chánh văn phòng|phó văn phòng|trưởng văn phòng", "Văn phòng"),
+    (r"chánh thanh tra", "Thanh tra"),
+    (r"chi cục trưởng", "Chi cục"),
+    (r"tổng cục trưởng", "Tổng cục"),
+    (r"cục trưởng", "Cục"),
+    (r"trưởng ban", "Ban"),
+    (r"viện trưởng", "Viện"),
+    (r"chánh án", "Tòa án"),
+    (r"hiệu trưởng", "Trường"),
+    (r"tổ trưởng|tổ phó", "Tổ"),
+    (r"đội trưởng|đội phó", "Đội"),
+    (r"trưởng đoàn", "Đoàn"),
+    (r"trưởng trạm", "Trạm"),
+]
+
+# How the name of an agency or unit starts.
+UNIT_HEADS = [
+    "phòng", "văn phòng", "vp", "chi cục", "cục", "tổng cục", "sở", "ban", "trung tâm", "thanh tra",
+    "ubnd", "ủy ban", "uỷ ban", "hđnd", "hội đồng", "tòa án", "toà án", "tand", "viện", "vksnd",
+    "trường", "bộ", "vụ", "đội", "tổ", "hội", "chi hội", "công đoàn", "đoàn thanh niên", "đoàn luật sư",
+    "chi nhánh", "bộ phận", "thi hành án", "thads", "cthads", "cơ quan", "công an", "đảng ủy", "đảng uỷ",
+    "đảng bộ", "chi bộ", "công ty", "tổng công ty", "báo", "đài", "tạp chí", "bệnh viện", "kho bạc",
+    "quỹ", "liên đoàn", "mặt trận", "hạt kiểm lâm", "trạm", "học viện", "đại học", "nhà xuất bản",
+    "stp", "snv", "văn phòng công chứng", "phòng công chứng", "văn phòng luật sư", "hợp tác xã",
+]
+# words that never occur in a person's name: a display name containing them is a unit or a role
+NOT_NAME_PHRASES = [
+    "văn phòng", "chi cục", "tổng cục", "trung tâm", "thanh tra", "tư pháp", "thi hành án", "ủy ban",
+    "uỷ ban", "biên tập", "lãnh đạo", "hành chính", "một cửa", "tiếp nhận", "kế toán", "văn thư",
+    "chuyên viên", "thông tin", "điện tử", "công ty", "hộp thư", "tổng hợp", "cơ quan", "đơn vị",
+    "bộ phận", "trân trọng", "cảm ơn", "kính gửi", "giám đốc", "trưởng phòng", "cán bộ", "nhân viên",
+    "tòa án", "toà án", "viện kiểm sát", "công an", "hội đồng", "trợ giúp", "công chứng", "nội vụ",
+    "thi đua", "khen thưởng", "phổ biến", "nghiệp vụ", "tổ chức", "quản trị", "hỗ trợ", "người gửi",
+]
+NOT_NAME_TOKENS = frozenset(["phòng", "cục", "sở", "ban", "ubnd", "hđnd", "thads", "cthads", "stp", "snv",
+                             "tỉnh", "huyện", "xã", "phường", "quận", "viện", "tổ", "bộ", "vụ", "đội",
+                             "admin", "administrator", "webmaster", "postmaster", "info", "mail", "email",
+                             "noreply", "support", "office", "contact", "team", "ttđt", "bbt"])
+NOT_NAME_ASCII = [ascii_fold(p) for p in NOT_NAME_PHRASES] + [
+    "ubnd", "thads", "cthads", "admin", "webmaster", "postmaster", "noreply", "support", "office",
+]
+
+# provinces and cities whose names read like a person's ("Hà Nội", "Thái Bình"): not a name alone
+PLACE_NAMES = frozenset(fold(n) for n in [
+    "Hà Nội", "Hà Giang", "Hà Nam", "Hà Tĩnh", "Cao Bằng", "Lâm Đồng", "Đồng Nai", "Đồng Tháp", "Thái Nguyên",
+    "Thái Bình", "Kon Tum", "Gia Lai", "Đắk Lắk", "Đắk Nông", "Lào Cai", "Lai Châu", "Sơn La", "Yên Bái",
+    "Tuyên Quang", "Bắc Kạn", "Lạng Sơn", "Quảng Ninh", "Hải Phòng", "Hải Dương", "Hưng Yên", "Nam Định",
+    "Ninh Bình", "Thanh Hóa", "Thanh Hoá", "Nghệ An", "Quảng Bình", "Quảng Trị", "Thừa Thiên Huế", "Đà Nẵng",
+    "Quảng Nam", "Quảng Ngãi", "Bình Định", "Phú Yên", "Khánh Hòa", "Khánh Hoà", "Ninh Thuận", "Bình Thuận",
+    "Bình Phước", "Tây Ninh", "Bình Dương", "Long An", "Tiền Giang", "Bến Tre", "Trà Vinh", "Vĩnh Long",
+    "An Giang", "Kiên Giang", "Cần Thơ", "Hậu Giang", "Sóc Trăng", "Bạc Liêu", "Cà Mau", "Vĩnh Phúc",
+    "Bắc Ninh", "Bắc Giang", "Phú Thọ", "Hòa Bình", "Hoà Bình", "Điện Biên", "Việt Nam", "Hồ Chí Minh",
+    "Đồng Xoài", "Chí Linh", "Gia Lộc", "Phổ Yên", "Sông Công", "Buôn Ma Thuột", "Pleiku", "Bình Long",
+])
+PLACE_NAMES_ASCII = frozenset(ascii_fold(n) for n in PLACE_NAMES)
+# pairs that are unit words with diacritics but also plausible names without them
+# ("Nguyen Van Phong" is Nguyễn Văn Phong, "Nguyen Thanh Tra" Nguyễn Thanh Trà)
+_NAME_LIKE_ASCII = frozenset(["van phong", "van thu", "thanh tra", "trung tam", "tong hop", "thong tin"])
+MIDDLE_NAMES = frozenset(["văn", "thị", "van", "thi"])
+
+CLOSINGS = [
+    "trân trọng cảm ơn", "trân trọng", "xin trân trọng cảm ơn", "xin chân thành cảm ơn",
+    "chân thành cảm ơn", "trân thành cảm ơn", "xin cảm ơn", "xin cám ơn", "cảm ơn", "cám ơn",
+    "rất cảm ơn", "kính thư", "thân ái", "thân chào", "thân mến", "kính chào", "kính chúc",
+    "chúc sức khỏe", "chúc sức khoẻ", "best regards", "kind regards", "warm regards", "regards",
+    "many thanks", "thanks and best regards", "thanks & best regards", "thanks", "thank you",
+    "sincerely", "yours sincerely", "yours faithfully",
+]
+
+# Field labels. Values follow a colon, or a table cell (" | ") after HTML conversion.
+LABELS: dict[str, list[str]] = {
+    "name": ["họ và tên", "họ tên", "họ, tên", "tên người gửi", "người gửi", "người liên hệ",
+             "người liên lạc", "cán bộ gửi", "người gửi tin", "full name", "name", "sender",
+             "contact person", "họ và tên người gửi", "họ tên người gửi"],
+    "title": ["chức danh/chức vụ", "chức danh, chức vụ", "chức vụ/chức danh", "chức danh", "chức vụ",
+              "job title", "title", "position"],
+    "unit": ["cơ quan, đơn vị", "cơ quan/đơn vị", "cơ quan - đơn vị", "đơn vị công tác", "nơi công tác",
+             "cơ quan công tác", "đơn vị", "cơ quan", "phòng ban", "bộ phận", "department",
+             "organization", "organisation", "unit", "company"],
+    "postal_address": ["địa chỉ liên hệ", "địa chỉ liên lạc", "địa chỉ cơ quan", "địa chỉ", "đ/c", "đc",
+                       "add", "addr", "address", "trụ sở", "trụ sở chính"],
+    "phone": ["số điện thoại", "điện thoại di động", "điện thoại cơ quan", "điện thoại", "đthoại", "số đt",
+              "điện thoại liên hệ", "điện thoại bàn", "điện thoại văn phòng", "điện thoại nhà riêng",
+              "đt cơ quan", "đt di động", "đt liên hệ", "đt văn phòng", "đt nhà riêng", "số điện thoại liên hệ",
+              "di động/zalo", "điện thoại/zalo", "sđt/zalo",
+              "sđt", "đtdđ", "đtcq", "đt cq", "đt", "dđ", "di động", "tel", "telephone", "phone", "mobile",
+              "mob", "mobi", "cell", "hotline", "zalo", "tel/fax", "đt/fax", "điện thoại/fax"],
+    "ignore": ["email", "e-mail", "mail", "thư điện tử", "website", "web", "fax", "mst", "mã số thuế",
+               "số tài khoản", "stk", "skype"],
+}
+
+# ---------------------------------------------------------------------------------------------
+# Pattern building
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """Longest first, spaces matching any run of spaces."""
+    uniq = sorted(set(words), key=len, reverse=True)
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in uniq)
+
+
+def _both(words: Iterable[str]) -> str:
+    """The words as written and without diacritics (for text typed without them)."""
+    words = list(words)
+    return _alternation(words + [ascii_fold(w) for w in words])
+
+
+_END = r"(?![^\W_])"  # the word ends here
+_TITLE_RE = re.compile(
+    r"(?:(?:q\.|quyền|phó)\s*)?(?:" + _both(TITLE_BASES) + ")" + _END
+    + r"(?:\s+(?:" + _both(TITLE_MODIFIERS) + ")" + _END + ")*",
+    re.IGNORECASE)
+_BARE_HEAD_RE = re.compile(r"(?:phó\s+)?trưởng\s+|(?:pho\s+)?truong\s+|phó\s+|pho\s+", re.IGNORECASE)
+_UNIT_RE = re.compile(r"(?:" + _both(UNIT_HEADS) + ")" + _END, re.IGNORECASE)
+_EMBEDDED = [(re.compile(p + "|" + ascii_fold(p), re.IGNORECASE), unit) for p, unit in TITLE_EMBEDDED_UNIT]
+_CLOSING_RE = re.compile(r"(?:" + _both(CLOSINGS) + ")" + _END, re.IGNORECASE)
+
+_LABEL_FIELD: dict[str, str] = {}
+for _f, _words in LABELS.items():
+    for _w in _words:
+        _LABEL_FIELD.setdefault(fold(_w), _f)
+        _LABEL_FIELD.setdefault(ascii_fold(_w), _f)
+_ALL_LABELS = _alternation(_LABEL_FIELD)
+# a label at the start of a piece: "Họ và tên:", "Điện thoại (cơ quan):", "Họ và tên | …" (table cell)
+_LABEL_RE = re.compile(
+    r"(?P<label>(?:" + _ALL_LABELS + r")" + _END + r"(?:\s*[/,&]\s*(?:" + _ALL_LABELS + r")" + _END + r")*)\s*(?:\([^()]{0,30}\)\s*)?(?:[:：]\s*(?:\|\s*)?|\|\s*|$)",
+    re.IGNORECASE)
+
+
+def _label_field(label: str) -> str | None:
+    """The field of a label; "Đơn vị/Cơ quan", "Điện thoại/Fax": the first that is not ignored."""
+    whole = _LABEL_FIELD.get(fold(label)) or _LABEL_FIELD.get(ascii_fold(label))
+    if whole:
+        return whole
+    parts = [_LABEL_FIELD.get(fold(p)) or _LABEL_FIELD.get(ascii_fold(p)) for p in re.split(r"\s*[/,&]\s*", label)]
+    return next((f for f in parts if f and f != "ignore"), next((f for f in parts if f), None))
+
+
+# a label after a separator, later in a line: "… - Email: …", "…, ĐT: …"
+_MID_LABEL_RE = re.compile(
+    r"(?:^|(?<=\s)|(?<=[,;|]))(?:" + _ALL_LABELS + r")" + _END + r"\s*(?:\([^()]{0,30}\)\s*)?[:：]",
+    re.IGNORECASE)
+_PHONE_LABEL = _alternation(LABELS["phone"] + [ascii_fold(w) for w in LABELS["phone"]])
+_PHONE_LABEL_RE = re.compile(r"(?<![^\W_])(?:" + _PHONE_LABEL + r")" + _END + r"\.?\s*(?:\([^()]{0,20}\)\s*)?[:：.]?\s*",
+                             re.IGNORECASE)
+_FAX_BEFORE_RE = re.compile(r"fax\s*[:.]?\s*$", re.IGNORECASE)
+
+# a phone number as written: 0208.3854.376, 0208 3854 376, (0271) 3203131, 0912-345-678,
+# +84 912 345 678, 84-912-345-678, (+84) 912 345 678
+_PHONE_CAND_RE = re.compile(r"(?<![\w/.,+])(?:\(\s*\+?\d{1,4}\s*\)|\+\s?\d)[\d\s.\-()]{5,22}\d(?![\w/])"
+                            r"|(?<![\w/.,+])\d[\d\s.\-()]{6,22}\d(?![\w/])")
+_PHONE_SPLIT_RE = re.compile(r"\s+[-–/]\s+|\s{2,}|\s*,\s*|\s*;\s*")
+
+_EMAIL_RE = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+", re.UNICODE)
+_URL_RE = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+
+_PLACE = _both(["đường", "phố", "ngõ", "ngách", "hẻm", "kiệt", "phường", "xã", "thị trấn", "quận", "huyện",
+                "thị xã", "thành phố", "tp.", "tp", "tỉnh", "thôn", "xóm", "ấp", "bản", "khu phố",
+                "tổ dân phố", "tổ", "khu", "tiểu khu", "quốc lộ", "ql", "tỉnh lộ", "đại lộ", "khu đô thị",
+                "lô", "km"])
+_PLACE_RE = re.compile(r"(?<![^\W_])(?:" + _PLACE + r")" + _END, re.IGNORECASE)
+_ADDRESS_START_RE = re.compile(
+    r"(?:số\s*(?:nhà\s*)?\d+[a-z]?(?:/\d+[a-z]?)*(?![\w/])|so\s*(?:nha\s*)?\d+[a-z]?(?:/\d+[a-z]?)*(?![\w/])"
+    r"|sn\s*\d+|\d+[a-z]?(?:/\d+[a-z]?)*\s+(?=" + _PLACE + r")|tầng\s+\d+|tang\s+\d+|km\s*\d+"
+    r"|(?=(?:thôn|xóm|ấp|bản|khu phố|tổ dân phố|tiểu khu|thon|xom|ap|khu pho|to dan pho|tieu khu)\s))",
+    re.IGNORECASE)
+
+_NOT_NAME_RE = re.compile(r"(?<!\w)(?:" + _alternation(NOT_NAME_PHRASES) + r")(?!\w)")
+_NOT_NAME_ASCII_RE = re.compile(r"(?<!\w)(?:" + _alternation(NOT_NAME_ASCII) + r")(?!\w)")
+_NOT_NAME_ASCII_FAMILY_RE = re.compile(
+    r"(?<!\w)(?:" + _alternation(p for p in NOT_NAME_ASCII if p not in _NAME_LIKE_ASCII) + r")(?!\w)")
+_HONORIFIC_RE = re.compile(r"^(?:(?:pgs|gs|ts|ths|th\.s|cn|ks|bs|ls|ncs|mr|ms|mrs|bà)\.?\s+|(?:pgs|gs|ts|ths|cn|ks|bs|ls|ncs)\.)+(?=\S)",
+                           re.IGNORECASE)
+_NAME_TOKEN_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|[^\W\d_]['’]")
+
+# separators between the parts of a one-line signature
+_STRONG_SEP_RE = re.compile(r"(\s+[-–—|/•·]\s+|\s*\|\s*|\s*;\s*|\t+|\s+[–—]|[–—]\s+|\s*\(\s*|\s*\)\s*)")
+_COMMA_SEP_RE = re.compile(r"(\s*,\s+)")
+_CONNECTOR_RE = re.compile(r"^[\s,;:|/\-–—]*(?:(?:tại|thuộc|của|ở|tai|thuoc|cua)\s+)?", re.IGNORECASE)
+
+# reply / forward headers; what follows is someone else's message
+_REPLY_SEP_RE = re.compile(
+    r"^[\s>]*[-_=*]{2,}\s*(?:original message|forwarded message|forwarded|message transféré|thư gốc|thư chuyển tiếp"
+    r"|tin nhắn gốc|tin nhắn chuyển tiếp|thư đã chuyển tiếp|chuyển tiếp|thu goc|thu chuyen tiep|chuyen tiep)"
+    r"\s*[-_=*]{2,}\s*$", re.IGNORECASE)
+_REPLY_BEGIN_RE = re.compile(r"^(?:begin forwarded message|bắt đầu thư được chuyển tiếp|bắt đầu thư chuyển tiếp)",
+                             re.IGNORECASE)
+_WROTE_RE = re.compile(r"(?:đã viết|wrote|a écrit|da viet)\s*:\s*$", re.IGNORECASE)
+_ON_RE = re.compile(r"^(?:vào|on|lúc|ngày|vao|luc|ngay|le)\b", re.IGNORECASE)
+_HDR_FROM_RE = re.compile(r"^\*?\s*(?:from|từ|người gửi|tu|nguoi gui)\s*\*?\s*:", re.IGNORECASE)
+_HDR_KINDS = {
+    "sent": r"sent|đã gửi|da gui",
+    "date": r"date|ngày gửi|ngày|thời gian|ngay gui|ngay",
+    "to": r"to|đến|gửi đến|người nhận|den|nguoi nhan",
+    "subject": r"subject|tiêu đề|chủ đề|tieu de|chu de",
+    "cc": r"cc",
+}
+_HDR_KIND_RE = {k: re.compile(r"^\*?\s*(?:" + v + r")\s*\*?\s*:", re.IGNORECASE) for k, v in _HDR_KINDS.items()}
+
+_SIG_DASH_RE = re.compile(r"^(?:--|—|-- |---|___)\s*$")
+
+
+def _header_kind(line: str) -> str | None:
+    return next((k for k, pat in _HDR_KIND_RE.items() if pat.match(line)), None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Small helpers
+
+
+def _clean(value: str | None) -> str | None:
+    """Collapse spaces and trim punctuation a signature puts around a value."""
+    if value is None:
+        return None
+    value = " ".join(nfc(value).split())
+    value = value.strip(" \t*•·|,;:-–—_\"'“”")
+    value = re.sub(r"[.!]+$", "", value).strip()
+    return value or None
+
+
+def _is_ascii_letters(text: str) -> bool:
+    """No Vietnamese diacritics at all (typed without marks)."""
+    return strip_diacritics(text) == text
+
+
+def _match_start(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    m = pattern.match(text)
+    if m and m.group(0).strip():
+        return m
+    return None
+
+
+def find_phones(text: str, *, labelled: bool = False) -> list[str]:
+    """Phone numbers in text, as written (surrounding spaces and punctuation trimmed).
+
+    A Vietnamese number has 10 or 11 digits starting with 0 (mobile 09x/08x/07x/05x/03x,
+    landline 02xx since 2017), or the same after +84/84/0084; with a label (labelled=True)
+    8-11 digits are accepted (1900/1800 lines, short landlines). Numbers after "Fax" are skipped.
+    """
+    out: list[str] = []
+    for m in _PHONE_CAND_RE.finditer(text):
+        if _FAX_BEFORE_RE.search(text[: m.start()]):
+            continue
+        cand = m.group(0)
+        pieces = [cand]
+        if not _valid_phone(cand, labelled):
+            pieces = [p for p in _PHONE_SPLIT_RE.split(cand) if p]
+        for piece in pieces:
+            piece = piece.strip(" .-")
+            if piece.count("(") != piece.count(")"):
+                piece = piece.strip("()").strip()
+            if _valid_phone(piece, labelled):
+                out.append(piece)
+    return out
+
+
+def _valid_phone(cand: str, labelled: bool) -> bool:
+    digits = re.sub(r"\D", "", cand)
+    if not digits:
+        return False
+    if digits.startswith("0084"):
+        national = "0" + digits[4:]
+    elif digits.startswith("84") and (cand.lstrip("( ").startswith("+") or len(digits) in (11, 12)):
+        national = "0" + digits[2:]
+    elif cand.lstrip("( ").startswith("+"):
+        return False  # a foreign number
+    else:
+        national = digits
+    if re.search(r"\d{4}[./-]\d{1,2}[./-]\d{1,2}$|\d{1,2}[./-]\d{1,2}[./-]\d{4}$", cand):
+        return False  # a date
+    if national.startswith("0") and 10 <= len(national) <= 11:
+        return True
+    if not labelled:
+        return False
+    # after a label: service lines (1900 xxxx, 1800 xxxx) and old 9-digit landlines
+    return (national.startswith(("1900", "1800")) and 8 <= len(national) <= 10) or (
+        national.startswith("0") and len(national) == 9)
+
+
+def looks_like_person_name(text: str | None, *, strict: bool = False) -> str | None:
+    """The name as it should be reported, when text looks like a Vietnamese person's full name.
+
+    2-5 capitalised words of letters (ALL CAPS and names typed without diacritics count; an
+    ALL-CAPS name is returned in title case); nothing that names a unit, a title or a role
+    mailbox ("Văn phòng Cục THADS", "Ban Biên tập", "admin"). With strict, the first word must
+    also be a known family name (used for lines of a signature whose role is not clear).
+    """
+    return _name_shape(text, strict=strict, roles=True)
+
+
+def _name_shape(text: str | None, *, strict: bool, roles: bool) -> str | None:
+    """looks_like_person_name; with roles=False a text that also reads as a title or unit
+    (possible only without diacritics: "Truong Van Phong") is not rejected for it."""
+    if not text:
+        return None
+    t = " ".join(nfc(text).split()).strip(" \t*•·|,;:-–—_\"'“”()[]")
+    t = re.sub(r"[.!]+$", "", t).strip()
+    t = _HONORIFIC_RE.sub("", t).strip()
+    if not t or "@" in t or any(ch.isdigit() for ch in t):
+        return None
+    tokens = t.split()
+    if not 2 <= len(tokens) <= 5:
+        return None
+    if not all(_NAME_TOKEN_RE.fullmatch(tok) for tok in tokens):
+        return None
+    letters = [ch for ch in t if ch.isalpha()]
+    if all(ch.isupper() for ch in letters) and len(letters) > 2:
+        t = t.title()
+        tokens = t.split()
+    elif all(ch.islower() for ch in letters):
+        # "nguyen van a" as some webmail users write it: only with a known family name
+        if ascii_fold(tokens[0]) not in FAMILY_NAMES_ASCII:
+            return None
+        t = t.title()
+        tokens = t.split()
+    for tok in tokens:
+        if not tok[0].isupper() or (len(tok) > 1 and not tok[1:].replace("'", "").replace("’", "").islower()
+                                    and not re.fullmatch(r"[^\W\d_]['’][A-ZÀ-Ỹ][^\W\d_]*", tok)):
+            return None
+    key = fold(t)
+    keys = key.split()
+    if any(tok in NOT_NAME_TOKENS for tok in keys):
+        return None
+    if key in PLACE_NAMES or (_is_ascii_letters(t) and ascii_fold(t) in PLACE_NAMES_ASCII):
+        return None
+    # after a family name and the middle name "Văn"/"Thị" come given names: "Nguyễn Văn Thư"
+    # is a person even though "văn thư" is a title
+    family_first = keys[0] in FAMILY_NAMES or (_is_ascii_letters(t) and ascii_fold(keys[0]) in FAMILY_NAMES_ASCII)
+    start = 0
+    if family_first and len(keys) >= 3:
+        start = 2 if keys[1] in MIDDLE_NAMES else 1
+    rest = " ".join(keys[start:])
+    if _is_ascii_letters(t):
+        pattern = _NOT_NAME_ASCII_FAMILY_RE if family_first else _NOT_NAME_ASCII_RE
+        if pattern.search(ascii_fold(rest)):
+            return None
+    elif _NOT_NAME_RE.search(rest):
+        return None
+    for pattern in (_TITLE_RE, _UNIT_RE) if roles else ():
+        m = _match_start(pattern, t)
+        # "Văn Thư", "Phòng Nghiệp Vụ", "Phó Giám Đốc"; but "Vu Van An" (Vũ, not "Vụ") and
+        # "Truong Thi Hoa" (Trương, not "Trường") are people typed without diacritics
+        if m and not (family_first and len(m.group(0).split()) == 1):
+            return None
+    if _match_start(_CLOSING_RE, t) and not family_first:
+        return None  # "Trân Trọng", "Thân Ái"
+    if strict and fold(tokens[0]) not in FAMILY_NAMES and ascii_fold(tokens[0]) not in FAMILY_NAMES_ASCII:
+        return None
+    return t
+
+
+def _known_family(name: str) -> bool:
+    first = name.split()[0]
+    return fold(first) in FAMILY_NAMES or (_is_ascii_letters(name) and ascii_fold(first) in FAMILY_NAMES_ASCII)
+
+
+# ---------------------------------------------------------------------------------------------
+# Classifying the pieces of a signature
+
+
+@dataclass
+class _Item:
+    # name, title, unit, phone, postal_address, ignore; "name?": a name with an uncommon family
+    # name; "name~": a name or, if the block has its name elsewhere, the items of alt
+    field: str
+    value: str
+    labelled: bool = False
+    alt: list[_Item] = _field(default_factory=list)
+
+
+def _split_title_unit(text: str) -> list[_Item] | None:
+    """'Chuyên viên Phòng Nghiệp vụ' -> title + unit; 'Chánh Văn phòng' -> title only."""
+    m = _match_start(_TITLE_RE, text)
+    if m is None:
+        head = _match_start(_BARE_HEAD_RE, text)
+        if head and _match_start(_UNIT_RE, text[head.end():]):
+            # "Trưởng Thi hành án dân sự tỉnh", "Phó Trưởng Ban Tuyên giáo": the whole line is the title
+            rest = text[head.end():].strip()
+            return [_Item("title", text.strip()), _Item("unit", rest)]
+        return None
+    title = text[: m.end()].strip()
+    rest = text[m.end():]
+    if rest and not rest[0].isspace() and rest[0] not in ",;:|/-–—(":
+        return None  # the title word is only the start of a longer word
+    conn = _CONNECTOR_RE.match(rest)
+    rest_clean = rest[conn.end():].strip() if conn else rest.strip()
+    if not rest_clean:
+        return [_Item("title", title)]
+    embedded = next((unit for pat, unit in _EMBEDDED if pat.search(title)), None)
+    if embedded is not None:
+        if fold(rest_clean).startswith(fold(embedded)) or ascii_fold(rest_clean).startswith(ascii_fold(embedded)):
+            return [_Item("title", title), _Item("unit", rest_clean)]
+        if rest_clean[0].isupper() or rest_clean[0].isdigit():
+            return [_Item("title", title), _Item("unit", f"{embedded} {rest_clean}")]
+        return [_Item("title", text.strip())]
+    if _match_start(_UNIT_RE, rest_clean):
+        return [_Item("title", title), _Item("unit", rest_clean)]
+    # "Chuyên viên pháp chế", "Kế toán viên": the title with its specialty
+    return [_Item("title", text.strip())]
+
+
+def _looks_like_address(text: str) -> bool:
+    if len(text) < 8:
+        return False
+    places = _PLACE_RE.findall(text)
+    if _match_start(_ADDRESS_START_RE, text) and (places or "," in text):
+        return True
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    starts = sum(1 for p in parts if _match_start(_PLACE_RE, p))
+    return len(parts) >= 3 and starts >= 2 and starts >= len(parts) - 1
+
+
+def _classify_segment(seg: str) -> list[_Item]:
+    """What one unlabelled piece of a signature is."""
+    s = seg.strip(" \t*•·,;:|_\"“”")
+    s = re.sub(r"^[-–—]+\s*", "", s)
+    if not s:
+        return []
+    if _EMAIL_RE.fullmatch(s) or _URL_RE.fullmatch(s):
+        return [_Item("ignore", s)]
+    # a labelled phone inside the piece: "Phòng Nghiệp vụ ĐT: 0912 345 678"
+    for m in _PHONE_LABEL_RE.finditer(s):
+        phones = find_phones(s[m.end():m.end() + 40], labelled=True)
+        if phones and s[m.end():].lstrip("(").startswith(phones[0][:2].lstrip("(")):
+            after_start = s.find(phones[0], m.end()) + len(phones[0])
+            return (_classify_segment(s[: m.start()]) + [_Item("phone", phones[0], True)]
+                    + _classify_segment(s[after_start:]))
+    phones = find_phones(s)
+    if phones:
+        at = s.find(phones[0])
+        before, after = s[:at], s[at + len(phones[0]):]
+        words = re.sub(r"[^\w]+", " ", before + " " + after).split()
+        if len(words) <= 1 or all(len(w) <= 12 for w in words) and len(words) <= 2 and not _classify_segment(before):
+            return [_Item("phone", phones[0])]  # "0912 345 678", "Mobile 0912 345 678"
+        # "Phòng Nghiệp vụ 0912 345 678": what is around the number is classified on its own
+        return [*_classify_segment(before), _Item("phone", phones[0]), *_classify_segment(after)]
+    role = _split_title_unit(s)
+    if role is None and _match_start(_UNIT_RE, s) and len(s.split()) <= 20:
+        role = [_Item("unit", s)]
+    if role:
+        # Typed without diacritics, "Truong Van Phong" is Trương Văn Phong or "Trưởng văn phòng",
+        # "Vu Van An" Vũ Văn An or "Vụ …": the place in the block decides (see _parse_block)
+        name = _name_shape(s, strict=True, roles=False) if _is_ascii_letters(s) else None
+        if name:
+            return [_Item("name~", name, alt=role)]
+        return role
+    if _looks_like_address(s):
+        return [_Item("postal_address", s)]
+    name = looks_like_person_name(s)
+    if name:
+        return [_Item("name" if _known_family(name) else "name?", name)]
+    return []
+
+
+def _classify_unlabelled(text: str) -> list[_Item]:
+    """Split a piece at the separators of one-line signatures and classify the parts;
+    a part that is nothing on its own belongs to the part before ("Ban Thi đua - Khen thưởng")."""
+    whole = _classify_segment(text)
+    parts = _STRONG_SEP_RE.split(text)
+    items = _merge_parts(parts)
+    if items is None or _score(whole) >= _score(items):
+        items = whole
+    if not items or all(i.field == "ignore" for i in items):
+        comma = _merge_parts(_COMMA_SEP_RE.split(text))
+        if comma and _score(comma) > _score(items):
+            items = comma
+    return items
+
+
+def _score(items: Sequence[_Item] | None) -> int:
+    return len({i.field for i in items or [] if i.field != "ignore"})
+
+
+def _merge_parts(parts: list[str]) -> list[_Item] | None:
+    if len(parts) <= 1:
+        return None
+    items: list[_Item] = []
+    sep = ""
+    for k, part in enumerate(parts):
+        if k % 2 == 1:
+            sep = part
+            continue
+        if not part.strip():
+            continue
+        got = _classify_segment(part)
+        if not got:
+            if items and items[-1].field in ("unit", "title", "postal_address"):
+                items[-1].value = f"{items[-1].value}{sep}{part.strip()}"
+            continue
+        first = got[0]
+        if items and items[-1].field == first.field and first.field in ("unit", "postal_address"):
+            items[-1].value = f"{items[-1].value}{sep}{first.value}"
+            got = got[1:]
+        items.extend(got)
+    return items
+
+
+def _classify_line(line: str) -> tuple[list[_Item], str | None]:
+    """The items of one line, and the field of a label left without a value (its value is on
+    the next line, as when a table's cells are rendered one per line)."""
+    text = line.strip()
+    text = re.sub(r"^[*•·>\s]+", "", text).strip()
+    if not text:
+        return [], None
+    # cut the line where a later label starts: "ĐT: 0912 345 678 - Email: a@b.vn"
+    # (matched left to right, longest label first: "ĐT cơ quan:" is one label, not "ĐT" + "cơ quan:")
+    cuts = [0] + [m.start() for m in _MID_LABEL_RE.finditer(text) if m.start() > 0]
+    pieces = [text[a:b] for a, b in zip(cuts, cuts[1:] + [len(text)], strict=True)]
+    items: list[_Item] = []
+    pending: str | None = None
+    for piece in pieces:
+        piece = piece.strip().strip(",;|").strip()
+        piece = re.sub(r"\s*[-–—]$", "", piece)
+        if not piece:
+            continue
+        m = _LABEL_RE.match(piece)
+        if m is None:
+            items.extend(_classify_unlabelled(piece))
+            continue
+        fld = _label_field(m.group("label"))
+        value = piece[m.end():].strip()
+        if fld is None:
+            items.extend(_classify_unlabelled(piece))
+            continue
+        if not value:
+            pending = fld
+            continue
+        pending = None
+        items.extend(_labelled_items(fld, value, m.group(0)))
+    return items, pending
+
+
+def _labelled_items(fld: str, value: str, label_text: str) -> list[_Item]:
+    """The items of a labelled value; everything on a labelled line counts as labelled."""
+    items = _labelled_value(fld, value, label_text)
+    for it in items:
+        it.labelled = True
+    return items
+
+
+def _labelled_value(fld: str, value: str, label_text: str) -> list[_Item]:
+    if fld == "ignore":
+        return [_Item("ignore", value, True)]
+    if fld == "phone":
+        phones = find_phones(value, labelled=True)
+        if phones:
+            return [_Item("phone", phones[0], True)]
+        return []
+    if fld == "postal_address":
+        m = _PHONE_LABEL_RE.search(value)
+        if m and m.start() > 0 and find_phones(value[m.end():], labelled=True):
+            return [_Item("postal_address", value[: m.start()].rstrip(" ,;-–—"), True),
+                    _Item("phone", find_phones(value[m.end():], labelled=True)[0], True)]
+        return [_Item("postal_address", value, True)]
+    # name, title, unit: the first part is the labelled field; further parts are classified
+    parts = _STRONG_SEP_RE.split(value)
+    head, rest_items = value, []
+    if len(parts) > 1:
+        tail_items = _merge_parts(["", *parts[1:]]) or []
+        if any(i.field not in ("ignore",) for i in tail_items):
+            head = parts[0]
+            rest_items = tail_items
+    if fld == "name":
+        comma = head.split(",", 1)
+        if len(comma) == 2 and _classify_unlabelled(comma[1]):
+            head, rest_items = comma[0], _classify_unlabelled(comma[1]) + rest_items
+        name = looks_like_person_name(head) or _clean(head)
+        return [_Item("name", name or head, True), *rest_items]
+    if fld == "title":
+        split = _split_title_unit(head)
+        if split and len(split) == 2 and split[0].field == "title":
+            return [_Item("title", split[0].value, True), _Item("unit", split[1].value, True), *rest_items]
+        return [_Item("title", head, True), *rest_items]
+    return [_Item(fld, head, True), *rest_items]
+
+
+@dataclass
+class _Found:
+    values: dict[str, str] = _field(default_factory=dict)
+
+    def count(self) -> int:
+        return len(self.values)
+
+    def fill(self, other: _Found) -> None:
+        for k, v in other.values.items():
+            self.values.setdefault(k, v)
+
+
+def _parse_block(lines: Sequence[str], *, only_labelled: bool = False) -> _Found:
+    """Fields of a signature block: the first of each kind wins."""
+    parsed: list[list[_Item]] = []
+    pending: str | None = None
+    for line in lines:
+        if pending and line.strip():
+            value = line.strip()
+            items = _labelled_items(pending, value, "")
+            pending = None
+        else:
+            items, pending = _classify_line(line)
+        parsed.append(items)
+    found = _Found()
+    content = [k for k, items in enumerate(parsed) if items or lines[k].strip()]
+
+    def where_a_name_goes(k: int) -> bool:
+        """First in the block, or just above a title/unit line."""
+        nxt = next((parsed[j] for j in content if j > k and parsed[j]), [])
+        return (bool(content) and k == content[0]) or any(
+            i.field in ("title", "unit") or i.alt for i in nxt)
+
+    for k, line_items in enumerate(parsed):
+        queue = list(line_items)
+        while queue:
+            it = queue.pop(0)
+            if only_labelled and not it.labelled:
+                continue
+            fld = it.field
+            if fld == "ignore":
+                continue
+            if fld == "name~":
+                if "name" in found.values or not where_a_name_goes(k):
+                    queue[:0] = it.alt
+                    continue
+                fld = "name"
+            if fld == "name?":
+                # a name with an uncommon family name: only where a signature puts the name
+                if not where_a_name_goes(k):
+                    continue
+                fld = "name"
+            value = _clean(it.value) if fld != "phone" else it.value.strip()
+            if not value:
+                continue
+            found.values.setdefault(fld, value)
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# Finding the sender's own signature block
+
+
+def own_lines(text: str) -> list[str]:
+    """The lines the sender wrote: quoted lines (">") dropped, and everything from the first
+    reply/forward header on ("-----Original Message-----", "---------- Forwarded message",
+    "Vào … đã viết:", "On … wrote:", an Outlook "From:/Sent:" block) cut off."""
+    lines = normalize_spaces(text, collapse=False).split("\n")
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        if line.startswith(">"):
+            continue
+        if _is_reply_header(lines, i):
+            break
+        out.append(line)
+    return out
+
+
+def _is_reply_header(lines: Sequence[str], i: int) -> bool:
+    line = lines[i].strip()
+    if not line:
+        return False
+    if _REPLY_SEP_RE.match(line) or _REPLY_BEGIN_RE.match(line):
+        return True
+    if _WROTE_RE.search(line) and len(line) < 300:
+        return True
+    if _ON_RE.match(line) and len(line) < 200:
+        for nxt in lines[i + 1:i + 3]:
+            if nxt.startswith(">"):
+                break
+            if _WROTE_RE.search(nxt.strip()):
+                return True
+    if _HDR_FROM_RE.match(line):
+        # an Outlook/webmail header block: From, then at least two of Sent/Date, To, Subject, Cc
+        # (a labelled signature "Người gửi: …" followed by "Đơn vị: …" is not one)
+        following = [ln.strip() for ln in lines[i + 1:i + 7] if ln.strip()]
+        kinds = {_header_kind(ln) for ln in following} - {None}
+        if len(kinds) >= 2 and ("to" in kinds or "sent" in kinds):
+            return True
+    if re.fullmatch(r"_{10,}", line):
+        nxt = next((ln.strip() for ln in lines[i + 1:i + 4] if ln.strip()), "")
+        if _HDR_FROM_RE.match(nxt):
+            return True
+    return False
+
+
+def _is_closing(line: str) -> str | None:
+    """None, or what follows the closing words on the same line ("" when nothing does)."""
+    s = line.strip().strip("*_")
+    if not s or len(s) > 90:
+        return None
+    m = _match_start(_CLOSING_RE, s)
+    if not m:
+        return None
+    rest = s[m.end():].strip().lstrip(" !.,;:-–—")
+    if not rest:
+        return ""
+    # "Trân trọng, Nguyễn Văn A" names the sender on the closing line
+    if looks_like_person_name(rest):
+        return rest
+    # "Trân trọng cảm ơn Ban biên tập!" is all closing; "Trân trọng gửi Ban Biên tập tin bài sau:"
+    # opens the message
+    if len(rest) > 50 or ":" in rest or _OPENING_VERB_RE.match(rest):
+        return None
+    return ""
+
+
+_OPENING_VERB_RE = re.compile(r"(?:gửi|báo cáo|báo|đề nghị|thông báo|kính gửi|mời|chuyển|gui|bao cao|de nghi)\b",
+                              re.IGNORECASE)
+_MAX_BLOCK_LINES = 14
+
+
+def _block_after(lines: Sequence[str], start: int, first: str = "") -> list[str]:
+    block: list[str] = [first] if first else []
+    n = 0
+    for line in lines[start:]:
+        if len(line) > 200:
+            break
+        block.append(line)
+        n += bool(line.strip())
+        if n >= _MAX_BLOCK_LINES:
+            break
+    return block
+
+
+def _trailing_lines(lines: Sequence[str]) -> list[str]:
+    """The last 2-8 short lines: a signature without a closing or separator."""
+    block: list[str] = []
+    n = 0
+    for line in reversed(lines):
+        s = line.strip()
+        if not s:
+            if block and block[0] == "":
+                break  # two empty lines: the signature is over
+            block.insert(0, "")
+            continue
+        if len(s) > 120 or (len(s.split()) > 14 and s.endswith((".", ":"))):
+            break
+        if re.match(r"[-+•*]\s", s):
+            break  # a list of the text ("- Đồng chí Nguyễn Văn A, Giám đốc Sở"), not a signature
+        block.insert(0, line)
+        n += 1
+        if n >= 8:
+            break
+    return block
+
+
+def _signature_fields(text: str | None) -> _Found:
+    if not text or not text.strip():
+        return _Found()
+    lines = own_lines(text)
+    found = _Found()
+    # 1. after a closing ("Trân trọng!") or a "--" separator: the latest that gives something
+    markers: list[tuple[int, str]] = []
+    for i, line in enumerate(lines):
+        rest = _is_closing(line)
+        if rest is not None:
+            markers.append((i, rest))
+        elif _SIG_DASH_RE.match(line.strip()):
+            markers.append((i, ""))
+    for i, rest in reversed(markers[-10:]):
+        got = _parse_block(_block_after(lines, i + 1, rest))
+        if got.count():
+            found = got
+            break
+    # 2. labelled lines anywhere ("Người gửi: …", "Họ và tên: …", "Chức vụ: …")
+    labelled = _labelled_group(lines)
+    if found.count():
+        found.fill(labelled)
+    else:
+        found = labelled
+        # 3. the last short lines
+        found.fill(_parse_block(_trailing_lines(lines)))
+    return found
+
+
+def _labelled_group(lines: Sequence[str]) -> _Found:
+    """Labelled name/title/unit lines and the labelled phone/address lines near them."""
+    anchors = []
+    for i, line in enumerate(lines):
+        m = _LABEL_RE.match(re.sub(r"^[*•·\s]+", "", line))
+        if m and _label_field(m.group("label")) in ("name", "title", "unit"):
+            anchors.append(i)
+    if not anchors:
+        return _Found()
+    lo, hi = max(0, anchors[0] - 6), min(len(lines), anchors[-1] + 7)
+    return _parse_block(lines[lo:hi], only_labelled=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# From header
+
+
+def _decode_from(value: str) -> str:
+    value = nfc(value)
+    if "=?" in value:
+        try:
+            value = str(email.header.make_header(email.header.decode_header(value)))
+        except (email.errors.HeaderParseError, LookupError, UnicodeError, ValueError):
+            pass
+    return nfc(re.sub(r"\s*\r?\n\s*", " ", value)).strip()
+
+
+def _parse_from(from_header: str | None) -> tuple[str | None, str | None]:
+    """(display name, address) of the first mailbox of a From header, decoded or raw."""
+    if not from_header or not from_header.strip():
+        return None, None
+    value = _decode_from(from_header)
+    pairs = email.utils.getaddresses([value])
+    display, address = next(((n, a) for n, a in pairs if "@" in a), ("", ""))
+    if not address:
+        m = _EMAIL_RE.search(value)
+        address = m.group(0) if m else ""
+        display = value[: m.start()].strip(" <\"'") if m else value
+    display = " ".join(nfc(display).split()).strip(" \"'")
+    return (display or None), (address.strip().lower() or None)
+
+
+def _display_fields(display: str | None, address: str | None) -> _Found:
+    """A person's name (and unit or title, if written) from the display name; nothing for a unit
+    mailbox ("Văn phòng Cục THADS") or an address-like string."""
+    found = _Found()
+    if not display or "@" in display or (address and fold(display) == fold(address.split("@")[0])):
+        return found
+    text = re.sub(r"\s*\(([^()]*)\)\s*", r" | \1 | ", display).strip(" |")
+    items = _classify_unlabelled(text)
+    for it in items:
+        fld = "name" if it.field in ("name", "name?", "name~") else it.field
+        if fld in ("name", "title", "unit") and fld not in found.values:
+            value = _clean(it.value)
+            if value:
+                found.values[fld] = value
+    if "name" not in found.values and not items:
+        name = looks_like_person_name(display)
+        if name:
+            found.values["name"] = name
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# Public API
+
+
+def extract_sender(from_header: str | None, plain: str | None, html: str | None,
+                   profile: Profile | None = None) -> Sender:
+    """The sender of a message: address and display name from From, the rest from the
+    signature block of the plain body (else of the HTML body), then the profile's contributors
+    directory for what the message does not say.
+
+    - The name comes from the signature, else from the display name, but never from a display
+      name that is a unit or role mailbox ("Văn phòng Cục THADS") or an address.
+    - Title and unit on one line are split ("Chuyên viên Phòng Nghiệp vụ"); "Chánh Văn phòng"
+      is a title.
+    - The phone is returned as written in the message.
+    - Quoted replies and forwarded parts are ignored: their signatures are other people's.
+    """
+    display, address = _parse_from(from_header)
+
+    plain_found = _signature_fields(plain)
+    html_found = _signature_fields(html_to_text(html, mark_quotes=True)) if html and html.strip() else _Found()
+    if html_found.count() > plain_found.count():
+        found, other = html_found, plain_found
+    else:
+        found, other = plain_found, html_found
+    found.fill(other)
+
+    from_display = _display_fields(display, address)
+    if "name" not in found.values and "name" in from_display.values:
+        found.values["name"] = from_display.values["name"]
+    for fld in ("unit", "title"):
+        if fld not in found.values and fld in from_display.values:
+            found.values[fld] = from_display.values[fld]
+
+    sender = Sender(address=address, **{k: found.values.get(k) for k in FIELDS})
+    entry = _directory_entry(profile, address)
+    if entry is not None:
+        for fld in FIELDS:
+            if getattr(sender, fld) is None and getattr(entry, fld, None):
+                setattr(sender, fld, nfc(getattr(entry, fld)))
+    return sender
+
+
+def _directory_entry(profile: Profile | None, address: str | None) -> Contributor | None:
+    if profile is None or not address:
+        return None
+    for c in getattr(profile, "contributors", None) or []:
+        if c.address.strip().lower() == address.lower():
+            return c
+    return None
+
+
+def _domain_allowed(address: str, domains: Iterable[str]) -> bool:
+    domain = address.rsplit("@", 1)[-1].lower().rstrip(".")
+    for d in domains:
+        d = d.lower().strip().lstrip("@").lstrip(".").rstrip(".")
+        if d and (domain == d or domain.endswith("." + d)):
+            return True
+    return False
+
+
+def _with_article(text: str, article: str | None) -> str:
+    return f"{text} (theo {article})." if article else f"{text}."
+
+
+def sender_problems(sender: Sender, profile: Profile) -> list[Problem]:
+    """What the sender failed to state, per the profile's required_sender; and a warning
+    when the address is neither in an allowed domain nor in the contributors directory.
+
+    - sender.missing_name: always (thainguyen/haiduong Art. 8.2, binhphuoc Art. 9.1.b, kontum Art. 9.1.c).
+    - sender.missing_title: where "title" is required (thainguyen/haiduong Art. 8.2; binhphuoc
+      and kontum ask for it only "if any").
+    - sender.missing_unit: where "unit" is required (binhphuoc Art. 9.1.b, kontum Art. 9.1.c).
+    - sender.missing_contact: where "contact" is required (all five): neither a phone number nor
+      a postal address.
+    - sender.unknown (warning): not registered, so the reviewer checks the origin
+      (thainguyen/haiduong Art. 10.1).
+    """
+    required = set(profile.required_sender)
+    out: list[Problem] = []
+
+    def add(code: str, text: str) -> None:
+        article = profile.article_for(code)
+        out.append(Problem.of(code, _with_article(text, article), article=article))
+
+    if not sender.name:
+        add("sender.missing_name",
+            "Thư chưa ghi họ tên người gửi. Đề nghị ghi đầy đủ họ và tên của người gửi ở cuối thư")
+    if "title" in required and not sender.title:
+        add("sender.missing_title",
+            "Thư chưa ghi chức danh của người gửi. Đề nghị ghi chức danh (ví dụ: Chuyên viên, "
+            "Văn thư, Chấp hành viên) dưới họ tên người gửi")
+    if "unit" in required and not sender.unit:
+        add("sender.missing_unit",
+            "Thư chưa ghi cơ quan, đơn vị của người gửi. Đề nghị ghi tên cơ quan, đơn vị công tác "
+            "(ví dụ: Phòng Tư pháp huyện …) dưới họ tên người gửi")
+    if "contact" in required and not sender.phone and not sender.postal_address:
+        add("sender.missing_contact",
+            "Thư chưa ghi số điện thoại hoặc địa chỉ liên hệ của người gửi. Đề nghị ghi số điện thoại "
+            "hoặc địa chỉ liên hệ ở cuối thư")
+    registered = _directory_entry(profile, sender.address) is not None
+    if not registered and not (sender.address and _domain_allowed(sender.address, profile.allowed_domains)):
+        where = f"Địa chỉ {sender.address}" if sender.address else "Thư không có địa chỉ người gửi hợp lệ, địa chỉ"
+        add("sender.unknown",
+            f"{where} không thuộc tên miền của đơn vị và chưa có trong danh sách cộng tác viên "
+            "đã đăng ký; đề nghị kiểm tra nguồn gốc thông tin trước khi xử lý")
+    return out
