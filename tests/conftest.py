@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.servers import USERS, DovecotServer, SmtpSink
+from tests.servers import USERS, DovecotServer, SmtpSink  # noqa: E402 - after the sys.path fix above
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -100,7 +100,7 @@ def make_cfb(streams: dict[str, bytes], root_clsid: bytes = bytes(16)) -> bytes:
     ministream_start = pos if n_ministream else END
     _chain(fat, pos, n_ministream)
     pos += n_ministream
-    for (path, data), count in zip(big, n_big, strict=True):
+    for (path, _data), count in zip(big, n_big, strict=True):
         placement[path] = (pos, False)
         _chain(fat, pos, count)
         pos += count

@@ -26,7 +26,7 @@ class UsageError(Exception):
 
 def parse_time(value: str, what: str) -> datetime:
     try:
-        dt = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        dt = datetime.fromisoformat(value.strip())  # 3.11 reads "Z" itself
     except ValueError:
         raise UsageError(f"{what}: {value!r} is not a time like 2026-04-28T09:00:00+07:00") from None
     return dt if dt.tzinfo else dt.replace(tzinfo=VN)
@@ -100,7 +100,7 @@ def print_report(rep: dict, cfg: Config) -> None:
     print(f"Kết luận:   {verdicts.get(rep['verdict'], rep['verdict'])}")
 
 
-def _flat(atts: list[dict]):  # noqa: ANN202
+def _flat(atts: list[dict]):
     for a in atts:
         yield a
         yield from _flat(a.get("children") or [])
@@ -113,7 +113,7 @@ def fmt(value: str | None) -> str:
 
 
 # ---------------------------------------------------------------- daemon
-def open_db(cfg: Config):  # noqa: ANN201
+def open_db(cfg: Config):
     from tinbai.queue.db import make_engine, migrate
 
     engine = make_engine(cfg.database_url())
@@ -221,6 +221,31 @@ def cmd_queue(cfg: Config, args: argparse.Namespace) -> int:
     return 2
 
 
+# ---------------------------------------------------------------- reminders
+def cmd_reminders(cfg: Config, args: argparse.Namespace) -> int:
+    """What the reminder job would send at --at (default: now); writes nothing."""
+    from tinbai.notifier.scheduler import KIND_LABELS, reminders_at
+
+    at = parse_time(args.at, "--at") if args.at else datetime.now(UTC)
+    rows = reminders_at(open_db(cfg), cfg, at)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    when = at.astimezone(VN).strftime("%H:%M %d/%m/%Y")
+    if not rows:
+        print(f"Lúc {when}: không có thư nhắc nào được gửi (ngoài giờ làm việc, hoặc chưa đến hạn nhắc).")
+        return 0
+    print(f"Lúc {when} sẽ gửi {len(rows)} thư nhắc:")
+    print(f"{'Mã theo dõi':16s} {'Loại nhắc':16s} {'Nhắc từ':17s} {'Hạn xử lý':17s} {'Gửi tới':40s} Tiêu đề")
+    for r in rows:
+        label = KIND_LABELS.get(r["kind"], r["kind"])
+        if r["overdue_days"]:
+            label += f" ({r['overdue_days']} ngày)"
+        print(f"{(r['tracking_code'] or '#' + str(r['item_id'])):16s} {label:16s} {fmt(r['due_at']):17s} "
+              f"{fmt(r['deadline']):17s} {', '.join(r['recipients']):40s} {r['subject'][:60]}")
+    return 0
+
+
 # ---------------------------------------------------------------- demo
 def cmd_demo(cfg: Config, args: argparse.Namespace) -> int:
     from tinbai.demo import run_demo
@@ -258,13 +283,27 @@ def build_parser() -> argparse.ArgumentParser:
     qr = qs.add_parser("retry")
     qr.add_argument("id", type=int)
 
+    rm = sub.add_parser("reminders", help="which reminder emails would go out at a given time; writes nothing")
+    rm.add_argument("--at", help="the time (ISO 8601, e.g. 2026-04-29T16:00:00+07:00); default: now")
+    rm.add_argument("--json", action="store_true")
+
     d = sub.add_parser("demo", help="fill the local mailboxes with samples, process them, serve the pages")
     d.add_argument("--no-serve", action="store_true", help="process and exit, do not serve the pages")
     d.add_argument("--port", type=int, default=None)
+    from tinbai.web.user_args import add_user_commands
+
+    add_user_commands(sub)
     return p
 
 
-COMMANDS = {"check": cmd_check, "run": cmd_run, "status": cmd_status, "queue": cmd_queue, "demo": cmd_demo}
+def cmd_user(cfg: Config, args: argparse.Namespace) -> int:
+    from tinbai.web.users import run_user_command
+
+    return run_user_command(cfg, args)
+
+
+COMMANDS = {"check": cmd_check, "run": cmd_run, "status": cmd_status, "queue": cmd_queue, "demo": cmd_demo,
+            "reminders": cmd_reminders, "user": cmd_user}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -272,14 +311,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         cfg = load_config(args.config)
-        setup_logging(cfg.settings.log_level, quiet=args.command in ("check", "queue", "status"))
+        setup_logging(cfg.settings.log_level, quiet=args.command in ("check", "queue", "status", "reminders", "user"))
         return COMMANDS[args.command](cfg, args)
     except (ConfigError, UsageError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
-    except Exception as e:  # noqa: BLE001 - the last guard: one line for the user, details in the log
+    except Exception as e:
         log.debug("unexpected error", exc_info=True)
         print(f"error: {type(e).__name__}: {e} (chạy lại với log_level = \"DEBUG\" để xem chi tiết)", file=sys.stderr)
         return 1

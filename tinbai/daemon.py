@@ -28,7 +28,7 @@ IDLE_RENEW_SECONDS = 25 * 60  # RFC 2177: servers may drop an IDLE after 29 minu
 
 
 class Daemon:
-    def __init__(self, config: Config, engine, *, now: datetime | None = None):  # noqa: ANN001
+    def __init__(self, config: Config, engine, *, now: datetime | None = None):
         self.config = config
         self.engine = engine
         self.now = now  # a fixed clock (--now) for trying the schedule
@@ -36,7 +36,7 @@ class Daemon:
         self._threads: list[threading.Thread] = []
 
     # ----------------------------------------------------------- one pass
-    def run_once(self, progress=None) -> dict[str, int]:  # noqa: ANN001
+    def run_once(self, progress=None) -> dict[str, int]:
         totals = {"created": 0, "failed": 0, "sent": 0, "errors": 0}
         ingestor = Ingestor(self.config, self.engine)
         try:
@@ -94,7 +94,7 @@ class Daemon:
         if threading.current_thread() is not threading.main_thread():
             return
 
-        def stop(signum, _frame):  # noqa: ANN001
+        def stop(signum, _frame):
             log.info("nhận tín hiệu %s, đang dừng", signum)
             self.stop_event.set()
             raise KeyboardInterrupt

@@ -70,7 +70,7 @@ def run_demo(cfg: Config, *, serve: bool = True, port: int | None = None) -> int
     return serve_pages(cfg, engine, port)
 
 
-def serve_pages(cfg: Config, engine, port: int | None) -> int:  # noqa: ANN001
+def serve_pages(cfg: Config, engine, port: int | None) -> int:
     try:
         from tinbai.web.app import create_app
         from tinbai.web.users import ensure_demo_account

@@ -3,6 +3,7 @@ libraries that make such files (python-docx, Pillow, reportlab), in real emails.
 
 from __future__ import annotations
 
+import email.policy as email_policy
 import io
 import math
 import random
@@ -152,7 +153,7 @@ def to_tcvn3(text: str) -> str:
 
 def email(*, sender: str, to: str, subject: str, body: str, date: datetime,
           attachments: list[tuple[str, str, bytes]] = (), html: str | None = None) -> bytes:
-    msg = EmailMessage()
+    msg = EmailMessage(policy=email_policy.default.clone(max_line_length=998))  # see notifier.delivery.POLICY
     msg["From"] = sender
     msg["To"] = to
     msg["Subject"] = subject
@@ -186,7 +187,7 @@ def samples(now: datetime) -> list[Sample]:
     dy = f"{yest.day}/{yest.month}/{yest.year}"
     out: list[Sample] = []
 
-    def add(profile: str, hours_ago: float, what: str, **kw) -> None:  # noqa: ANN003
+    def add(profile: str, hours_ago: float, what: str, **kw) -> None:
         at = now - timedelta(hours=hours_ago)
         out.append(Sample(profile, at, email(date=at - timedelta(minutes=3), **kw), what))
 
@@ -208,7 +209,7 @@ def samples(now: datetime) -> list[Sample]:
         body="Kính gửi Ban Biên tập, em gửi lại tin.\n\n" + article + signature(
             "Nguyễn Thị Hoa", "Chuyên viên", "Phòng Thi hành án dân sự khu vực 1", "0208.3854.376"),
         attachments=[("anh tap huan.jpg", "image/jpeg", photo(1))])
-    scan = document_scan(["THI HÀNH ÁN DÂN SỰ", "TỈNH THÁI NGUYÊN", f"Số: 117/QĐ-THADS"], "QUYẾT ĐỊNH",
+    scan = document_scan(["THI HÀNH ÁN DÂN SỰ", "TỈNH THÁI NGUYÊN", "Số: 117/QĐ-THADS"], "QUYẾT ĐỊNH",
                          "Về việc kiện toàn Tổ biên tập Trang thông tin điện tử",
                          [f"Thái Nguyên, ngày {yest.day} tháng {yest.month} năm {yest.year}",
                           "Căn cứ Quy chế quản lý và vận hành Trang thông tin điện tử;",

@@ -23,8 +23,8 @@ from typing import Protocol
 from tinbai.calendar import WorkCalendar, compute_deadline
 from tinbai.checks import rules
 from tinbai.checks.category import classify
-from tinbai.checks.duplicates import MIN_FILE_BYTES, text_fingerprint
 from tinbai.checks.dates import find_event, find_issued_date
+from tinbai.checks.duplicates import MIN_FILE_BYTES, text_fingerprint
 from tinbai.checks.sender import extract_sender
 from tinbai.config import Profile
 from tinbai.message import ParsedMessage, parse_message

@@ -173,7 +173,7 @@ class ImapMailbox:
         try:
             # a dead peer answers LOGOUT with EOF at once; a hung one within the timeout
             client.logout()
-        except Exception:  # noqa: BLE001 - closing must not fail
+        except Exception:
             _drop(client)
 
     def __enter__(self) -> Self:
@@ -423,7 +423,7 @@ def _drop(client: IMAPClient) -> None:
     """Close the socket without a word to the server (it may be gone or hung)."""
     try:
         client.shutdown()
-    except Exception:  # noqa: BLE001 - the socket may be closed already
+    except Exception:
         with contextlib.suppress(Exception):
             client.socket().close()
 

@@ -17,22 +17,23 @@ from pathlib import Path
 class MaildirMailbox:
     def __init__(self, path: str | Path):
         self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)  # Maildir(create=True) makes the leaf only
         self.md = mailbox.Maildir(str(self.path), factory=None, create=True)
 
     def keys(self) -> list[str]:
-        self.md._refresh()  # noqa: SLF001 - pick up messages delivered since the last look
+        self.md._refresh()
         return sorted(self.md.keys(), key=self._sort_key)
 
     def _sort_key(self, key: str) -> tuple[float, str]:
         try:
-            return (os.path.getmtime(self.path / self.md._lookup(key)), key)  # noqa: SLF001
+            return (os.path.getmtime(self.path / self.md._lookup(key)), key)
         except (OSError, KeyError):
             return (0.0, key)
 
     def read(self, key: str) -> tuple[bytes, datetime] | None:
         """The raw bytes and the delivery time; None when another client removed it meanwhile."""
         try:
-            rel = self.md._lookup(key)  # noqa: SLF001
+            rel = self.md._lookup(key)
             full = self.path / rel
             data = full.read_bytes()
             received = datetime.fromtimestamp(full.stat().st_mtime, UTC)
@@ -43,7 +44,7 @@ class MaildirMailbox:
     def mark_done(self, key: str) -> None:
         """Move to cur/ with the Seen flag by renaming the file: its bytes and time stay as delivered."""
         try:
-            rel = self.md._lookup(key)  # noqa: SLF001
+            rel = self.md._lookup(key)
         except KeyError:
             return
         sub, name = rel.split(os.sep, 1)
@@ -56,12 +57,12 @@ class MaildirMailbox:
             os.rename(self.path / rel, target)
         except FileNotFoundError:
             return  # removed by another client meanwhile: nothing to mark
-        self.md._refresh()  # noqa: SLF001
+        self.md._refresh()
 
     def add(self, raw: bytes, received_at: datetime | None = None) -> str:
         key = self.md.add(raw)
         if received_at is not None:
-            rel = self.md._lookup(key)  # noqa: SLF001
+            rel = self.md._lookup(key)
             ts = received_at.timestamp()
             os.utime(self.path / rel, (ts, ts))
         return key

@@ -43,7 +43,7 @@ class Outcome:
 class Ingestor:
     """Processes raw messages for the queue. One per process; reuses its parser workers."""
 
-    def __init__(self, config: Config, engine, *, clock=None):  # noqa: ANN001
+    def __init__(self, config: Config, engine, *, clock=None):
         self.config = config
         self.engine = engine
         self.archive = ContentStore(config.resolve(config.settings.var_dir) / "archive")
@@ -98,7 +98,7 @@ class Ingestor:
                 existing = s.get(Item, existing_id) if existing_id else None
                 parent = _parent_item(s, report, profile.id)
 
-                def after(session: Session, item: Item, rep) -> None:  # noqa: ANN001
+                def after(session: Session, item: Item, rep) -> None:
                     history.remember(item.id, profile.id, rep.content_fingerprint)
                     if parent is not None:
                         item.parent_id = parent.id
@@ -119,7 +119,7 @@ class Ingestor:
                 if existing is not None:
                     return Outcome(existing.id, created=False)
             raise
-        except Exception as e:  # noqa: BLE001 - a bug or a parser crash must not block the mailbox
+        except Exception as e:
             log.exception("processing %s %s failed", ref.mailbox, ref.source_key)
             error = f"{type(e).__name__}: {e}\n{traceback.format_exc(limit=8)}"
             subject = _subject_of(raw)
@@ -129,7 +129,7 @@ class Ingestor:
                 return Outcome(item.id, created=existing_id is None, failed=True)
 
 
-def _parent_item(s: Session, report, profile_id: str) -> Item | None:  # noqa: ANN001
+def _parent_item(s: Session, report, profile_id: str) -> Item | None:
     """A reply or re-submission joins the item it answers: by tracking code, or by
     In-Reply-To/References naming a message we sent or received about it."""
     if report.tracking_code:
@@ -159,7 +159,7 @@ def parse_message_id(raw: bytes) -> str | None:
     try:
         msg = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(head)
         value = msg.get("Message-ID")
-    except Exception:  # noqa: BLE001
+    except Exception:
         return None
     if not value:
         return None
@@ -170,7 +170,7 @@ def parse_message_id(raw: bytes) -> str | None:
 def _subject_of(raw: bytes) -> str:
     try:
         return parse_message(raw).subject
-    except Exception:  # noqa: BLE001
+    except Exception:
         return ""
 
 

@@ -42,7 +42,7 @@ def _state(s: Session, name: str) -> MailboxState:
     return st
 
 
-def record_ok(engine, name: str, backlog: int) -> None:  # noqa: ANN001
+def record_ok(engine, name: str, backlog: int) -> None:
     with Session(engine) as s:
         st = _state(s, name)
         st.last_check_ok_at = utcnow()
@@ -51,7 +51,7 @@ def record_ok(engine, name: str, backlog: int) -> None:  # noqa: ANN001
         s.commit()
 
 
-def record_error(engine, name: str, error: str) -> None:  # noqa: ANN001
+def record_error(engine, name: str, error: str) -> None:
     with Session(engine) as s:
         st = _state(s, name)
         st.last_error = error[:2000]
@@ -60,14 +60,14 @@ def record_error(engine, name: str, error: str) -> None:  # noqa: ANN001
         s.commit()
 
 
-def stored_keys(engine, name: str, prefix: str) -> set[str]:  # noqa: ANN001
+def stored_keys(engine, name: str, prefix: str) -> set[str]:
     with Session(engine) as s:
         rows = s.exec(select(Item.source_key).where(Item.mailbox == name,
                                                     col(Item.source_key).startswith(prefix)))
         return set(rows)
 
 
-def maildir_pass(ingestor: Ingestor, name: str, box: Mailbox, progress=None) -> PassResult:  # noqa: ANN001
+def maildir_pass(ingestor: Ingestor, name: str, box: Mailbox, progress=None) -> PassResult:
     profile = ingestor.config.profile_for_mailbox(name)
     md = MaildirMailbox(ingestor.config.resolve(box.path))
     result = PassResult(name)
@@ -95,7 +95,7 @@ def maildir_pass(ingestor: Ingestor, name: str, box: Mailbox, progress=None) -> 
     return result
 
 
-def imap_pass(ingestor: Ingestor, name: str, box: Mailbox, client: ImapMailbox, progress=None) -> PassResult:  # noqa: ANN001
+def imap_pass(ingestor: Ingestor, name: str, box: Mailbox, client: ImapMailbox, progress=None) -> PassResult:
     """One pass on a connected, selected IMAP mailbox. Raises MailboxError on network trouble."""
     profile = ingestor.config.profile_for_mailbox(name)
     engine = ingestor.engine
@@ -122,7 +122,7 @@ def imap_pass(ingestor: Ingestor, name: str, box: Mailbox, client: ImapMailbox, 
         client.mark_done(uid, box.after, box.move_to)
     result.found = len(todo)
     fetched: set[int] = set()
-    for i, (uid, raw, internaldate) in enumerate(client.fetch(todo), 1):
+    for i, (uid, raw, internaldate) in enumerate(client.fetch_messages(todo), 1):
         fetched.add(uid)
         received = internaldate or utcnow()
         outcome = ingestor.process(name, profile, f"{prefix}{uid}", raw, received)
@@ -157,7 +157,7 @@ def open_imap(box: Mailbox) -> ImapMailbox:
     return client
 
 
-def mailbox_pass(ingestor: Ingestor, name: str, box: Mailbox, progress=None) -> PassResult:  # noqa: ANN001
+def mailbox_pass(ingestor: Ingestor, name: str, box: Mailbox, progress=None) -> PassResult:
     """One pass with its own connection (run --once, polling); errors are recorded, not raised."""
     try:
         if box.kind == "maildir":

@@ -8,10 +8,10 @@ exponential backoff; a permanent one (5xx) stops and is shown to the board.
 
 from __future__ import annotations
 
+import email.policy
 import logging
 import os
 import smtplib
-import socket
 import ssl
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -37,8 +37,13 @@ class TemporaryFailure(Exception):
     pass
 
 
+# Python 3.11's folding of long non-ASCII headers at 78 columns drops a space in Vietnamese
+# subjects ("thi hànhán"); folding at RFC 5322's hard limit keeps the subject intact.
+POLICY = email.policy.default.clone(max_line_length=998)
+
+
 def build_email(row: Outbox, sender: str) -> EmailMessage:
-    msg = EmailMessage()
+    msg = EmailMessage(policy=POLICY)
     msg["From"] = sender
     msg["To"] = row.to_addrs
     msg["Subject"] = row.subject
@@ -109,7 +114,7 @@ class Transport:
             if e.smtp_code in (530, 534, 535):  # authentication: the administrator must fix the config
                 raise TemporaryFailure(text) from e
             raise PermanentFailure(text) from e
-        except (smtplib.SMTPException, OSError, socket.timeout) as e:
+        except (TimeoutError, smtplib.SMTPException, OSError) as e:
             self.close()
             raise TemporaryFailure(f"{type(e).__name__}: {e}") from e
         if refused:
@@ -120,7 +125,7 @@ class Transport:
         if self._smtp is not None:
             try:
                 self._smtp.quit()
-            except Exception:  # noqa: BLE001 - closing a broken connection
+            except Exception:
                 pass
             self._smtp = None
 
@@ -145,13 +150,14 @@ def claim_due(session: Session, owner: str, now: datetime, limit: int = 50) -> l
     return rows
 
 
-def deliver_due(engine, config: Config, *, owner: str = "tinbai", now: datetime | None = None) -> dict[str, int]:  # noqa: ANN001
+def deliver_due(engine, config: Config, *, owner: str = "tinbai", now: datetime | None = None) -> dict[str, int]:
     """Send what is due; return counts of sent / retried / failed."""
     counts = {"sent": 0, "retry": 0, "failed": 0}
     transport = Transport(config.smtp, config.base_dir())
     try:
         while True:
-            now_ = now or utcnow()
+            # a fixed clock in the past (run --once --now) must still send what is due now
+            now_ = max(now, utcnow()) if now else utcnow()
             with Session(engine, expire_on_commit=False) as s:
                 rows = claim_due(s, owner, now_)
             if not rows:
@@ -167,6 +173,10 @@ def deliver_due(engine, config: Config, *, owner: str = "tinbai", now: datetime 
                     status, error = "failed", str(e)
                 except ConfigError as e:
                     status, error = "pending", str(e)
+                except Exception as e:
+                    # encode) must not stop the others nor stay locked: retried, and shown to the board
+                    transport.close()
+                    status, error = "pending", f"{type(e).__name__}: {e}"
                 with Session(engine, expire_on_commit=False) as s:
                     fresh = s.get(Outbox, row.id)
                     fresh.attempts += 1

@@ -7,6 +7,7 @@ from sqlmodel import Session
 from tinbai.config import Config, Profile
 from tinbai.notifier.compose import render
 from tinbai.notifier.outbox import queue_email
+from tinbai.notifier.scheduler import plan_item_reminders
 from tinbai.queue.models import Item
 from tinbai.report import CheckReport
 
@@ -41,7 +42,9 @@ def regulation_short(profile: Profile) -> str:
 def notices_for_new_item(session: Session, item: Item, report: CheckReport, profile: Profile,
                          config: Config) -> None:
     """An acknowledgement with the tracking code and deadline; a correction request when the
-    sender must fix something (errors and security problems)."""
+    sender must fix something (errors and security problems). Also plans the item's deadline
+    reminders (for every new item, whether or not the sender gets an email)."""
+    plan_item_reminders(session, item, profile, config)
     to = [report.sender.address] if report.sender.address else []
     if not to or item.parent_id is not None:
         return

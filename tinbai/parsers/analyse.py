@@ -117,7 +117,7 @@ def _look_at_pages(data: bytes, detected: str, facts: FileFacts, limits: ParseLi
                     ocr_texts.append(text)
     except MemoryError:
         raise
-    except Exception as e:  # noqa: BLE001 - a page that cannot be drawn is no seal, not a crash
+    except Exception as e:
         facts.info["render_error"] = f"{type(e).__name__}: {str(e)[:200]}"
     if pages_seen:
         facts.red_stamp = bool(facts.seals)
@@ -177,7 +177,7 @@ def _document_header(facts: FileFacts) -> None:
     if facts.text.strip() and facts.text_encoding != "tcvn3" or facts.text_from_ocr:
         try:
             facts.document = parse_header(facts.text)
-        except Exception as e:  # noqa: BLE001 - a header we cannot read is no header
+        except Exception as e:
             facts.info["header_error"] = f"{type(e).__name__}: {e}"
 
 
@@ -189,6 +189,7 @@ def _analyse_archive(filename: str, data: bytes, detected: str, limits: ParseLim
     listing = archive.read_members(data, detected, limits, depth)
     for code, detail in listing.problems:
         facts.add_problem(code, detail)
+    archive_codes = {code for code, _ in listing.problems}
     facts.info["members"] = len(listing.members)
     for m in listing.members:
         if m.is_dir:
@@ -200,8 +201,10 @@ def _analyse_archive(filename: str, data: bytes, detected: str, limits: ParseLim
             child = FileFacts(detected_type=_type_by_name(m.name))
             child.info["skipped"] = m.skipped
             sha = None
+        # a problem the archive reports (naming its members) is not repeated on each member
         for code, detail in m.problems:
-            child.add_problem(code, detail)
+            if code not in archive_codes:
+                child.add_problem(code, detail)
         facts.children.append(Child(name=m.name, size=m.size, sha256=sha, facts=child))
     return facts
 
@@ -217,7 +220,7 @@ class Analyser:
     def __init__(self) -> None:
         self._sandboxes: dict[int, Any] = {}
 
-    def _sandbox(self, memory_mb: int):  # noqa: ANN202
+    def _sandbox(self, memory_mb: int):
         from tinbai.parsers.sandbox import Sandbox
 
         if memory_mb not in self._sandboxes:

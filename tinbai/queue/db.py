@@ -27,7 +27,7 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record):  # noqa: ANN001
+        def _sqlite_pragmas(dbapi_conn, _record):
             cur = dbapi_conn.cursor()
             # WAL: readers (the web pages) never block the writer (the daemon)
             cur.execute("PRAGMA journal_mode=WAL")
@@ -37,13 +37,13 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         @event.listens_for(engine, "begin")
-        def _begin_immediate(conn):  # noqa: ANN001
+        def _begin_immediate(conn):
             # take the write lock at BEGIN so that two writers queue up on busy_timeout
             # instead of failing with "database is locked" on upgrade from a read lock
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         @event.listens_for(engine, "connect")
-        def _no_pysqlite_begin(dbapi_conn, _record):  # noqa: ANN001
+        def _no_pysqlite_begin(dbapi_conn, _record):
             dbapi_conn.isolation_level = None
 
         return engine

@@ -25,7 +25,7 @@ class UTCDateTime(TypeDecorator):
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):  # noqa: ANN001
+    def process_bind_param(self, value, dialect):
         if value is None:
             return None
         if value.tzinfo is None:
@@ -33,13 +33,13 @@ class UTCDateTime(TypeDecorator):
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
-    def process_result_value(self, value, dialect):  # noqa: ANN001
+    def process_result_value(self, value, dialect):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def TZ(*, nullable: bool, **kw):  # noqa: N802 - a column factory, named like a type
+def TZ(*, nullable: bool, **kw):
     default = None if nullable else utcnow
     key = "default" if nullable else "default_factory"
     return Field(sa_column=Column(UTCDateTime(), nullable=nullable, **kw), **{key: default})

@@ -176,7 +176,7 @@ def record_failure(session: Session, ref: SourceRef, profile: str, error: str, s
     return item
 
 
-def _sig(s) -> dict:  # noqa: ANN001
+def _sig(s) -> dict:
     d = dict(s.__dict__)
     if d.get("signed_at") is not None:
         d["signed_at"] = d["signed_at"].isoformat()

@@ -4,11 +4,11 @@ Revision ID: 0001
 Revises: 
 Create Date: 2026-11-26 00:21:47.158916
 """
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import tinbai.queue.models
+from alembic import op
 
+import tinbai.queue.models
 
 revision = '0001'
 down_revision = None

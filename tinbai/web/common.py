@@ -1,0 +1,123 @@
+"""What every page needs: the templates with their filters, the database session, the
+logged-in user, the CSRF-checked form, access checks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.templating import Jinja2Templates
+from sqlmodel import Session
+from starlette.datastructures import FormData
+
+from tinbai.config import Config, Profile
+from tinbai.queue.models import Item, User
+from tinbai.queue.workflow import ACTION_LABELS, EVENT_LABELS, ROLES, STATE_LABELS, can_see
+from tinbai.web.auth import LoginRequired, PasswordChangeRequired, check_csrf, csrf_token, session_user
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+HERE = Path(__file__).resolve().parent
+
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+
+
+def vn_time(value: datetime | None, fmt: str = "%H:%M %d/%m/%Y") -> str:
+    return value.astimezone(VN).strftime(fmt) if value else "—"
+
+
+def vn_date(value: datetime | None) -> str:
+    return vn_time(value, "%d/%m/%Y")
+
+
+def filesize(n: int | None) -> str:
+    n = n or 0
+    if n < 1024:
+        return f"{n} byte"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.0f} KB".replace(".", ",")
+    return f"{n / 1024 / 1024:.1f} MB".replace(".", ",")
+
+
+def query_string(current: dict[str, Any], **changes: Any) -> str:
+    """The queue's address with some filters changed (links keep the other filters)."""
+    params = {**current, **changes}
+    return "?" + urlencode({k: v for k, v in params.items() if v not in (None, "")})
+
+
+VERDICT_LABELS = {"accept": "tiếp nhận", "needs_correction": "cần người gửi sửa, bổ sung",
+                  "quarantine": "cách ly (tệp có thể gây hại)"}
+
+
+def event_comment(text: str | None) -> str:
+    """The daemon writes its proposal as a code ("Đề xuất tự động: needs_correction"): say it in words."""
+    text = text or ""
+    for code, label in VERDICT_LABELS.items():
+        text = text.replace(f"Đề xuất tự động: {code}", f"Đề xuất tự động: {label}")
+    return text
+
+
+templates.env.filters.update(vn_time=vn_time, vn_date=vn_date, filesize=filesize, event_comment=event_comment)
+templates.env.globals.update(STATE_LABELS=STATE_LABELS, ACTION_LABELS=ACTION_LABELS, EVENT_LABELS=EVENT_LABELS,
+                             ROLES=ROLES, qs=query_string)
+
+
+def config_of(request: Request) -> Config:
+    return request.app.state.config
+
+
+@contextmanager
+def db(request: Request) -> Iterator[Session]:
+    """A short session: SQLite takes its write lock at BEGIN, so pages hold it only while reading."""
+    with Session(request.app.state.engine, expire_on_commit=False) as s:
+        yield s
+
+
+def optional_user(request: Request) -> User | None:
+    with db(request) as s:
+        return session_user(request, s)
+
+
+def current_user(request: Request) -> User:
+    """The logged-in user (a FastAPI dependency); redirects to the login or password page."""
+    user = optional_user(request)
+    if user is None:
+        raise LoginRequired()
+    if user.must_change_password:
+        raise PasswordChangeRequired()
+    return user
+
+
+async def checked_form(request: Request) -> FormData:
+    """The POSTed form, after its CSRF token matched the session's (403 otherwise)."""
+    form = await request.form()
+    check_csrf(request, form.get("csrf"))  # type: ignore[arg-type]
+    return form
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+CheckedForm = Annotated[FormData, Depends(checked_form)]
+
+
+def page(request: Request, name: str, status_code: int = 200, **ctx: Any):
+    user = ctx.pop("user", None)
+    return templates.TemplateResponse(request, name, {"user": user, "csrf": csrf_token(request), **ctx},
+                                      status_code=status_code)
+
+
+def visible_profiles(config: Config, user: User) -> dict[str, Profile]:
+    return {pid: p for pid, p in config.profiles.items() if can_see(user, pid)}
+
+
+def item_for(session: Session, user: User, item_id: int) -> Item:
+    item = session.get(Item, item_id)
+    if item is None:
+        raise HTTPException(404, "Không có mục này trong hàng đợi.")
+    if not can_see(user, item.profile):
+        raise HTTPException(403, "Tài khoản của đồng chí không được xem tin, bài của hồ sơ này.")
+    return item

@@ -1,0 +1,154 @@
+"""The board's accounts, managed from the command line:
+
+    python main.py user add --email … --role … --profile … [--name …]
+    python main.py user disable --email …
+    python main.py user reset --email …      (a new one-time password; unlocks)
+    python main.py user list
+
+A new or reset account gets a one-time password, printed once, that must be
+changed at the first login.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from tinbai.config import Config
+from tinbai.queue.models import User, utcnow
+from tinbai.queue.workflow import ROLES
+from tinbai.web.auth import find_user, hash_password, one_time_password
+
+DEMO_EMAIL = "demo@tinbai.local"
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+class UserError(Exception):
+    """A wrong argument: one line for the person at the terminal."""
+
+
+def _profiles_value(config: Config, role: str, profiles: list[str] | str | None) -> str:
+    items = [profiles] if isinstance(profiles, str) else list(profiles or [])
+    items = [p.strip() for raw in items for p in raw.split(",") if p.strip()]
+    if not items:
+        if role == "admin":
+            return "*"
+        raise UserError("cần --profile (mã hồ sơ, hoặc * cho mọi hồ sơ); có: " + ", ".join(sorted(config.profiles)))
+    if "*" in items:
+        return "*"
+    unknown = [p for p in items if p not in config.profiles]
+    if unknown:
+        raise UserError(f"hồ sơ không có: {', '.join(unknown)} (có: {', '.join(sorted(config.profiles))})")
+    return ",".join(dict.fromkeys(items))
+
+
+def user_add(config: Config, engine: Engine, email: str, role: str, profiles: list[str] | str | None,
+             password: str | None = None, name: str | None = None) -> str:
+    """Create an account; returns its password (a one-time password when none was given).
+    The user must change it at the first login."""
+    email = email.strip().lower()
+    if not _EMAIL.fullmatch(email):
+        raise UserError(f"{email!r} không phải địa chỉ email")
+    if role not in ROLES:
+        raise UserError(f"vai trò {role!r} không có (có: {', '.join(ROLES)})")
+    value = _profiles_value(config, role, profiles)
+    password = password or one_time_password()
+    with Session(engine) as s:
+        if find_user(s, email) is not None:
+            raise UserError(f"tài khoản {email} đã có")
+        s.add(User(email=email, name=(name or "").strip() or None, password_hash=hash_password(password),
+                   role=role, profiles=value, must_change_password=True, created_at=utcnow()))
+        s.commit()
+    return password
+
+
+def user_disable(config: Config, engine: Engine, email: str) -> None:
+    with Session(engine) as s:
+        user = find_user(s, email)
+        if user is None:
+            raise UserError(f"không có tài khoản {email}")
+        user.disabled = True
+        s.add(user)
+        s.commit()
+
+
+def user_reset_password(config: Config, engine: Engine, email: str) -> str:
+    """A new one-time password; the account is unlocked and enabled again."""
+    password = one_time_password()
+    with Session(engine) as s:
+        user = find_user(s, email)
+        if user is None:
+            raise UserError(f"không có tài khoản {email}")
+        user.password_hash = hash_password(password)
+        user.must_change_password = True
+        user.disabled, user.failed_logins, user.locked_until = False, 0, None
+        s.add(user)
+        s.commit()
+    return password
+
+
+def user_list(config: Config, engine: Engine) -> list[User]:
+    with Session(engine, expire_on_commit=False) as s:
+        return list(s.exec(select(User).order_by(User.email)))
+
+
+def ensure_demo_account(config: Config, engine: Engine) -> tuple[str, str]:
+    """The demo's administrator account with a fresh password each run (printed by the demo)."""
+    password = one_time_password()
+    with Session(engine) as s:
+        user = find_user(s, DEMO_EMAIL)
+        if user is None:
+            user = User(email=DEMO_EMAIL, name="Tài khoản thử", role="admin", profiles="*", password_hash="",
+                        created_at=utcnow())
+        user.password_hash = hash_password(password)
+        user.role, user.profiles = "admin", "*"
+        user.disabled, user.failed_logins, user.locked_until = False, 0, None
+        user.must_change_password = False  # a throw-away account: straight to the queue
+        s.add(user)
+        s.commit()
+    return DEMO_EMAIL, password
+
+
+# ----- command line ----------------------------------------------------------------------
+
+
+def run_user_command(config: Config, args: argparse.Namespace) -> int:
+    from tinbai.queue.db import make_engine, migrate
+
+    engine = make_engine(config.database_url())
+    migrate(engine)
+    try:
+        if args.user_cmd == "add":
+            pw = user_add(config, engine, args.email, args.role, args.profile, name=args.name)
+            print(f"Đã tạo tài khoản {args.email.strip().lower()} ({ROLES[args.role]}).")
+            print(f"Mật khẩu dùng một lần: {pw}")
+            print("Người dùng phải đổi mật khẩu ở lần đăng nhập đầu tiên.")
+        elif args.user_cmd == "disable":
+            user_disable(config, engine, args.email)
+            print(f"Đã vô hiệu hóa tài khoản {args.email}.")
+        elif args.user_cmd == "reset":
+            pw = user_reset_password(config, engine, args.email)
+            print(f"Mật khẩu dùng một lần mới của {args.email}: {pw}")
+        elif args.user_cmd == "list":
+            users = user_list(config, engine)
+            if not users:
+                print("Chưa có tài khoản nào.")
+            for u in users:
+                flags = []
+                if u.disabled:
+                    flags.append("đã vô hiệu hóa")
+                if u.locked_until and u.locked_until > utcnow():
+                    flags.append("đang tạm khóa")
+                if u.must_change_password:
+                    flags.append("chưa đổi mật khẩu")
+                print(f"{u.email:32s} {u.role:12s} {u.profiles:30s} {', '.join(flags)}")
+        return 0
+    except UserError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()

@@ -1,0 +1,196 @@
+"""Attachments: download, picture previews and PDF pages drawn with pypdfium2.
+
+Previews are re-encoded by the server (Pillow, pdfium) rather than handing the
+sender's bytes to the browser: a reviewer's browser only ever decodes a JPEG
+we made. Quarantined files are never previewed; only an administrator may
+download one, after a warning page, and the download is written to the history.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections import OrderedDict
+from urllib.parse import quote
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import Response
+from PIL import Image
+
+from tinbai.ingest.archive import ContentStore
+from tinbai.queue.models import Attachment, ReviewEvent, User, utcnow
+from tinbai.web.common import CheckedForm, CurrentUser, config_of, db, item_for, page
+
+router = APIRouter()
+PICTURE_TYPES = frozenset({"jpg", "png", "gif", "bmp", "tiff", "webp"})
+PDF_TYPES = frozenset({"pdf"})
+PREVIEW_MAX = 1600  # pixels on the longer side
+PAGE_WIDTH = 1100  # pixels of a rendered PDF page
+
+_pdfium_lock = threading.Lock()  # PDFium is not thread-safe; the server renders in a thread pool
+_cache: OrderedDict[tuple[str, int], bytes] = OrderedDict()
+_CACHE_SIZE = 48
+_cache_lock = threading.Lock()
+
+
+def file_store(request: Request) -> ContentStore:
+    config = config_of(request)
+    return ContentStore(config.resolve(config.settings.var_dir) / "files")
+
+
+def _attachment(request: Request, user: User, att_id: int) -> Attachment:
+    with db(request) as s:
+        att = s.get(Attachment, att_id)
+        if att is None:
+            raise HTTPException(404, "Không có tệp này.")
+        item_for(s, user, att.item_id)  # 403 for another profile's item
+    return att
+
+
+def _bytes(request: Request, att: Attachment) -> bytes:
+    store = file_store(request)
+    if att.sha256 is None or not store.has(att.sha256):
+        raise HTTPException(404, "Tệp này nằm trong một tệp nén, hoặc không còn trong kho lưu trữ: "
+                                 "hãy tải tệp nén chứa nó.")
+    return store.get(att.sha256)
+
+
+def _download(att: Attachment, data: bytes) -> Response:
+    # octet-stream + attachment: the browser saves the file, never renders the sender's bytes
+    name = att.filename.replace("\r", "").replace("\n", "")
+    ascii_name = name.encode("ascii", "replace").decode().replace('"', "'").replace("?", "_")
+    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+    return Response(data, media_type="application/octet-stream",
+                    headers={"Content-Disposition": disposition, "X-Content-Type-Options": "nosniff"})
+
+
+@router.get("/attachments/{att_id}/download")
+def download(request: Request, att_id: int, user: CurrentUser):
+    att = _attachment(request, user, att_id)
+    if att.quarantined:
+        if user.role != "admin":
+            raise HTTPException(403, "Tệp này bị cách ly vì có thể gây hại (chương trình, macro, tệp nén bất "
+                                     "thường). Chỉ quản trị hệ thống được tải về để kiểm tra.")
+        return page(request, "quarantine.html", user=user, att=att)
+    return _download(att, _bytes(request, att))
+
+
+@router.post("/attachments/{att_id}/download")
+def download_quarantined(request: Request, att_id: int, form: CheckedForm,
+                         user: CurrentUser):
+    """The administrator confirmed the warning: the file, and a line in the item's history."""
+    att = _attachment(request, user, att_id)
+    if not att.quarantined:
+        return _download(att, _bytes(request, att))
+    if user.role != "admin":
+        raise HTTPException(403, "Chỉ quản trị hệ thống được tải tệp bị cách ly.")
+    data = _bytes(request, att)
+    with db(request) as s:
+        s.add(ReviewEvent(item_id=att.item_id, at=utcnow(), actor=user.email, action="quarantine_download",
+                          comment=f"Tải tệp bị cách ly: {att.path}"))
+        s.commit()
+    return _download(att, data)
+
+
+def _jpeg(img: Image.Image) -> bytes:
+    if img.mode not in ("RGB", "L"):
+        background = Image.new("RGB", img.size, (255, 255, 255))
+        rgba = img.convert("RGBA")
+        background.paste(rgba, mask=rgba.split()[3])
+        img = background
+    img.thumbnail((PREVIEW_MAX, PREVIEW_MAX))
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=85)
+    return buf.getvalue()
+
+
+def _cached(key: tuple[str, int], make) -> bytes:
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    data = make()
+    with _cache_lock:
+        _cache[key] = data
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return data
+
+
+def _image_response(data: bytes) -> Response:
+    return Response(data, media_type="image/jpeg",
+                    headers={"Cache-Control": "private, max-age=3600", "X-Content-Type-Options": "nosniff"})
+
+
+def _previewable(request: Request, user: User, att_id: int, kinds: frozenset[str]) -> Attachment:
+    att = _attachment(request, user, att_id)
+    if att.quarantined:
+        raise HTTPException(403, "Tệp bị cách ly không được xem trước.")
+    if att.detected_type not in kinds or att.sha256 is None:
+        raise HTTPException(404, "Tệp này không xem trước được.")
+    return att
+
+
+@router.get("/attachments/{att_id}/image")
+def picture(request: Request, att_id: int, user: CurrentUser):
+    att = _previewable(request, user, att_id, PICTURE_TYPES)
+    raw = _bytes(request, att)
+
+    def make() -> bytes:
+        try:
+            with Image.open(io.BytesIO(raw)) as img:
+                img.seek(0)
+                return _jpeg(img.copy())
+        except Exception:
+            raise HTTPException(404, "Không đọc được ảnh này.") from None
+
+    return _image_response(_cached((att.sha256 or "", 0), make))
+
+
+def render_pdf_page(data: bytes, page_no: int, width: int = PAGE_WIDTH) -> bytes:
+    import pypdfium2 as pdfium
+
+    with _pdfium_lock:
+        pdf = pdfium.PdfDocument(data)
+        try:
+            if not 1 <= page_no <= len(pdf):
+                raise HTTPException(404, "Không có trang này.")
+            pg = pdf[page_no - 1]
+            scale = max(0.2, min(4.0, width / max(1.0, pg.get_width())))
+            img = pg.render(scale=scale).to_pil()
+        finally:
+            pdf.close()
+    return _jpeg(img)
+
+
+def pdf_page_count(store: ContentStore, sha256: str | None) -> int:
+    if not sha256:
+        return 0
+    import pypdfium2 as pdfium
+
+    try:
+        data = store.get(sha256)
+        with _pdfium_lock:
+            pdf = pdfium.PdfDocument(data)
+            try:
+                return len(pdf)
+            finally:
+                pdf.close()
+    except Exception:
+        return 0
+
+
+@router.get("/attachments/{att_id}/pages/{page_no}")
+def pdf_page(request: Request, att_id: int, page_no: int, user: CurrentUser):
+    att = _previewable(request, user, att_id, PDF_TYPES)
+    raw = _bytes(request, att)
+
+    def make() -> bytes:
+        try:
+            return render_pdf_page(raw, page_no)
+        except HTTPException:
+            raise
+        except Exception:
+            raise HTTPException(404, "Không vẽ được trang này của tệp PDF.") from None
+
+    return _image_response(_cached((att.sha256 or "", page_no), make))
