@@ -33,19 +33,25 @@ def run_demo(cfg: Config, *, serve: bool = True, port: int | None = None) -> int
     engine = open_db(cfg)
     boxes = {cfg.profiles[p].mailbox: p for p in cfg.profiles if cfg.profiles[p].mailbox}
     by_profile = {p: b for b, p in boxes.items()}
-    made = samples(now)
+    marker = cfg.resolve(cfg.settings.var_dir) / ".demo-samples"
+    made = [] if marker.exists() else samples(now)
     for s in made:
         box = cfg.mailboxes[by_profile[s.profile]]
         if box.kind != "maildir":
             print(f"Bỏ qua mẫu của {s.profile}: hộp thư của hồ sơ này không phải Maildir cục bộ", file=sys.stderr)
             continue
         MaildirMailbox(cfg.resolve(box.path)).add(s.raw, s.received_at)
-    print(f"Đã đặt {len(made)} thư mẫu vào các hộp thư cục bộ (var/mail/…). Đang xử lý…", flush=True)
+    if made:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.write_text(now.isoformat(), encoding="utf-8")
+        print(f"Đã đặt {len(made)} thư mẫu vào các hộp thư cục bộ (var/mail/…). Đang xử lý…", flush=True)
+    else:
+        print("Các thư mẫu đã có từ lần chạy trước (xóa thư mục var/ để làm lại từ đầu). Đang xử lý…", flush=True)
 
     daemon = Daemon(cfg, engine)
     totals = daemon.run_once()
     with Session(engine) as s:
-        items = list(s.exec(select(Item).order_by(Item.id.desc()).limit(len(made))))[::-1]
+        items = list(s.exec(select(Item).order_by(Item.id)))
         sent = s.exec(select(Outbox).where(Outbox.status == "sent")).all()
     print()
     print(f"{'Mã':16s} {'Hồ sơ':17s} {'Loại':10s} {'Hạn xử lý':17s} {'Đề xuất':9s} Vấn đề")
@@ -71,13 +77,10 @@ def run_demo(cfg: Config, *, serve: bool = True, port: int | None = None) -> int
 
 
 def serve_pages(cfg: Config, engine, port: int | None) -> int:
-    try:
-        from tinbai.web.app import create_app
-        from tinbai.web.users import ensure_demo_account
-    except ImportError as e:
-        print(f"Trang xét duyệt chưa sẵn sàng: {e}", file=sys.stderr)
-        return 0
     import uvicorn
+
+    from tinbai.web.app import create_app
+    from tinbai.web.users import ensure_demo_account
 
     email, password = ensure_demo_account(cfg, engine)
     port = port or cfg.web.port

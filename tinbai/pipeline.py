@@ -174,11 +174,8 @@ def find_anchor(sub: Submission, profile: Profile) -> Anchor:
         texts = [sub.parsed.subject + "\n" + sub.body_text, *sub.texts.values()]
         for text in texts:
             ev = find_event(text, sub.received_at)
-            if ev is None:
-                continue
-            if rule.anchor == "event_end" and ev.end is not None:
-                return Anchor(kind="event", at=ev.end, has_time=True, source=ev.source)
-            return Anchor(kind="event", at=ev.start, has_time=ev.has_time, source=ev.source)
+            if ev is not None:
+                return ev.anchor(rule.anchor)  # kontum Art. 9.2: "event_end" counts from the end
     if rule.anchor in ("issued", "approved"):
         issued = None
         if sub.document is not None and sub.document.issued_on:

@@ -270,7 +270,8 @@ def attachment_report(filename: str, data: bytes | None, facts: FileFacts, conte
         size=size,
         text_encoding=facts.text_encoding,
         red_stamp=red_stamp,
-        digital_signature=facts.digital_signature,
+        # a file with no signature (a picture, an unsigned document) does not carry one: false
+        digital_signature=bool(facts.digital_signature),
         pages=facts.pages,
         path=path,
         sha256=sha256,

@@ -156,7 +156,7 @@ def _ole_program_kind(data: bytes) -> str | None:
     try:
         with olefile.OleFileIO(data) as ole:
             clsid = (ole.root.clsid or "").upper()
-    except Exception:  # noqa: BLE001 -- olefile raises many kinds on damaged files; not our question here
+    except Exception:  # an algorithm pypdf cannot run: no opening without help either
         return None
     return "msi" if clsid in _MSI_CLSIDS else None
 
@@ -356,7 +356,7 @@ def _olevba_names(data: bytes) -> list[str]:
     vba_parser = _olevba_parser_class()
     try:
         parser = vba_parser("attachment", data=data)
-    except Exception:  # noqa: BLE001 -- olevba raises its own and library errors on files it cannot read
+    except Exception:  # an algorithm pypdf cannot run: no opening without help either
         return []
     try:
         if not parser.detect_vba_macros():
@@ -368,7 +368,7 @@ def _olevba_names(data: bytes) -> list[str]:
         for _filename, _stream, vba_filename, _code in parser.extract_macros():
             names.append(vba_filename)
         return list(dict.fromkeys(names)) or ["VBA"]
-    except Exception:  # noqa: BLE001 -- detected but not listable: still macros
+    except Exception:  # an algorithm pypdf cannot run: no opening without help either
         return ["VBA"]
     finally:
         parser.close()
@@ -411,13 +411,13 @@ def _ole_encrypted(data: bytes) -> bool:
         office = msoffcrypto.OfficeFile(io.BytesIO(data))
         if not office.is_encrypted():
             return False
-    except Exception:  # noqa: BLE001 -- not an Office file msoffcrypto knows (MSI, .msg…) or damaged
+    except Exception:  # an algorithm pypdf cannot run: no opening without help either
         return False
     if isinstance(office, msoffcrypto.format.xls97.Xls97File):
         try:
             office.load_key(password="VelvetSweatshop")  # Excel's default: opens with no prompt
             return False
-        except Exception:  # noqa: BLE001 -- wrong key or unsupported method: a real password
+        except Exception:  # wrong key or unsupported method: a real password
             return True
     return True
 
@@ -449,9 +449,9 @@ def is_encrypted_pdf(data: bytes) -> bool:
         reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
         if not reader.is_encrypted:
             return False
-    except Exception:  # noqa: BLE001 -- pypdf gave up on a damaged file: the /Encrypt entry still tells
+    except Exception:  # an algorithm pypdf cannot run: no opening without help either
         return bool(_PDF_ENCRYPT.search(data))
     try:
         return reader.decrypt("") == PasswordType.NOT_DECRYPTED
-    except Exception:  # noqa: BLE001 -- an algorithm pypdf cannot run: no opening without help either
+    except Exception:  # an algorithm pypdf cannot run: no opening without help either
         return True

@@ -91,7 +91,7 @@ def extract(data: bytes, detected_type: str, limits: ParseLimits) -> FileFacts:
         reader(data, facts, limits)
     except MemoryError:
         raise
-    except Exception as exc:  # noqa: BLE001 -- any failure of a parser on this file means "unreadable"
+    except Exception as exc:  # any failure of a parser on this file means "unreadable"
         facts.info["error"] = f"{type(exc).__name__}: {str(exc)[:300]}"
         facts.add_problem(UNREADABLE, unreadable_detail(detected_type))
     _finish(facts)

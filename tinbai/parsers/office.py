@@ -41,7 +41,7 @@ def _ole_encrypted(data: bytes) -> bool:
 
     try:
         return bool(msoffcrypto.OfficeFile(io.BytesIO(data)).is_encrypted())
-    except Exception:  # noqa: BLE001 -- msoffcrypto does not know every OLE layout; then look at the streams
+    except Exception:  # msoffcrypto does not know every OLE layout; then look at the streams
         try:
             with olefile.OleFileIO(io.BytesIO(data)) as ole:
                 return ole.exists("EncryptionInfo") and ole.exists("EncryptedPackage")

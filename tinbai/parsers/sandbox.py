@@ -66,7 +66,7 @@ def _worker_main(conn: Any, func_path: str, memory_mb: int, preload: tuple[str, 
             importlib.import_module(module)
         func = resolve(func_path)
         _cap_memory(memory_mb)
-    except BaseException as exc:  # noqa: BLE001 -- reported to the parent, which raises SandboxError
+    except BaseException as exc:  # reported to the parent, which raises SandboxError
         conn.send((_FATAL, f"{type(exc).__name__}: {exc}"))
         return
     conn.send((_READY, os.getpid()))
@@ -82,7 +82,7 @@ def _worker_main(conn: Any, func_path: str, memory_mb: int, preload: tuple[str, 
             reply = (_OK, func(*args, **kwargs))
         except MemoryError:
             reply = (_ERROR, "MemoryError: the task used more memory than allowed")
-        except BaseException as exc:  # noqa: BLE001 -- whatever the task raised is its result
+        except BaseException as exc:  # whatever the task raised is its result
             reply = (_ERROR, _describe(exc))
         try:
             conn.send(reply)
@@ -91,7 +91,7 @@ def _worker_main(conn: Any, func_path: str, memory_mb: int, preload: tuple[str, 
             conn.send(reply)
         except (BrokenPipeError, EOFError, OSError):
             return
-        except Exception as exc:  # noqa: BLE001 -- an unpicklable result
+        except Exception as exc:  # an unpicklable result
             conn.send((_ERROR, f"result could not be sent: {_describe(exc)}"))
         if reply[0] == _ERROR and reply[1].startswith("MemoryError"):
             return  # the heap may be fragmented or half-freed: a fresh worker is cheaper than doubt

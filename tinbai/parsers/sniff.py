@@ -557,7 +557,7 @@ _MSI_CLSIDS = {
 def _ole_kind(data: bytes, filename: str | None) -> str:
     try:
         ole = olefile.OleFileIO(io.BytesIO(data))
-    except Exception:  # noqa: BLE001 -- olefile raises many kinds on damaged files; use the raw bytes
+    except Exception:  # a libmagic failure is not the file's fault
         return _ole_kind_raw(data, filename)
     try:
         top = {entry[0] for entry in ole.listdir(streams=True, storages=True) if len(entry) == 1}
@@ -740,6 +740,6 @@ def _by_libmagic(data: bytes) -> str | None:
         return None
     try:
         mime = magic.from_buffer(data[:1 << 20], mime=True)
-    except Exception:  # noqa: BLE001 -- a libmagic failure is not the file's fault
+    except Exception:  # a libmagic failure is not the file's fault
         return None
     return _MAGIC_MIME.get(mime)

@@ -212,7 +212,7 @@ _RHYMES = frozenset(
     anh ênh inh oanh uênh uynh
     ap ăp âp ep êp ip op ôp ơp up iêp yêp ươp
     at ăt ât et êt it ot ôt ơt ut ưt iêt yêt uôt ươt oat oăt uât oet uyêt uyt
-    """.split()  # noqa: SIM905
+    """.split()
 )
 _STOP_FINALS = ("c", "ch", "p", "t")
 _TONE_SET = frozenset(_TONE_MARKS[1:])

@@ -1,0 +1,123 @@
+"""The local Maildir path end to end: mail in, items out, exactly once; failures kept and retried."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import pytest
+from sqlmodel import Session, select
+
+from tests.factories import VN, make_config, news_email
+from tinbai.cli import open_db
+from tinbai.daemon import Daemon
+from tinbai.ingest.maildir import MaildirMailbox
+from tinbai.ingest.runner import Ingestor
+from tinbai.queue.models import Item, Outbox, ReviewEvent
+
+
+@pytest.fixture
+def setup(tmp_path):
+    cfg = make_config(tmp_path)
+    engine = open_db(cfg)
+    box = MaildirMailbox(cfg.resolve(cfg.mailboxes["thainguyen"].path))
+    return cfg, engine, box
+
+
+def items(engine):
+    with Session(engine) as s:
+        return list(s.exec(select(Item).order_by(Item.id)))
+
+
+def test_mail_in_items_out_once(setup):
+    cfg, engine, box = setup
+    received = datetime(2026, 4, 28, 9, 0, tzinfo=VN)
+    for i in range(3):
+        box.add(news_email(i), received)
+    totals = Daemon(cfg, engine).run_once()
+    assert totals["created"] == 3
+    got = items(engine)
+    assert [it.state for it in got] == ["new"] * 3
+    assert all(it.tracking_code and it.tracking_code.startswith("TB-2026-") for it in got)
+    rep = json.loads(got[0].report_json)
+    assert rep["sender"]["name"] == "Nguyễn Thị Hoa"
+    assert rep["category"] == "news"
+    # processed messages are flagged Seen and moved to cur/, as a mail client would
+    assert not list((box.path / "new").iterdir())
+    # a second run finds nothing new, even though the messages are still in the mailbox
+    assert Daemon(cfg, engine).run_once()["created"] == 0
+    assert len(items(engine)) == 3
+    # every item got its acknowledgement, written as an .eml in the outbox folder
+    with Session(engine) as s:
+        acks = s.exec(select(Outbox).where(Outbox.kind == "acknowledgement")).all()
+    assert len(acks) == 3 and all(a.status == "sent" for a in acks)
+    files = list(cfg.resolve(cfg.smtp.directory).glob("*.eml"))
+    assert len(files) == 3
+    assert got[0].tracking_code in files[0].read_bytes().decode("utf-8", "replace") or any(
+        it.tracking_code in f.read_text(encoding="utf-8", errors="replace") for f in files for it in got)
+
+
+def test_a_message_seen_in_a_mail_client_is_still_new(setup):
+    cfg, engine, box = setup
+    key = box.add(news_email(1), datetime(2026, 4, 28, 9, 0, tzinfo=VN))
+    box.mark_done(key)  # someone opened it in their mail client first
+    assert Daemon(cfg, engine).run_once()["created"] == 1
+
+
+def test_malformed_message_becomes_an_item_and_the_run_goes_on(setup):
+    cfg, engine, box = setup
+    raw = news_email(1)
+    boundary = raw.split(b'boundary="', 1)[1].split(b'"', 1)[0]
+    broken = raw.replace(b"--" + boundary + b"--", b"")  # the closing boundary is lost
+    box.add(broken, datetime(2026, 4, 28, 9, 0, tzinfo=VN))
+    box.add(b"\x00\xff garbage that is no email at all \r\n\r\n\xfe", datetime(2026, 4, 28, 9, 1, tzinfo=VN))
+    box.add(news_email(2), datetime(2026, 4, 28, 9, 2, tzinfo=VN))
+    assert Daemon(cfg, engine).run_once()["created"] == 3
+    reps = [json.loads(it.report_json) for it in items(engine)]
+    assert "message.malformed" in {p["code"] for p in reps[0]["problems"]}
+    assert reps[2]["verdict"] == "accept"
+
+
+def test_a_crash_while_checking_is_kept_as_failed_and_retried(setup, monkeypatch):
+    cfg, engine, box = setup
+    box.add(news_email(1), datetime(2026, 4, 28, 9, 0, tzinfo=VN))
+    box.add(news_email(2), datetime(2026, 4, 28, 9, 5, tzinfo=VN))
+    import tinbai.ingest.runner as runner
+
+    real = runner.check_with_texts
+    calls = {"n": 0}
+
+    def flaky(raw, *a, **kw):  # the first message meets a bug
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise RuntimeError("parser bug")
+        return real(raw, *a, **kw)
+
+    monkeypatch.setattr(runner, "check_with_texts", flaky)
+    totals = Daemon(cfg, engine).run_once()
+    assert totals["created"] == 2 and totals["failed"] == 1
+    first, second = items(engine)
+    assert first.state == "failed" and "parser bug" in first.error
+    assert second.state == "new"  # the failure did not block the message behind it
+    # not re-processed by the next run (it is stored), but retried on request
+    assert Daemon(cfg, engine).run_once()["created"] == 0
+    ing = Ingestor(cfg, engine)
+    try:
+        outcome = ing.retry(first.id)
+    finally:
+        ing.close()
+    assert not outcome.failed and outcome.item_id == first.id
+    again = items(engine)[0]
+    assert again.state == "new" and again.error is None and again.tracking_code
+    with Session(engine) as s:
+        actions = [e.action for e in s.exec(select(ReviewEvent).where(ReviewEvent.item_id == first.id))]
+    assert actions[0] == "failed" and "received" in actions
+
+
+def test_same_message_in_two_deliveries_is_one_item(setup):
+    cfg, engine, box = setup
+    raw = news_email(1)
+    box.add(raw, datetime(2026, 4, 28, 9, 0, tzinfo=VN))
+    box.add(raw, datetime(2026, 4, 28, 9, 0, tzinfo=VN))  # delivered twice (same Message-ID, same bytes)
+    Daemon(cfg, engine).run_once()
+    assert len(items(engine)) == 1
