@@ -23,9 +23,16 @@ MIN_FILE_BYTES = 8192  # smaller files are logos and signature images, repeated 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
+MIN_LINE_WORDS = 8  # greetings, signature lines and headings are short; an article's sentences are not
+
+
 def normalise_text(text: str) -> str:
+    """The words of the text's prose lines: NFC, case-folded, punctuation and spacing dropped
+    (diacritics kept). Short lines (a greeting, the sender's signature block) are left out so that
+    the same article sent with another greeting or in another envelope is still the same."""
     text = unicodedata.normalize("NFC", text or "").casefold()
-    return " ".join(_WORD.findall(text))
+    lines = (_WORD.findall(line) for line in text.splitlines())
+    return " ".join(w for words in lines if len(words) >= MIN_LINE_WORDS for w in words)
 
 
 def _minhash(words: list[str]) -> MinHash:
