@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import email.errors
 import email.utils
 import hashlib
 import logging
@@ -96,8 +97,8 @@ def decode_header_value(value: object) -> str:
         try:
             chunks = decode_header(value if isinstance(value, Header) else _undo_surrogates(str(value)))
             value = "".join(_decode_chunk(c, cs) for c, cs in chunks)
-        except (LookupError, ValueError, UnicodeError, TypeError):
-            value = str(value)
+        except (LookupError, ValueError, UnicodeError, TypeError, email.errors.MessageError):
+            value = str(value)  # a damaged encoded word is shown as written
     value = _undo_surrogates(str(value))
     return nfc(re.sub(r"\s*\r?\n\s*", " ", value)).strip()
 
@@ -140,12 +141,18 @@ def decode_text(payload: bytes, charset: str | None) -> str:
     return nfc(payload.decode("latin-1"))
 
 
+def _h(msg: Message, name: str) -> str:
+    """A header as text: raw 8-bit bytes make the parser hand back Header objects, not strings."""
+    return decode_header_value(msg.get(name))
+
+
 def _addresses(values: list[str]) -> list[str]:
     return [addr.lower() for _name, addr in email.utils.getaddresses(values) if addr]
 
 
-def _msgid_list(value: str | None) -> list[str]:
-    return re.findall(r"<[^<>\s]+>", value or "")
+def _msgid_list(value: object) -> list[str]:
+    # str(): a header with 8-bit bytes in it comes as an email.header.Header (fuzzing found it)
+    return re.findall(r"<[^<>\s]+>", str(value) if value else "")
 
 
 _B64_JUNK = re.compile(rb"[^A-Za-z0-9+/]")
@@ -244,14 +251,14 @@ def parse_message(raw: bytes) -> ParsedMessage:
         from_name, from_address = mp.from_[0]
     date = None
     try:
-        date = email.utils.parsedate_to_datetime(msg.get("Date")) if msg.get("Date") else None
+        date = email.utils.parsedate_to_datetime(_h(msg, "Date")) if _h(msg, "Date") else None
     except (TypeError, ValueError, IndexError):
         date = None
     if date is not None and date.tzinfo is None:
         date = None  # a Date without zone cannot anchor a deadline honestly
     headers = [(k, decode_header_value(v)) for k, v in msg.items()]
-    message_id = (_msgid_list(msg.get("Message-ID")) or [None])[0]
-    in_reply_to = (_msgid_list(msg.get("In-Reply-To")) or [None])[0]
+    message_id = (_msgid_list(_h(msg, "Message-ID")) or [None])[0]
+    in_reply_to = (_msgid_list(_h(msg, "In-Reply-To")) or [None])[0]
     return ParsedMessage(
         message_id=message_id,
         subject=subject,
@@ -260,9 +267,9 @@ def parse_message(raw: bytes) -> ParsedMessage:
         from_address=(from_address or "").strip().lower() or None,
         date=date,
         in_reply_to=in_reply_to,
-        references=_msgid_list(msg.get("References")),
-        to=_addresses(msg.get_all("To", [])),
-        cc=_addresses(msg.get_all("Cc", [])),
+        references=_msgid_list(_h(msg, "References")),
+        to=_addresses([decode_header_value(v) for v in msg.get_all("To", [])]),
+        cc=_addresses([decode_header_value(v) for v in msg.get_all("Cc", [])]),
         headers=headers,
         plain="\n\n".join(plain_parts),
         html="\n\n".join(html_parts),

@@ -129,6 +129,9 @@ class SignatureInfo:
     trusted: bool | None = None  # None: no trust anchors configured
     covers_whole_file: bool | None = None
     kind: str = "pdf"  # "pdf" | "ooxml"
+    # False when the signature could not be checked at all (a format pyHanko does not read,
+    # such as adbe.pkcs7.sha1): then it is neither proof nor proof of tampering
+    checked: bool = True
 
 
 @dataclass

@@ -117,7 +117,7 @@ def _look_at_pages(data: bytes, detected: str, facts: FileFacts, limits: ParseLi
                     ocr_texts.append(text)
     except MemoryError:
         raise
-    except Exception as e:
+    except Exception as e:  # a page that cannot be drawn is no seal, not a crash
         facts.info["render_error"] = f"{type(e).__name__}: {str(e)[:200]}"
     if pages_seen:
         facts.red_stamp = bool(facts.seals)
@@ -164,7 +164,10 @@ def _record_signatures(sigs: list, facts: FileFacts) -> None:
         return
     facts.signatures = sigs
     facts.digital_signature = any(s.intact for s in sigs)
-    broken = [s for s in sigs if not s.intact]
+    broken = [s for s in sigs if s.checked and not s.intact]
+    unchecked = [s for s in sigs if not s.checked]
+    if unchecked:
+        facts.info["signatures_unchecked"] = len(unchecked)
     if broken:
         who = ", ".join(filter(None, (s.signer for s in broken))) or "không rõ người ký"
         facts.add_problem("signature.invalid",
@@ -177,7 +180,7 @@ def _document_header(facts: FileFacts) -> None:
     if facts.text.strip() and facts.text_encoding != "tcvn3" or facts.text_from_ocr:
         try:
             facts.document = parse_header(facts.text)
-        except Exception as e:
+        except Exception as e:  # a header we cannot read is no header
             facts.info["header_error"] = f"{type(e).__name__}: {e}"
 
 

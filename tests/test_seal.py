@@ -1,0 +1,138 @@
+"""The red-seal search on pages drawn by tests/seal_pictures.py (150 dpi unless said)."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+import seal_pictures as sp
+from PIL import Image
+
+from tinbai.checks.seal import find_seals, has_red_seal, red_mask, seal_candidates
+
+DPI = 150
+
+
+def rng(seed: int) -> random.Random:
+    return random.Random(seed)
+
+
+def overlaps(box: tuple[int, int, int, int], truth: tuple[int, int, int, int]) -> bool:
+    """The found box's centre lies inside the drawn seal's box."""
+    x, y, w, h = box
+    tx, ty, tw, th = truth
+    return tx <= x + w / 2 <= tx + tw and ty <= y + h / 2 <= ty + th
+
+
+# ---- seals that must be found ----
+
+def test_red_seal_40mm_with_signature_is_found_where_it_is():
+    page, truth = sp.sealed_page(rng(1), DPI, diameter_mm=40)
+    marks = find_seals(page, DPI)
+    assert len(marks) == 1
+    mark = marks[0]
+    assert mark.page == 1 and mark.image_size == page.size
+    assert overlaps(mark.box, truth)
+    # the box is about the seal's size (40 mm = 236 px at 150 dpi)
+    assert 200 <= mark.box[2] <= 270 and 0.5 <= mark.score <= 1.0
+    assert has_red_seal(page, DPI)
+
+
+@pytest.mark.parametrize("case", ["rotated", "skewed", "jpeg60", "faded_pink", "purplish", "small_30mm",
+                                  "no_signature", "yellow_paper", "uneven_light", "numpy_input"])
+def test_seal_variants_are_found(case: str):
+    r = rng(len(case) * 31 + ord(case[0]))  # a fixed seed per case (str hashes vary by process)
+    kw: dict = {"diameter_mm": 40}
+    if case == "faded_pink":
+        kw.update(ink=sp.FADED_PINK, noise=0.4)
+    elif case == "purplish":
+        kw.update(ink=sp.PURPLISH)
+    elif case == "small_30mm":
+        kw.update(diameter_mm=30, ink=sp.FADED_PINK)
+    elif case == "no_signature":
+        kw.update(signed=False)
+    elif case == "rotated":
+        kw.update(rotate=37)
+    elif case == "yellow_paper":
+        kw.update(paper=(238, 224, 184))
+    page, truth = sp.sealed_page(r, DPI, **kw)
+    if case == "skewed":
+        page = sp.skew(page, 0.75, 0.15)  # the circle becomes a tilted ellipse
+    if case in ("jpeg60", "faded_pink", "small_30mm"):
+        page = sp.jpeg(page, 60)
+    if case == "uneven_light":
+        page = sp.jpeg(sp.lighting(page, 0.6), 70)
+    img = np.asarray(page) if case == "numpy_input" else page
+    marks = find_seals(img, DPI)
+    assert len(marks) == 1, case
+    if case != "skewed":
+        assert overlaps(marks[0].box, truth)
+
+
+@pytest.mark.parametrize("dpi", [72, 100, 200, 300])
+def test_resolution_is_taken_into_account(dpi: int):
+    page, truth = sp.sealed_page(rng(dpi), dpi, diameter_mm=38)
+    [mark] = find_seals(sp.jpeg(page, 75), dpi)
+    assert overlaps(mark.box, truth)
+    # the same page said to be at a much higher resolution: the blob is then too small for a seal
+    assert find_seals(page, dpi * 4) == []
+
+
+def test_unknown_resolution_judges_size_against_the_picture():
+    page, (x, y, w, h) = sp.sealed_page(rng(3), DPI, diameter_mm=38)
+    photo = sp.jpeg(page.crop((x - 300, y - 200, x + w + 400, y + h + 150)))  # a close-up, no dpi
+    assert len(find_seals(photo, None)) == 1
+
+
+def test_rgba_picture_with_transparent_background():
+    cov = sp.seal_ink(320, rng(4), noise=0.1)
+    rgba = Image.new("RGBA", cov.size, (*sp.RED, 0))
+    rgba.putalpha(cov)  # a seal image as embedded in born-digital PDFs: red ink, transparent paper
+    assert len(find_seals(rgba, 214)) == 1  # 320 px at 214 dpi = 38 mm
+
+
+# ---- red things that are not seals ----
+
+@pytest.mark.parametrize("draw", [sp.red_title, sp.red_underline, sp.khan_box, sp.red_rectangle,
+                                  sp.red_square_logo, lambda p, d: sp.red_rectangle(p, d, filled=True),
+                                  sp.red_ring, sp.red_disc, sp.red_digits],
+                         ids=["title", "underline", "khan", "register_box", "square_logo", "filled_block",
+                              "drawn_ring", "filled_disc", "big_digits"])
+def test_red_marks_that_are_not_seals(draw):
+    page = sp.jpeg(draw(sp.text_page(rng(5), DPI), DPI), 70)
+    assert red_mask(np.asarray(page.resize((595, 842))), 2.83).any()  # there is red to look at
+    assert find_seals(page, DPI) == []
+    assert find_seals(page, None) == []
+
+
+def test_all_the_red_marks_together_and_a_seal():
+    page, truth = sp.sealed_page(rng(6), DPI)
+    for draw in (sp.red_title, sp.red_underline, sp.khan_box, sp.red_rectangle, sp.red_square_logo):
+        page = draw(page, DPI)
+    marks = find_seals(sp.jpeg(page, 70), DPI)
+    assert len(marks) == 1 and overlaps(marks[0].box, truth)
+
+
+@pytest.mark.parametrize("seed", [7, 8, 9])
+def test_event_photos_with_red_banners_and_flags(seed: int):
+    photo = sp.event_photo(rng(seed), 1024, 682)
+    assert find_seals(photo, None) == []
+    assert find_seals(photo, 1024 / (297 / 25.4)) == []  # as pages.py estimates for 3:2 pictures
+
+
+def test_grayscale_scan_of_a_sealed_page_has_no_seal():
+    page, _ = sp.sealed_page(rng(10), DPI)
+    gray = sp.jpeg(page, 75).convert("L")
+    assert find_seals(gray, DPI) == []
+    assert find_seals(gray.convert("RGB"), DPI) == []  # grey stored as RGB: no colour either
+    assert seal_candidates(gray.convert("RGB"), DPI) == []
+
+
+def test_degenerate_inputs():
+    assert find_seals(Image.new("RGB", (4, 4), "red"), 150) == []
+    assert find_seals(Image.new("RGB", (1240, 1754), "white"), 150) == []
+    assert find_seals(Image.new("RGB", (1240, 1754), sp.RED), 150) == []  # all red: no shape
+    assert find_seals(np.zeros((50, 50), np.uint8), None) == []
+    page, _ = sp.sealed_page(rng(11), DPI)
+    assert len(find_seals(page, 0.5)) == 1  # a nonsense dpi is ignored, the page is judged as A4
