@@ -14,7 +14,6 @@ problems; the verdict is derived from the problems, never decided in a rule.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -72,9 +71,6 @@ class Submission:
 
         walk(self.attachments)
         return out
-
-    def all_text(self) -> str:
-        return "\n\n".join([self.parsed.subject, self.body_text, *self.texts.values()])
 
 
 def check(
@@ -212,6 +208,3 @@ def _with_article(p: Problem, profile: Profile) -> Problem:
         p.article = profile.article_for(p.code)
     return p
 
-
-def raw_sha256(raw: bytes) -> str:
-    return hashlib.sha256(raw).hexdigest()
