@@ -20,12 +20,12 @@ import rarfile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.hostile_files import MiB, make_zip, nested_zip, zeros_zip
 from tinbai.parsers import archive
 from tinbai.parsers.archive import ArchiveListing, decode_member_name, path_escape_reason, read_members
 from tinbai.parsers.facts import ParseLimits
 
 LIMITS = ParseLimits()
-MiB = 1024 * 1024
 
 
 def codes(listing: ArchiveListing) -> list[str]:
@@ -38,14 +38,6 @@ def detail(listing: ArchiveListing, code: str) -> str:
 
 def by_name(listing: ArchiveListing) -> dict[str, archive.Member]:
     return {m.name: m for m in listing.members}
-
-
-def make_zip(members: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", method) as zf:
-        for name, data in members.items():
-            zf.writestr(name, data)
-    return buf.getvalue()
 
 
 def zip_with_raw_name(raw: bytes, data: bytes, extra: bytes = b"") -> bytes:
@@ -200,18 +192,8 @@ def test_member_count_limit_from_the_profile():
     assert "vượt giới hạn 5 thành phần" in detail(listing, "archive.bomb")
 
 
-def _zeros_zip(name: str, size: int) -> bytes:
-    """A deflated member of `size` zero bytes, written in 1 MiB chunks to keep test memory low."""
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf, zf.open(name, "w") as out:
-        chunk = bytes(MiB)
-        for _ in range(size // MiB):
-            out.write(chunk)
-    return buf.getvalue()
-
-
 def test_high_ratio_zip_bomb_is_not_decompressed(monkeypatch: pytest.MonkeyPatch):
-    data = _zeros_zip("so-lieu.csv", 50 * MiB)
+    data = zeros_zip("so-lieu.csv", 50 * MiB)
     assert len(data) < 200_000
     opened = []
     real_open = zipfile.ZipFile.open
@@ -240,7 +222,7 @@ def test_total_size_limit_reads_what_fits():
 
 
 def test_lying_size_in_header_cannot_blow_memory():
-    data = bytearray(_zeros_zip("bang.csv", 20 * MiB))
+    data = bytearray(zeros_zip("bang.csv", 20 * MiB))
     cd = data.find(b"PK\x01\x02")
     data[cd + 24 : cd + 28] = struct.pack("<I", 10)  # the central directory now claims 10 bytes
     listing = read_members(bytes(data), "zip", LIMITS)
@@ -265,13 +247,6 @@ def test_overlapping_members_bomb():
     assert all(m.data is None for m in listing.members)
 
 
-def _nest(levels: int) -> bytes:
-    data = make_zip({"tin.txt": b"noi dung"})
-    for i in range(levels):
-        data = make_zip({f"lop{i}.zip": data})
-    return data
-
-
 def _walk(data: bytes, limits: ParseLimits, depth: int = 0) -> list[tuple[int, ArchiveListing]]:
     """What the dispatcher does: recurse into members that are zips, one level deeper each time."""
     listing = read_members(data, "zip", limits, depth=depth)
@@ -283,7 +258,7 @@ def _walk(data: bytes, limits: ParseLimits, depth: int = 0) -> list[tuple[int, A
 
 
 def test_deep_nesting_stops_at_the_depth_limit():
-    levels = _walk(_nest(5), LIMITS)  # zip in zip … five deep
+    levels = _walk(nested_zip(5), LIMITS)  # zip in zip … five deep
     assert [d for d, _ in levels] == [0, 1, 2, 3]
     for _, listing in levels[:3]:
         assert listing.problems == [] and listing.members[0].data is not None

@@ -18,11 +18,11 @@ import zipfile
 from pathlib import Path
 
 import msoffcrypto.format.ooxml
-import pypdf
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.hostile_files import blank_pdf
 from tinbai.parsers import danger
 from tinbai.parsers.danger import executable_kind, is_encrypted_office, is_encrypted_pdf, macro_info
 
@@ -510,21 +510,11 @@ def test_encrypted_opendocument():
     assert not is_encrypted_office(odt(""))
 
 
-def _pdf(**encrypt: str) -> bytes:
-    writer = pypdf.PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    if encrypt:
-        writer.encrypt(algorithm="RC4-128", **encrypt)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
 def test_pdf_passwords():
-    assert is_encrypted_pdf(_pdf(user_password="secret", owner_password="owner"))
+    assert is_encrypted_pdf(blank_pdf(user_password="secret", owner_password="owner"))
     # restrictions only (empty user password): it opens, so it is not "encrypted" for the sender
-    assert not is_encrypted_pdf(_pdf(user_password="", owner_password="owner"))
-    assert not is_encrypted_pdf(_pdf())
+    assert not is_encrypted_pdf(blank_pdf(user_password="", owner_password="owner"))
+    assert not is_encrypted_pdf(blank_pdf())
     assert not is_encrypted_pdf(b"not a pdf")
 
 
@@ -552,7 +542,7 @@ def _fuzz_bases() -> list[bytes]:
         ),
         make_cfb({"Workbook": _workbook(0x9A0A)}),
         encrypted.getvalue(),
-        _pdf(user_password="secret", owner_password="owner"),
+        blank_pdf(user_password="secret", owner_password="owner"),
         synthetic_pe(),
     ]
 

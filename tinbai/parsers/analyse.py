@@ -217,6 +217,17 @@ def _type_by_name(name: str) -> str:
 
 
 # ------------------------------------------------------------------ parent side
+# Imported by each worker before its memory cap is measured, so that the profile's memory_mb
+# is left for the files rather than spent on the libraries (numpy and OpenCV alone are ~400 MB
+# of address space).
+PRELOAD = (
+    "numpy", "cv2", "PIL.Image", "pypdfium2", "pdfminer.high_level",
+    "tinbai.checks.seal", "tinbai.checks.signature", "tinbai.checks.docheader",
+    "tinbai.parsers.formats", "tinbai.parsers.office", "tinbai.parsers.pdf", "tinbai.parsers.image",
+    "tinbai.parsers.text", "tinbai.parsers.archive", "tinbai.parsers.danger", "tinbai.parsers.vietnamese",
+    "tinbai.parsers.pages", "tinbai.parsers.ocr",
+)
+
 class Analyser:
     """Runs analyse_file in a sandboxed worker process, one file at a time, with the limits."""
 
@@ -227,7 +238,8 @@ class Analyser:
         from tinbai.parsers.sandbox import Sandbox
 
         if memory_mb not in self._sandboxes:
-            self._sandboxes[memory_mb] = Sandbox("tinbai.parsers.analyse:analyse_file", memory_mb=memory_mb)
+            self._sandboxes[memory_mb] = Sandbox("tinbai.parsers.analyse:analyse_file", memory_mb=memory_mb,
+                                                 preload=PRELOAD)
         return self._sandboxes[memory_mb]
 
     def analyse(self, filename: str, data: bytes, limits: ParseLimits) -> FileFacts:
