@@ -16,7 +16,15 @@ from datetime import date, time
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from tinbai.parsers.facts import ParseLimits
 
@@ -134,9 +142,14 @@ class Limits(Strict):
     archive_max_members: int = 1000
     archive_max_depth: int = 3
     ocr: bool = True
+    # certificates (PEM or DER files) that anchor trust in digital signatures, e.g. the
+    # government CA's (VGCA) root; with none, signatures are checked but not called trusted
+    trust_anchors: list[str] = []
+    _trust_roots: tuple[bytes, ...] = PrivateAttr(default=())
 
     def parse_limits(self) -> ParseLimits:
-        return ParseLimits(**self.model_dump())
+        values = self.model_dump(exclude={"trust_anchors"})
+        return ParseLimits(**values, trust_roots=self._trust_roots)
 
 
 SenderField = Literal["name", "title", "unit", "contact"]
@@ -351,4 +364,14 @@ def config_from_dict(raw: dict[str, Any], path: Path | None = None) -> Config:
         where = f"{path}: " if path else ""
         raise ConfigError(f"{where}{key}: {msg}") from None
     cfg.path = Path(path).resolve() if path else None
+    for pid, prof in cfg.profiles.items():
+        roots = []
+        for name in prof.limits.trust_anchors:
+            try:
+                roots.append(cfg.resolve(name).read_bytes())
+            except OSError as e:
+                where = f"{path}: " if path else ""
+                raise ConfigError(f"{where}profiles.{pid}.limits.trust_anchors: cannot read {name}: "
+                                  f"{e.strerror or e}") from None
+        prof.limits._trust_roots = tuple(roots)
     return cfg

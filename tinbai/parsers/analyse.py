@@ -60,9 +60,9 @@ def analyse_file(filename: str, data: bytes, limits: ParseLimits, depth: int = 0
     if detected in PICTURE_TYPES or detected == "pdf":
         _look_at_pages(data, detected, facts, limits)
     if detected == "pdf":
-        _pdf_signatures(data, facts)
+        _pdf_signatures(data, facts, limits)
     elif detected in OOXML_TYPES:
-        _ooxml_signatures(data, facts)
+        _ooxml_signatures(data, facts, limits)
     _document_header(facts)
     return facts
 
@@ -145,17 +145,16 @@ def _ocr_page(data: bytes, detected: str, page_no: int, img: Any) -> str:
         return ""
 
 
-def _pdf_signatures(data: bytes, facts: FileFacts) -> None:
+def _pdf_signatures(data: bytes, facts: FileFacts, limits: ParseLimits) -> None:
     from tinbai.checks.signature import verify_pdf_signatures
 
-    sigs = verify_pdf_signatures(data)
-    _record_signatures(sigs, facts)
+    _record_signatures(verify_pdf_signatures(data, list(limits.trust_roots) or None), facts)
 
 
-def _ooxml_signatures(data: bytes, facts: FileFacts) -> None:
+def _ooxml_signatures(data: bytes, facts: FileFacts, limits: ParseLimits) -> None:
     from tinbai.checks.signature import ooxml_signatures
 
-    _record_signatures(ooxml_signatures(data), facts)
+    _record_signatures(ooxml_signatures(data, list(limits.trust_roots) or None), facts)
 
 
 def _record_signatures(sigs: list, facts: FileFacts) -> None:

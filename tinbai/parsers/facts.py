@@ -28,6 +28,7 @@ class ParseLimits:
     ocr_max_pages: int = 2  # first page's header and last page's signature block
     seal_dpi: int = 100  # render PDF pages at this resolution for the seal search
     max_pages_rendered: int = 10
+    trust_roots: tuple[bytes, ...] = ()  # certificates anchoring trust in digital signatures
 
 
 @dataclass
