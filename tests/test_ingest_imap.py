@@ -28,7 +28,10 @@ def imap_config(tmp_path, dovecot, user="alice", password="alicepw", **box):
 
 
 def count(engine) -> int:
+    """Items stored, all of them fully processed (a `failed` item would hide a broken path)."""
     with Session(engine) as s:
+        states = set(s.exec(select(Item.state)))
+        assert states <= {"new"}, f"items not processed: {states}"
         return s.exec(select(func.count()).select_from(Item)).one()
 
 

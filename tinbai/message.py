@@ -136,7 +136,7 @@ def decode_text(payload: bytes, charset: str | None) -> str:
     for cs in candidates:
         try:
             return nfc(payload.decode(cs))
-        except (LookupError, UnicodeDecodeError):
+        except (LookupError, ValueError):  # ValueError: a NUL in the charset's name (fuzzing found it)
             continue
     return nfc(payload.decode("latin-1"))
 

@@ -879,8 +879,8 @@ def _decode_from(value: str) -> str:
     if "=?" in value:
         try:
             value = str(email.header.make_header(email.header.decode_header(value)))
-        except (email.errors.HeaderParseError, LookupError, UnicodeError, ValueError):
-            pass
+        except (email.errors.MessageError, LookupError, UnicodeError, ValueError):
+            pass  # HeaderParseError, or CharsetError for a non-ASCII charset name (fuzzing found it)
     return nfc(re.sub(r"\s*\r?\n\s*", " ", value)).strip()
 
 
