@@ -654,7 +654,7 @@ class SmtpSink:
             ctl = Controller(_Handler(self), hostname=HOST, port=port, ready_timeout=5.0, **kwargs)
             try:
                 ctl.start()
-            except Exception as e:
+            except Exception as e:  # a taken port surfaces as various errors
                 last = e
                 with contextlib.suppress(Exception):
                     ctl.stop()

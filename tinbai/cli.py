@@ -318,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
-    except Exception as e:
+    except Exception as e:  # the last guard: one line for the user, details in the log
         log.debug("unexpected error", exc_info=True)
         print(f"error: {type(e).__name__}: {e} (chạy lại với log_level = \"DEBUG\" để xem chi tiết)", file=sys.stderr)
         return 1

@@ -21,7 +21,7 @@ class MaildirMailbox:
         self.md = mailbox.Maildir(str(self.path), factory=None, create=True)
 
     def keys(self) -> list[str]:
-        self.md._refresh()
+        self.md._refresh()  # pick up messages delivered since the last look
         return sorted(self.md.keys(), key=self._sort_key)
 
     def _sort_key(self, key: str) -> tuple[float, str]:
@@ -57,7 +57,7 @@ class MaildirMailbox:
             os.rename(self.path / rel, target)
         except FileNotFoundError:
             return  # removed by another client meanwhile: nothing to mark
-        self.md._refresh()
+        self.md._refresh()  # the key's table must point at the file's new name
 
     def add(self, raw: bytes, received_at: datetime | None = None) -> str:
         key = self.md.add(raw)

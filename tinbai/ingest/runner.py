@@ -9,18 +9,17 @@ a `failed` item with its error (retryable), so it never blocks the ones behind i
 
 from __future__ import annotations
 
-import json
 import logging
 import traceback
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlmodel import Session, select
 
 from tinbai.calendar import WorkCalendar
 from tinbai.config import Config, Profile
-from tinbai.ingest.archive import ContentStore
+from tinbai.ingest.archive import ContentStore, StoreError
 from tinbai.message import parse_message
 from tinbai.notifier.notices import notices_for_new_item
 from tinbai.parsers.analyse import Analyser
@@ -119,7 +118,11 @@ class Ingestor:
                 if existing is not None:
                     return Outcome(existing.id, created=False)
             raise
-        except Exception as e:
+        except (OperationalError, InterfaceError, StoreError):
+            # the database is busy or away, or the file store is full: not the message's fault.
+            # It stays unprocessed on the server and is tried again, rather than kept as `failed`.
+            raise
+        except Exception as e:  # a bug or a parser crash must not block the mailbox
             log.exception("processing %s %s failed", ref.mailbox, ref.source_key)
             error = f"{type(e).__name__}: {e}\n{traceback.format_exc(limit=8)}"
             subject = _subject_of(raw)
@@ -173,6 +176,3 @@ def _subject_of(raw: bytes) -> str:
     except Exception:
         return ""
 
-
-def report_of(item: Item) -> dict:
-    return json.loads(item.report_json or "{}")

@@ -12,15 +12,22 @@ import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlmodel import Session, col, select
 
 from tinbai.config import Mailbox
+from tinbai.ingest.archive import StoreError
 from tinbai.ingest.imap import ImapMailbox, MailboxError
 from tinbai.ingest.maildir import MaildirMailbox
 from tinbai.ingest.runner import Ingestor
 from tinbai.queue.models import Item, MailboxState, utcnow
 
 log = logging.getLogger(__name__)
+
+# A pass that breaks on one of these leaves the message it was on unmarked on the server
+# (nothing half-stored): the mailbox is tried again later. The network or the server
+# (MailboxError), a full or read-only archive (StoreError), the database busy or away.
+RETRY_LATER = (MailboxError, StoreError, OperationalError, InterfaceError)
 
 
 @dataclass
@@ -67,7 +74,7 @@ def stored_keys(engine, name: str, prefix: str) -> set[str]:
         return set(rows)
 
 
-def maildir_pass(ingestor: Ingestor, name: str, box: Mailbox, progress=None) -> PassResult:
+def maildir_pass(ingestor: Ingestor, name: str, box: Mailbox, progress=None, keep_going=None) -> PassResult:
     profile = ingestor.config.profile_for_mailbox(name)
     md = MaildirMailbox(ingestor.config.resolve(box.path))
     result = PassResult(name)
@@ -80,6 +87,8 @@ def maildir_pass(ingestor: Ingestor, name: str, box: Mailbox, progress=None) -> 
             md.mark_done(k)
     result.found = len(todo)
     for i, key in enumerate(todo, 1):
+        if keep_going is not None and not keep_going():
+            break  # the lease was lost or handed over: the new holder goes on from here
         got = md.read(key)
         if got is None:
             result.skipped += 1
@@ -95,7 +104,8 @@ def maildir_pass(ingestor: Ingestor, name: str, box: Mailbox, progress=None) -> 
     return result
 
 
-def imap_pass(ingestor: Ingestor, name: str, box: Mailbox, client: ImapMailbox, progress=None) -> PassResult:
+def imap_pass(ingestor: Ingestor, name: str, box: Mailbox, client: ImapMailbox, progress=None,
+              keep_going=None) -> PassResult:
     """One pass on a connected, selected IMAP mailbox. Raises MailboxError on network trouble."""
     profile = ingestor.config.profile_for_mailbox(name)
     engine = ingestor.engine
@@ -123,6 +133,8 @@ def imap_pass(ingestor: Ingestor, name: str, box: Mailbox, client: ImapMailbox, 
     result.found = len(todo)
     fetched: set[int] = set()
     for i, (uid, raw, internaldate) in enumerate(client.fetch_messages(todo), 1):
+        if keep_going is not None and not keep_going():
+            break  # the lease was lost or handed over: the new holder goes on from here
         fetched.add(uid)
         received = internaldate or utcnow()
         outcome = ingestor.process(name, profile, f"{prefix}{uid}", raw, received)
@@ -157,20 +169,24 @@ def open_imap(box: Mailbox) -> ImapMailbox:
     return client
 
 
-def mailbox_pass(ingestor: Ingestor, name: str, box: Mailbox, progress=None) -> PassResult:
+def mailbox_pass(ingestor: Ingestor, name: str, box: Mailbox, progress=None, keep_going=None) -> PassResult:
     """One pass with its own connection (run --once, polling); errors are recorded, not raised."""
     try:
         if box.kind == "maildir":
-            return maildir_pass(ingestor, name, box, progress)
+            return maildir_pass(ingestor, name, box, progress, keep_going)
         client = open_imap(box)
         try:
-            return imap_pass(ingestor, name, box, client, progress)
+            return imap_pass(ingestor, name, box, client, progress, keep_going)
         finally:
             client.close()
-    except MailboxError as e:
-        record_error(ingestor.engine, name, str(e))
-        log.error("%s: %s", name, e)
-        return PassResult(name, errors=[str(e)])
+    except RETRY_LATER as e:
+        error = str(e) if isinstance(e, MailboxError) else f"{type(e).__name__}: {' '.join(str(e).split())[:500]}"
+        try:
+            record_error(ingestor.engine, name, error)
+        except (OperationalError, InterfaceError) as db:  # the database itself is what failed
+            log.warning("%s: could not record the error: %s", name, db)
+        log.error("%s: %s", name, error)
+        return PassResult(name, errors=[error])
 
 
 def is_stale(st: MailboxState, box: Mailbox, now: datetime | None = None) -> bool:

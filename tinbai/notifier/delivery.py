@@ -125,7 +125,7 @@ class Transport:
         if self._smtp is not None:
             try:
                 self._smtp.quit()
-            except Exception:
+            except Exception:  # closing a broken connection
                 pass
             self._smtp = None
 

@@ -39,7 +39,7 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def TZ(*, nullable: bool, **kw):
+def TZ(*, nullable: bool, **kw):  # a column factory, named like a type
     default = None if nullable else utcnow
     key = "default" if nullable else "default_factory"
     return Field(sa_column=Column(UTCDateTime(), nullable=nullable, **kw), **{key: default})
@@ -60,6 +60,18 @@ class MailboxState(SQLModel, table=True):
     # multi-instance mode: who works this mailbox, until when
     lease_owner: str | None = None
     lease_until: datetime | None = TZ(nullable=True)
+
+
+class Instance(SQLModel, table=True):
+    """A running daemon in multi-instance mode (PostgreSQL): its heartbeat, for the fair share
+    of mailboxes each takes (tinbai.queue.lease)."""
+
+    __tablename__ = "instance"
+    owner: str = Field(primary_key=True)  # host/pid/random, as in mailbox_state.lease_owner
+    host: str | None = None
+    pid: int | None = None
+    started_at: datetime = TZ(nullable=False)
+    seen_at: datetime = TZ(nullable=False)
 
 
 class StoredFile(SQLModel, table=True):

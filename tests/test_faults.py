@@ -1,0 +1,571 @@
+"""Faults the daemon must survive, each injected for real: the daemon SIGKILLed at random
+moments, IMAP connections cut mid-FETCH and during IDLE, Dovecot killed, a mailbox deleted and
+recreated, SMTP refusing for a while, SQLite locked by another writer, PostgreSQL restarted,
+and the archive's disk full. After each: every message is one queue item, every email one
+Message-ID, nothing half-written, and what could not be stored is still unmarked on the server.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import email
+import email.policy
+import os
+import random
+import re
+import socket
+import sqlite3
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event
+from sqlmodel import Session, select
+
+from tests.factories import make_config, news_email
+from tests.pg import PgCluster, pg_bin
+from tests.procs import Tinbai, count_rows, env_for, imap_mailbox, run_once, wait_until, write_config
+from tests.servers import HOST, DovecotServer, SmtpSink, free_port
+from tinbai.cli import open_db
+from tinbai.config import load_config
+from tinbai.daemon import Daemon
+from tinbai.ingest.maildir import MaildirMailbox
+from tinbai.ingest.runner import Ingestor
+from tinbai.ingest.sources import mailbox_pass
+from tinbai.notifier.delivery import LOCK_SECONDS, deliver_due
+from tinbai.queue.db import make_engine, migrate
+from tinbai.queue.models import Item, MailboxState, Outbox, utcnow
+
+pytestmark = pytest.mark.timeout(300)
+
+SENDER = "Ban Biên tập <bbt@example.gov.vn>"
+GOOD = "hoa.nt@thads-thainguyen.example.vn"
+BAD = "khongton.tai@thads-thainguyen.example.vn"
+PW_ENV = "TINBAI_TEST_FAULTS_PW"
+
+
+# ----- helpers -----------------------------------------------------------------------------------
+
+
+def smtp_settings(sink: SmtpSink) -> dict:
+    return {"kind": "smtp", "host": HOST, "port": sink.port, "security": "plain", "timeout": 5, "sender": SENDER}
+
+
+def submission(i: int, *, sender: str = GOOD, photo_size: tuple[int, int] | None = None) -> bytes:
+    raw = news_email(i, sender=sender, subject=f"Gửi tin: Hội nghị số {i}")
+    if photo_size is not None:  # a bigger photo: FETCH responses long enough to be cut in the middle
+        from tinbai.demo_samples import email as make_email
+        from tinbai.demo_samples import photo
+
+        msg = email.message_from_bytes(raw, policy=email.policy.default)
+        body = msg.get_body(("plain",)).get_content()
+        raw = make_email(sender=msg["From"], to=msg["To"], subject=msg["Subject"], body=body,
+                         date=msg["Date"].datetime, attachments=[(f"anh {i}.jpg", "image/jpeg", photo(i, photo_size))])
+    return raw.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")  # as IMAP stores it: same bytes, same hash
+
+
+def items(engine) -> list[Item]:
+    with Session(engine) as s:
+        return list(s.exec(select(Item).order_by(Item.id)))
+
+
+def unseen(server: DovecotServer, user: str, folder: str = "INBOX") -> list[int]:
+    with server.session(user) as c:
+        c.select_folder(folder, readonly=True)
+        return sorted(c.search("UNSEEN"))
+
+
+def assert_each_message_once(engine, n: int) -> list[Item]:
+    got = items(engine)
+    assert len(got) == n, f"{len(got)} items for {n} messages"
+    assert len({it.message_id for it in got}) == n, "a message stored twice"
+    assert len({(it.mailbox, it.source_key) for it in got}) == n
+    assert [it.id for it in got if it.state == "failed"] == [], [it.error for it in got if it.state == "failed"][:2]
+    return got
+
+
+def assert_each_email_once(engine, sink: SmtpSink) -> int:
+    """Every outbox row reached the server under its own Message-ID, and no item got two different
+    emails of one kind. Returns how many copies were re-sent under the same Message-ID (allowed:
+    a crash between the server's 250 and marking the row sent)."""
+    with Session(engine) as s:
+        rows = list(s.exec(select(Outbox)))
+    assert rows
+    assert [r.id for r in rows if r.status != "sent"] == []
+    kinds = Counter((r.item_id, r.kind) for r in rows)
+    assert max(kinds.values()) == 1, "two outbox rows for one item and kind"
+    msgs = [email.message_from_bytes(m.content, policy=email.policy.default) for m in sink.messages]
+    ids = [m["Message-ID"] for m in msgs]
+    assert set(ids) == {r.message_id for r in rows}
+    # the same check on the wire, without the database: one Message-ID per (submission, subject)
+    by_thread: dict[tuple[str, str], set[str]] = {}
+    for m in msgs:
+        by_thread.setdefault((m["In-Reply-To"], m["Subject"]), set()).add(m["Message-ID"])
+    assert all(len(v) == 1 for v in by_thread.values()), [v for v in by_thread.values() if len(v) > 1][:3]
+    return len(ids) - len(set(ids))
+
+
+@contextlib.contextmanager
+def daemon_thread(cfg, engine) -> Iterator[Daemon]:
+    """`run` in this process (a thread), for the faults injected from the test itself."""
+    d = Daemon(cfg, engine)
+    t = threading.Thread(target=d.run_forever, kwargs={"web": False}, name="daemon", daemon=True)
+    t.start()
+    try:
+        yield d
+    finally:
+        d.stop_event.set()
+        t.join(60)
+        for worker in d._threads:
+            worker.join(60)  # an IMAP worker ends its current IDLE (≤ 5 s here) before it stops
+
+
+class CuttingProxy:
+    """A TCP proxy in front of Dovecot that cuts connections: after `budget` bytes from the server
+    (in the middle of a response), or all at once (cut_all). Records the client's last command
+    at each cut, so a test can show where the cut fell."""
+
+    def __init__(self, target_port: int) -> None:
+        self.target_port = target_port
+        self.port = free_port()
+        self.budget: int | None = None
+        self.cuts: list[str] = []
+        self._conns: list[dict] = []
+        self._lock = threading.Lock()
+        self._listener = socket.create_server((HOST, self.port))
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection((HOST, self.target_port))
+            conn = {"client": client, "server": server, "down": 0, "last": "", "open": True}
+            with self._lock:
+                self._conns.append(conn)
+            threading.Thread(target=self._pipe, args=(conn, client, server, True), daemon=True).start()
+            threading.Thread(target=self._pipe, args=(conn, server, client, False), daemon=True).start()
+
+    def _pipe(self, conn: dict, src: socket.socket, dst: socket.socket, upstream: bool) -> None:
+        while True:
+            try:
+                data = src.recv(65536)
+            except OSError:
+                data = b""
+            if not data:
+                self._close(conn)
+                return
+            if upstream:
+                for m in re.finditer(rb"^\S+ (?:UID )?([A-Za-z]+)", data, re.M):
+                    conn["last"] = m.group(1).decode().upper()
+            else:
+                conn["down"] += len(data)
+                with self._lock:
+                    cut = self.budget is not None and conn["down"] > self.budget
+                    if cut:
+                        self.budget = None
+                if cut:
+                    self._cut(conn)
+                    return
+            try:
+                dst.sendall(data)
+            except OSError:
+                self._close(conn)
+                return
+
+    def _cut(self, conn: dict) -> None:
+        with self._lock:
+            self.cuts.append(conn["last"])
+        self._close(conn)
+
+    def _close(self, conn: dict) -> None:
+        conn["open"] = False
+        for sock in (conn["client"], conn["server"]):
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            with contextlib.suppress(OSError):
+                sock.close()
+
+    def open_conns(self) -> list[dict]:
+        with self._lock:
+            return [c for c in self._conns if c["open"]]
+
+    def cut_all(self) -> None:
+        for conn in self.open_conns():
+            self._cut(conn)
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self._listener.close()
+        self.cut_all()
+
+
+# ----- SIGKILL at random moments ------------------------------------------------------------------
+
+
+class SlowSink(SmtpSink):
+    """An SMTP server that keeps each message, then takes `delay` seconds before its 250: a kill in
+    that window is the crash between the server's acceptance and marking the row sent."""
+
+    def __init__(self, delay: float = 0.03) -> None:
+        super().__init__()
+        self.delay = delay
+
+    def _store(self, msg) -> None:
+        super()._store(msg)
+        time.sleep(self.delay)  # in the server's event loop: the 250 waits
+
+
+def kill_restart_soak(dovecot: DovecotServer, sink: SmtpSink, state_dir: Path, *, n: int, kills: int, seed: int,
+                      database_url: str | None = None, say=lambda *_: None) -> dict:
+    """`main.py run` SIGKILLed `kills` times at random moments while it ingests `n` messages (half
+    waiting at the start, half arriving during the run) and sends their acknowledgements, then
+    run to the end. Asserts exactly-once items and emails; returns figures. bench/soak.py runs it
+    with more messages."""
+    rng = random.Random(seed)
+    user, _ = dovecot.new_user()
+    config = write_config(state_dir, mailboxes={"tn": imap_mailbox(dovecot, user)}, smtp=smtp_settings(sink),
+                          database_url=database_url, lease_seconds=4)
+    cfg = load_config(config)
+    engine = open_db(cfg)
+    env = env_for(dovecot)
+    raws = [submission(i) for i in range(n)]
+    for raw in raws[: n // 2]:
+        dovecot.append(user, "INBOX", raw)
+    late = iter(raws[n // 2:])
+    appended = threading.Event()
+
+    def trickle() -> None:  # the other half arrives while the daemon runs and is killed
+        with dovecot.session(user) as c:
+            for raw in late:
+                c.append("INBOX", raw)
+                time.sleep(rng.uniform(0, 0.05))
+        appended.set()
+
+    count = lambda: count_rows(engine, Item)
+    sent = lambda: count_rows(engine, Outbox, Outbox.status == "sent")
+    started = time.monotonic()
+    at_kill: list[int] = []
+    sent_at_kill: list[int] = []
+    feeder = threading.Thread(target=trickle, daemon=True)
+    log = state_dir / "daemon.log"
+    for k in range(kills):
+        t = Tinbai(config, env, log).start("run", "--no-web")
+        # every other kill falls while it sends acknowledgements, the others while it ingests:
+        # after its first new item (or email), at a random moment
+        progress = count if k % 2 == 0 or k == 0 else sent
+        try:
+            before = progress()
+            wait_until(lambda b=before, t=t, p=progress: p() > b or not t.alive(), 120, 0.02,
+                       lambda t=t: t.log()[-3000:])
+            assert t.alive(), t.log()[-3000:]
+            if k == 0:
+                feeder.start()
+            time.sleep(rng.uniform(0.0, 1.0 if progress is count else 0.5))
+        finally:
+            t.kill()
+        at_kill.append(count())
+        sent_at_kill.append(sent())
+        say(f"kill {k + 1}: {at_kill[-1]} of {n} items stored, {sent_at_kill[-1]} emails sent")
+    t = Tinbai(config, env, log).start("run", "--no-web")
+    try:
+        appended.wait(120)
+        wait_until(lambda: count() == n, 300, 0.2, lambda: f"{count()} of {n}; " + t.log()[-3000:])
+        # its acknowledgements: every row sent, or claimed by a killed run (locked LOCK_SECONDS)
+        wait_until(lambda: count_rows(engine, Outbox, Outbox.status == "pending", Outbox.locked_until.is_(None)) == 0,
+                   120, 0.2, "acknowledgements not sent")
+        assert t.alive(), t.log()[-3000:]
+    finally:
+        rc = t.terminate()
+    assert rc in (0, 130), t.log()[-3000:]  # SIGTERM: the daemon stops as on Ctrl-C
+    # rows claimed by a killed run are sent once their lock runs out: time passes, in-process
+    deliver_due(engine, cfg, owner="after-the-crashes", now=utcnow() + timedelta(seconds=LOCK_SECONDS + 1))
+    elapsed = time.monotonic() - started
+    got = assert_each_message_once(engine, n)
+    assert unseen(dovecot, user) == []  # every message marked on the server, after its commit
+    resent = assert_each_email_once(engine, sink)
+    assert resent <= kills  # at most the one email in flight at each kill
+    acks = count_rows(engine, Outbox, Outbox.kind == "acknowledgement")
+    assert acks == n == len(got)
+    mid = [c for c in at_kill if 0 < c < n]
+    return {"messages": n, "kills": kills, "kills_mid_ingest": len(mid), "items_at_kill": at_kill,
+            "sent_at_kill": sent_at_kill, "emails": len(sink.messages), "resent_same_id": resent,
+            "seconds": round(elapsed, 1)}
+
+
+def test_sigkill_at_random_moments_loses_and_doubles_nothing(dovecot: DovecotServer, tmp_path: Path) -> None:
+    # 150 messages and 6 kills keep this near half a minute; bench/soak.py runs 500
+    seed = int(os.environ.get("TINBAI_SOAK_SEED", random.randrange(1 << 30)))
+    with SlowSink() as sink:
+        figures = kill_restart_soak(dovecot, sink, tmp_path, n=150, kills=6, seed=seed)
+    print(f"seed {seed}: {figures}")
+    assert figures["kills_mid_ingest"] >= 3, figures  # the kills did fall while it worked
+
+
+# ----- IMAP connections cut -----------------------------------------------------------------------
+
+
+def test_imap_cut_mid_fetch_during_idle_and_dovecot_killed(dovecot: DovecotServer, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    user, pw = dovecot.new_user()
+    monkeypatch.setenv(PW_ENV, pw)
+    proxy = CuttingProxy(dovecot.imap_port)
+    box = {"kind": "imap", "host": HOST, "port": proxy.port, "security": "plain", "username": user,
+           "password_env": PW_ENV, "poll_seconds": 5}
+    cfg = make_config(tmp_path, mailboxes={"thainguyen": box})
+    engine = open_db(cfg)
+    first = [submission(i, photo_size=(640, 480)) for i in range(30)]
+    for raw in first:
+        dovecot.append(user, "INBOX", raw)
+    # the first connection is cut halfway through the bodies: inside the FETCH of BODY.PEEK[]
+    proxy.budget = sum(len(r) for r in first) // 2
+    try:
+        with daemon_thread(cfg, engine):
+            wait_until(lambda: len(items(engine)) == 30, 120, message=lambda: f"{len(items(engine))} of 30")
+            assert proxy.cuts == ["FETCH"]
+
+            # cut while it waits in IDLE, then new mail: it reconnects and picks it up
+            wait_until(lambda: any(c["last"] == "IDLE" for c in proxy.open_conns()), 30)
+            proxy.cut_all()
+            assert proxy.cuts[-1] == "IDLE"
+            for i in range(30, 35):
+                dovecot.append(user, "INBOX", submission(i))
+            wait_until(lambda: len(items(engine)) == 35, 60, message=lambda: f"{len(items(engine))} of 35")
+
+            # Dovecot itself killed (SIGKILL) and started again while a batch is being ingested
+            for i in range(35, 65):
+                dovecot.append(user, "INBOX", submission(i, photo_size=(640, 480)))
+            wait_until(lambda: len(items(engine)) >= 38, 60)
+            dovecot.restart(grace=0)
+            wait_until(lambda: len(items(engine)) == 65, 120, message=lambda: f"{len(items(engine))} of 65")
+    finally:
+        proxy.close()
+    assert_each_message_once(engine, 65)
+    assert unseen(dovecot, user) == []
+    with Session(engine) as s:
+        st = s.get(MailboxState, "thainguyen")
+        assert st.last_error  # the cuts were seen and recorded, then recovered from
+        assert st.last_check_ok_at > st.last_error_at
+
+
+def test_mail_arriving_while_busy_is_not_left_for_the_idle_timeout(dovecot: DovecotServer) -> None:
+    """Dovecot announces in IDLE only mail that arrives after IDLE began: a message delivered while
+    the daemon was processing (after its UID SEARCH) must still end the wait at once."""
+    from tinbai.config import Mailbox
+    from tinbai.ingest.imap import ImapMailbox
+
+    user, pw = dovecot.new_user()
+    dovecot.append(user, "INBOX", submission(1))
+    box = ImapMailbox(Mailbox(kind="imap", host=HOST, port=dovecot.imap_port, security="plain", username=user), pw)
+    box.connect()
+    try:
+        box.select()
+        assert len(box.uids_after(0)) == 1
+        for i in range(2, 6):  # a few rounds: the arrival falls at different moments of the gap
+            dovecot.append(user, "INBOX", submission(i))  # while "we process" the previous one
+            assert box.idle_wait(timeout=30) is True  # without asking first, this waited 30 s
+            assert len(box.uids_after(0)) == i
+    finally:
+        box.close()
+
+
+def test_mailbox_deleted_and_recreated_doubles_nothing(dovecot: DovecotServer, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    user, pw = dovecot.new_user()
+    monkeypatch.setenv(PW_ENV, pw)
+    folder = "Tin bài"
+    box = {"kind": "imap", "host": HOST, "port": dovecot.imap_port, "security": "plain", "username": user,
+           "password_env": PW_ENV, "folder": folder}
+    cfg = make_config(tmp_path, mailboxes={"thainguyen": box})
+    engine = open_db(cfg)
+    raws = [submission(i) for i in range(7)]
+    dovecot.create_folder(user, folder)
+    for raw in raws[:5]:
+        dovecot.append(user, folder, raw)
+    assert Daemon(cfg, engine).run_once()["created"] == 5
+    before = {it.message_id: it.id for it in items(engine)}
+    old_validity = dovecot.folder_state(user, folder)["UIDVALIDITY"]
+
+    # someone deletes the folder and restores it from a backup, plus two new messages: UIDs start over
+    dovecot.delete_folder(user, folder)
+    dovecot.create_folder(user, folder)
+    for raw in raws:
+        dovecot.append(user, folder, raw)
+    assert dovecot.folder_state(user, folder)["UIDVALIDITY"] != old_validity
+    assert Daemon(cfg, engine).run_once()["created"] == 2
+    got = assert_each_message_once(engine, 7)
+    assert {it.message_id: it.id for it in got if it.message_id in before} == before
+    assert unseen(dovecot, user, folder) == []
+    assert count_rows(engine, Outbox, Outbox.kind == "acknowledgement") == 7  # no second acknowledgement
+    with Session(engine) as s:
+        assert s.get(MailboxState, "thainguyen").uidvalidity == dovecot.folder_state(user, folder)["UIDVALIDITY"]
+    # and a third pass finds nothing new
+    assert Daemon(cfg, engine).run_once()["created"] == 0
+
+
+# ----- SMTP refusing ------------------------------------------------------------------------------
+
+
+def test_smtp_4xx_for_a_while_then_5xx_for_one_recipient(tmp_path: Path, smtp_sink: SmtpSink) -> None:
+    cfg = make_config(tmp_path, smtp=smtp_settings(smtp_sink))
+    engine = open_db(cfg)
+    md = MaildirMailbox(cfg.resolve(cfg.mailboxes["thainguyen"].path))
+    md.add(submission(1, sender=GOOD))
+    md.add(submission(2, sender=BAD))
+    t0 = utcnow()
+    smtp_sink.fail_data("451 4.3.0 Mailbox server busy, try again later")  # until cleared
+    totals = Daemon(cfg, engine, now=t0).run_once()
+    assert totals["created"] == 2 and totals["sent"] == 0
+    for hours in (1, 2):  # still refusing: retried later, never dropped
+        assert Daemon(cfg, engine, now=t0 + timedelta(hours=hours)).after_ingest()["sent"] == 0
+    with Session(engine) as s:
+        rows = list(s.exec(select(Outbox).where(Outbox.kind == "acknowledgement")))
+    assert {r.status for r in rows} == {"pending"} and {r.attempts for r in rows} == {3}
+    assert all("451" in r.last_error for r in rows)
+
+    smtp_sink.clear_faults()
+    smtp_sink.reject_recipient(BAD, "550 5.1.1 No such user here")
+    assert Daemon(cfg, engine, now=t0 + timedelta(hours=4)).after_ingest()["sent"] >= 1
+    assert Daemon(cfg, engine, now=t0 + timedelta(days=2)).after_ingest()["sent"] == 0  # nothing twice
+    with Session(engine) as s:
+        by_to = {r.to_addrs: r for r in s.exec(select(Outbox).where(Outbox.kind == "acknowledgement"))}
+    assert by_to[GOOD].status == "sent"
+    assert by_to[BAD].status == "failed" and "550" in by_to[BAD].last_error  # shown to the board
+    got = [email.message_from_bytes(m.content, policy=email.policy.default) for m in smtp_sink.messages]
+    ids = [m["Message-ID"] for m in got]
+    assert len(ids) == len(set(ids))  # each email once
+    assert by_to[GOOD].message_id in ids and by_to[BAD].message_id not in ids
+    assert all(BAD not in m.rcpt_tos for m in smtp_sink.messages)
+    assert [it.state for it in items(engine)] == ["new", "new"]  # the items do not suffer
+
+
+# ----- the database busy or away ------------------------------------------------------------------
+
+
+def test_sqlite_locked_by_another_writer_for_seconds_the_daemon_waits(tmp_path: Path) -> None:
+    config = write_config(tmp_path, mailboxes={"tn": {"kind": "maildir", "path": str(tmp_path / "mail")}})
+    cfg = load_config(config)
+    engine = open_db(cfg)
+    md = MaildirMailbox(tmp_path / "mail")
+    for i in range(12):
+        md.add(submission(i))
+    t = Tinbai(config, env_for(None), tmp_path / "once.log").start("run", "--once")
+    try:
+        wait_until(lambda: count_rows(engine, Item) > 0 or not t.alive(), 120, 0.02)
+        # another process's write transaction (a backup tool, an admin's sqlite3 shell) for 3 s
+        other = sqlite3.connect(cfg.database_url().split("///", 1)[1], timeout=60, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        time.sleep(3)
+        # a plain reader (WAL: not blocked by the writer; tinbai's own sessions all BEGIN IMMEDIATE)
+        during = other.execute("SELECT count(*) FROM item").fetchone()[0]
+        other.execute("COMMIT")
+        other.close()
+        assert t.wait(120) == 0, t.log()[-3000:]
+    finally:
+        t.terminate()
+    assert during < 12  # the lock came while it still had work: it waited, then finished
+    assert_each_message_once(engine, 12)
+    assert "Traceback" not in t.log() and "database is locked" not in t.log()
+
+
+def test_sqlite_locked_longer_than_busy_timeout_leaves_the_message_for_later(tmp_path: Path) -> None:
+    cfg = make_config(tmp_path)
+    engine = make_engine(cfg.database_url())
+
+    @event.listens_for(engine, "connect")
+    def _short_wait(dbapi_conn, _record) -> None:
+        dbapi_conn.execute("PRAGMA busy_timeout=300")  # after tinbai's 30 s: a lock that outlasts it
+
+    migrate(engine)
+
+    box = cfg.mailboxes["thainguyen"]
+    md = MaildirMailbox(cfg.resolve(box.path))
+    keys = [md.add(submission(i)) for i in range(3)]
+    ingestor = Ingestor(cfg, engine)
+    try:
+        other = sqlite3.connect(cfg.database_url().split("///", 1)[1], timeout=60, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            r = mailbox_pass(ingestor, "thainguyen", box)
+        finally:
+            other.execute("COMMIT")
+            other.close()
+        assert r.created == 0 and r.errors and "locked" in r.errors[0]
+        assert items(engine) == []  # no item, and no `failed` item: the message was not at fault
+        assert all(md.md._lookup(k).startswith("new") for k in keys)  # not marked: still new
+        r = mailbox_pass(ingestor, "thainguyen", box)
+        assert r.created == 3 and not r.errors
+    finally:
+        ingestor.close()
+    assert_each_message_once(engine, 3)
+
+
+@pytest.mark.skipif(pg_bin() is None, reason="PostgreSQL is not installed")
+def test_postgresql_restarted_while_ingesting(dovecot: DovecotServer, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    cluster = PgCluster().start()  # a private one: this test stops it
+    try:
+        user, pw = dovecot.new_user()
+        monkeypatch.setenv(PW_ENV, pw)
+        box = {"kind": "imap", "host": HOST, "port": dovecot.imap_port, "security": "plain", "username": user,
+               "password_env": PW_ENV, "poll_seconds": 5}
+        cfg = make_config(tmp_path, mailboxes={"thainguyen": box}, database_url=cluster.new_database())
+        cfg.database.lease_seconds = 4
+        engine = open_db(cfg)
+        for i in range(60):
+            dovecot.append(user, "INBOX", submission(i))
+        count = lambda: count_rows(engine, Item)
+        with daemon_thread(cfg, engine):
+            wait_until(lambda: count() >= 10, 120)
+            cluster.restart("fast")  # ends every session: statements in flight fail
+            wait_until(lambda: count() >= 30, 120, message=lambda: f"{count()} of 60 after a restart")
+            cluster.kill()  # a crash this time: recovery from the WAL on start
+            time.sleep(1)
+            cluster.start()
+            wait_until(lambda: count() == 60, 120, message=lambda: f"{count()} of 60 after a crash")
+        assert_each_message_once(engine, 60)
+        assert unseen(dovecot, user) == []
+        assert count_rows(engine, Outbox, Outbox.kind == "acknowledgement") == 60
+        engine.dispose()
+    finally:
+        cluster.close()
+
+
+# ----- the archive's disk full --------------------------------------------------------------------
+
+
+def test_archive_disk_full_leaves_the_message_on_the_server_and_nothing_half_written(
+        dovecot: DovecotServer, tmp_path: Path) -> None:
+    user, _ = dovecot.new_user()
+    config = write_config(tmp_path, mailboxes={"tn": imap_mailbox(dovecot, user)})
+    engine = open_db(load_config(config))
+    env = env_for(dovecot)
+    big = news_email(2, sender=GOOD, subject="Gửi tin: video hội nghị")
+    msg = email.message_from_bytes(big, policy=email.policy.default)
+    msg.add_attachment(random.Random(2).randbytes(10 * 1024 * 1024), maintype="application",
+                       subtype="octet-stream", filename="video.bin")
+    raws = [submission(0), submission(1), msg.as_bytes(), submission(3)]
+    uids = [dovecot.append(user, "INBOX", raw) for raw in raws]
+    # files may grow to 8 MB only (the database and its WAL stay below that): the 13 MB message
+    # cannot be archived, as on a disk with 8 MB free
+    log = run_once(config, env, tmp_path / "full.log", 300, fsize_limit=8 * 1024 * 1024)
+    assert "File too large" in log or "cannot write" in log, log[-3000:]
+    got = items(engine)
+    assert len(got) == 2 and all(it.state == "new" for it in got)
+    assert unseen(dovecot, user) == uids[2:]  # the big one and those behind it wait on the server
+    var = tmp_path / "var"
+    leftovers = [p for p in var.rglob("*") if p.is_file() and (p.name.startswith(".tmp") or p.stat().st_size == 0)]
+    assert leftovers == []
+    stored = {p.name for p in (var / "archive").rglob("*") if p.is_file()}
+    assert len(stored) == 2  # exactly the two stored messages' raw copies, nothing partial
+
+    run_once(config, env, tmp_path / "room.log", 300)  # room again: the rest goes through
+    assert_each_message_once(engine, 4)
+    assert unseen(dovecot, user) == []
+    assert not [p for p in var.rglob(".tmp*")]
