@@ -1,0 +1,288 @@
+"""Ingest throughput: `main.py run --once` on N messages of a realistic mix, against the raw limit.
+
+    .venv/bin/python bench/ingest.py [-n 300] [--seed 1] [--db sqlite|pg] [--profile]
+
+The mix (seeded): 30 % text only, 25 % a .docx article, 20 % a small text PDF (an official
+document), 25 % one to three photos. The messages are appended to a private Dovecot, then one
+`main.py run --once` ingests them (archive, check with the parsers in their sandboxes, queue,
+acknowledgements into the outbox written as .eml files).
+
+Printed, all measured in this run:
+* tinbai: wall time of the command, messages/s over the ingest (first to last queue commit),
+  p50/p95 per message (time between consecutive queue commits: the messages are processed one
+  after another), peak RSS of the daemon process and of its whole process tree (parser workers);
+* raw limit: the same messages fetched with imapclient (BODY.PEEK[] in batches of 100) and
+  parsed with the standard library's email package, every attachment decoded; messages/s;
+* the ratio tinbai / raw (goal ≥ 0.5).
+--profile also runs the daemon under cProfile (its own process) and the parsers in-process on
+the attachments, and prints the top functions of each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import email
+import email.policy
+import pstats
+import random
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT)]
+
+import psutil  # noqa: E402
+from imapclient import IMAPClient  # noqa: E402
+from sqlmodel import Session, select  # noqa: E402
+
+from tests.procs import Tinbai, env_for, imap_mailbox, write_config  # noqa: E402
+from tests.servers import DovecotServer  # noqa: E402
+from tinbai.demo_samples import docx, pdf_document, photo, signature  # noqa: E402
+from tinbai.demo_samples import email as make_email  # noqa: E402
+from tinbai.queue.db import make_engine  # noqa: E402
+from tinbai.queue.models import Item  # noqa: E402
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+UNITS = ["Phòng Thi hành án dân sự khu vực 1", "Phòng Tổ chức cán bộ", "Văn phòng Cục", "Phòng Kiểm tra"]
+WORDS = ("hội nghị tập huấn nghiệp vụ thi hành án dân sự năm công chức người lao động đại biểu quán triệt "
+         "luật sửa đổi kỹ năng xác minh điều kiện tổ chức cưỡng chế trao đổi giải đáp vướng mắc thực tiễn "
+         "hiệu quả công tác địa bàn tỉnh triển khai kế hoạch kết quả đánh giá chỉ đạo lãnh đạo đơn vị").split()
+
+
+def sentence(rng: random.Random, n: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
+
+
+def article(rng: random.Random, paragraphs: int) -> list[str]:
+    return [" ".join(sentence(rng, rng.randint(12, 25)) for _ in range(rng.randint(3, 6))) for _ in range(paragraphs)]
+
+
+def mixed_message(i: int, rng: random.Random) -> tuple[str, bytes]:
+    """(kind, raw bytes) of one realistic submission; unique text, so no two are duplicates."""
+    when = datetime(2026, 4, 28, 8, 0, tzinfo=VN) + timedelta(minutes=i)
+    unit = rng.choice(UNITS)
+    who = f"Người Gửi {i}"
+    sign = signature(who, "Chuyên viên", unit, f"0208.38{i % 10000:04d}")
+    body_par = article(rng, rng.randint(1, 3))
+    r = rng.random()
+    if r < 0.30:
+        kind, atts = "text", []
+        body = "Kính gửi Ban Biên tập,\n\n" + "\n\n".join(body_par) + f"\nMã {i}.\n" + sign
+    elif r < 0.55:
+        kind = "docx"
+        atts = [(f"Tin bai {i}.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                 docx([f"Bài viết số {i}", *article(rng, rng.randint(4, 10))]))]
+        body = f"Kính gửi Ban Biên tập, đơn vị gửi bài viết số {i} trong tệp đính kèm.\n" + sign
+    elif r < 0.75:
+        kind = "pdf"
+        lines = [f"Số: {i}/BC-THADS", "BÁO CÁO", f"Kết quả công tác tháng 4 năm 2026 (mã {i})",
+                 *[sentence(rng, 9) for _ in range(rng.randint(8, 20))]]
+        atts = [(f"Bao cao {i}.pdf", "application/pdf", pdf_document(lines))]
+        body = f"Kính gửi Ban Biên tập, đơn vị gửi báo cáo số {i}.\n" + sign
+    else:
+        kind = "photos"
+        atts = [(f"anh {i}-{k}.jpg", "image/jpeg", photo(i * 10 + k, rng.choice([(1024, 768), (800, 600)])))
+                for k in range(rng.randint(1, 3))]
+        body = "Kính gửi Ban Biên tập,\n\n" + "\n\n".join(body_par) + f"\nMã {i}.\n" + sign
+    raw = make_email(sender=f"{who} <nguoigui{i}@thads-thainguyen.example.vn>", to="thainguyen@moj.gov.vn",
+                     subject=f"Gửi tin: {sentence(rng, 6)} ({i})", body=body, date=when, attachments=atts)
+    return kind, raw.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+
+
+def make_messages(n: int, seed: int) -> list[tuple[str, bytes]]:
+    rng = random.Random(seed)
+    return [mixed_message(i, rng) for i in range(n)]
+
+
+def append_all(server: DovecotServer, user: str, raws: list[bytes], folder: str = "INBOX") -> None:
+    with server.session(user) as c:
+        for raw in raws:
+            c.append(folder, raw)
+
+
+def pct(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    k = (len(values) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+@dataclass
+class RssSampler:
+    """Peak RSS of a process and of its whole tree, sampled every `every` seconds in a thread."""
+
+    pid: int
+    every: float = 0.05
+    peak_main: int = 0
+    peak_tree: int = 0
+    samples: list[tuple[float, int, int]] = field(default_factory=list)  # (time, main, tree)
+    _stop: threading.Event = field(default_factory=threading.Event)
+
+    def __enter__(self) -> RssSampler:
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        try:
+            proc = psutil.Process(self.pid)
+        except psutil.NoSuchProcess:
+            return
+        while not self._stop.is_set():
+            try:
+                main = proc.memory_info().rss
+                tree = main
+                for child in proc.children(recursive=True):
+                    try:
+                        tree += child.memory_info().rss
+                    except psutil.NoSuchProcess:
+                        pass
+            except psutil.NoSuchProcess:
+                return
+            self.peak_main = max(self.peak_main, main)
+            self.peak_tree = max(self.peak_tree, tree)
+            self.samples.append((time.monotonic(), main, tree))
+            self._stop.wait(self.every)
+
+
+def commit_times(engine) -> list[float]:
+    with Session(engine) as s:
+        return [it.created_at.timestamp() for it in s.exec(select(Item).order_by(Item.id))]
+
+
+def raw_limit(server: DovecotServer, user: str, n: int) -> float:
+    """Seconds to FETCH the n messages (imapclient, batches of 100) and parse them with the email package,
+    decoding every attachment: what any ingester must at least do."""
+    started = time.perf_counter()
+    c = IMAPClient(server.host, server.imap_port, ssl=False, timeout=60)
+    c.login(user, server.users[user])
+    c.select_folder("INBOX", readonly=True)
+    uids = sorted(c.search("ALL"))
+    got = 0
+    for i in range(0, len(uids), 100):
+        for _uid, data in c.fetch(uids[i:i + 100], ["BODY.PEEK[]"]).items():
+            msg = email.message_from_bytes(data[b"BODY[]"], policy=email.policy.default)
+            for part in msg.walk():
+                if not part.is_multipart():
+                    part.get_payload(decode=True)
+            got += 1
+    c.logout()
+    assert got == n, (got, n)
+    return time.perf_counter() - started
+
+
+def profile_parsers(raws: list[bytes], top: int) -> None:
+    """The parser workers' share, profiled in this process (cProfile cannot follow the sandbox)."""
+    from tinbai.config import load_config
+    from tinbai.parsers.analyse import analyse_file
+
+    limits = load_config(ROOT / "config.toml").profile("thainguyen-thads").limits.parse_limits()
+    prof = cProfile.Profile()
+    for raw in raws:
+        msg = email.message_from_bytes(raw, policy=email.policy.default)
+        for part in msg.iter_attachments():
+            data = part.get_payload(decode=True)
+            prof.enable()
+            analyse_file(part.get_filename() or "x", data, limits)
+            prof.disable()
+    print("\n--- parser workers (analyse_file, in-process) ---")
+    pstats.Stats(prof, stream=sys.stdout).sort_stats("cumulative").print_stats(top)
+
+
+def run(n: int, seed: int, db: str, profile: bool, top: int = 25) -> dict:
+    work = Path(tempfile.mkdtemp(prefix="tinbai-bench-ingest-"))
+    print(f"generating {n} messages (seed {seed})…", flush=True)
+    msgs = make_messages(n, seed)
+    kinds = {k: sum(1 for kk, _ in msgs if kk == k) for k in ("text", "docx", "pdf", "photos")}
+    total_mb = sum(len(r) for _, r in msgs) / 1e6
+    print(f"mix: {kinds}, {total_mb:.1f} MB in all", flush=True)
+    cluster = None
+    with DovecotServer() as server:
+        user, _ = server.new_user()
+        t0 = time.perf_counter()
+        append_all(server, user, [r for _, r in msgs])
+        append_s = time.perf_counter() - t0
+        url = None
+        if db == "pg":
+            from tests.pg import PgCluster
+
+            cluster = PgCluster().start()
+            url = cluster.new_database()
+        config = write_config(work, mailboxes={"tn": imap_mailbox(server, user)}, database_url=url,
+                              log_level="WARNING")
+        engine = make_engine(url or f"sqlite:///{work / 'var' / 'tinbai.db'}")
+        args = ["run", "--once"]
+        t = Tinbai(config, env_for(server), work / "run.log")
+        if profile:
+            import subprocess
+
+            prof_path = work / "daemon.prof"
+            t.proc = subprocess.Popen([sys.executable, "-m", "cProfile", "-o", str(prof_path), str(ROOT / "main.py"),
+                                       "--config", str(config), *args], cwd=ROOT, env=t.env,
+                                      stdout=subprocess.DEVNULL, stderr=open(t.log_path, "ab"))  # closed when the bench exits
+        else:
+            t.start(*args)
+        started = time.perf_counter()
+        with RssSampler(t.pid) as rss:
+            rc = t.wait(3600)
+        wall = time.perf_counter() - started
+        if rc != 0:
+            raise SystemExit(f"run --once failed ({rc}):\n{t.log()[-3000:]}")
+        times = commit_times(engine)
+        assert len(times) == n, f"{len(times)} items for {n} messages"
+        gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+        ingest_s = times[-1] - times[0] + (statistics.median(gaps) if gaps else 0)
+        raw_s = raw_limit(server, user, n)
+        engine.dispose()
+    if cluster is not None:
+        cluster.close()
+    out = {
+        "messages": n, "mb": round(total_mb, 1), "append_msg_s": round(n / append_s, 1),
+        "wall_s": round(wall, 2), "tinbai_msg_s": round(n / ingest_s, 2),
+        "p50_ms": round(pct(gaps, 50) * 1000, 1), "p95_ms": round(pct(gaps, 95) * 1000, 1),
+        "peak_rss_daemon_mb": round(rss.peak_main / 2**20, 1), "peak_rss_tree_mb": round(rss.peak_tree / 2**20, 1),
+        "raw_msg_s": round(n / raw_s, 1),
+    }
+    out["ratio"] = round(out["tinbai_msg_s"] / out["raw_msg_s"], 4)
+    print(f"\ningest of {n} messages ({total_mb:.1f} MB, {db}), one `main.py run --once`:")
+    print(f"  tinbai     {out['tinbai_msg_s']:8.2f} msg/s   (command {wall:.1f} s incl. start-up; "
+          f"per message p50 {out['p50_ms']:.0f} ms, p95 {out['p95_ms']:.0f} ms)")
+    print(f"  raw limit  {out['raw_msg_s']:8.1f} msg/s   (imapclient FETCH + email parsing + decoding)")
+    print(f"  ratio      {out['ratio']:8.4f}         (goal ≥ 0.5)")
+    print(f"  peak RSS   daemon {out['peak_rss_daemon_mb']:.0f} MB, with parser workers {out['peak_rss_tree_mb']:.0f} MB")
+    print(f"  (APPEND to Dovecot: {out['append_msg_s']:.0f} msg/s)")
+    if profile:
+        print("\n--- daemon process (cProfile of main.py run --once) ---")
+        pstats.Stats(str(prof_path), stream=sys.stdout).sort_stats("cumulative").print_stats(top)
+        pstats.Stats(str(prof_path), stream=sys.stdout).sort_stats("tottime").print_stats(top)
+        profile_parsers([r for _, r in msgs[: min(n, 60)]], top)
+    return out
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("-n", type=int, default=300)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--db", choices=["sqlite", "pg"], default="sqlite")
+    p.add_argument("--profile", action="store_true")
+    p.add_argument("--top", type=int, default=25)
+    a = p.parse_args()
+    run(a.n, a.seed, a.db, a.profile, a.top)
+
+
+if __name__ == "__main__":
+    main()
