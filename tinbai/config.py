@@ -294,6 +294,8 @@ class Settings(Strict):
     timezone: str = "Asia/Ho_Chi_Minh"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     tracking_prefix: str = "TB"
+    # parser workers per mailbox pass (each a sandboxed process of ~150 MB): at most one per core
+    parser_workers: int = Field(2, ge=1, le=16)
 
 
 class Config(Strict):

@@ -94,17 +94,19 @@ class CheckOutcome:
     files: dict[str, bytes]  # sha256 -> bytes of each attached file, for the queue's file store
 
 
-def check_with_texts(
-    raw: bytes,
-    profile: Profile,
-    received_at: datetime,
-    *,
-    calendar: WorkCalendar | None = None,
-    history: History | None = None,
-    analyser: Analyser | None = None,
-) -> CheckOutcome:
-    """check(), with the extracted texts and the files (the queue keeps them)."""
-    calendar = calendar or WorkCalendar.for_profile(profile)
+@dataclass
+class Analysed:
+    """The slow, history-free half of a check: the parsed message and what each file shows.
+    It depends on the raw bytes and the profile's limits only, so the daemon can work it out
+    for the next messages (in threads, see tinbai.ingest.runner) while it stores this one."""
+
+    parsed: ParsedMessage
+    attachments: list[AttachmentReport]
+    texts: dict[str, str]
+
+
+def analyse_message(raw: bytes, profile: Profile, analyser: Analyser | None = None) -> Analysed:
+    """Parse the message and read every attachment (in the analyser's sandbox workers)."""
     parsed = parse_message(raw)
     own_analyser = analyser is None
     analyser = analyser or Analyser()
@@ -119,6 +121,27 @@ def check_with_texts(
     finally:
         if own_analyser:
             analyser.close()
+    return Analysed(parsed, attachments, texts)
+
+
+def check_with_texts(
+    raw: bytes,
+    profile: Profile,
+    received_at: datetime,
+    *,
+    calendar: WorkCalendar | None = None,
+    history: History | None = None,
+    analyser: Analyser | None = None,
+    analysed: Analysed | None = None,
+) -> CheckOutcome:
+    """check(), with the extracted texts and the files (the queue keeps them).
+
+    `analysed`: analyse_message(raw, profile) worked out beforehand (used once: the rules
+    below write into its attachment reports). The rest, which reads the history, runs here."""
+    calendar = calendar or WorkCalendar.for_profile(profile)
+    if analysed is None:
+        analysed = analyse_message(raw, profile, analyser)
+    parsed, attachments, texts = analysed.parsed, analysed.attachments, analysed.texts
 
     body = parsed.plain.strip() or html_to_text(parsed.html).strip()
     sub = Submission(parsed=parsed, profile=profile, received_at=received_at, body_text=body,

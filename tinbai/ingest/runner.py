@@ -10,7 +10,9 @@ a `failed` item with its error (retryable), so it never blocks the ones behind i
 from __future__ import annotations
 
 import logging
+import os
 import traceback
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -23,12 +25,20 @@ from tinbai.ingest.archive import ContentStore, StoreError
 from tinbai.message import parse_message
 from tinbai.notifier.notices import notices_for_new_item
 from tinbai.parsers.analyse import Analyser
-from tinbai.pipeline import check_with_texts
+from tinbai.pipeline import Analysed, analyse_message, check_with_texts
 from tinbai.queue.history import DbHistory
 from tinbai.queue.models import Item, ReviewEvent, utcnow
 from tinbai.queue.store import FAILED, SourceRef, already_stored, enqueue, record_failure
 
 log = logging.getLogger(__name__)
+
+# Reading attachments (sandboxed parsers, 30-45 ms a file) is most of a message's cost, and
+# while the daemon waited for its one worker nothing else ran. So the passes read the next
+# messages' attachments in threads (each with its own sandbox worker) while the calling thread
+# stores the current one: settings.parser_workers of them (default 2), never more than the
+# cores, since each worker is ~150 MB.
+def analysis_threads(config: Config) -> int:
+    return max(1, min(config.settings.parser_workers, os.cpu_count() or 1))
 
 
 @dataclass
@@ -47,12 +57,29 @@ class Ingestor:
         self.engine = engine
         self.archive = ContentStore(config.resolve(config.settings.var_dir) / "archive")
         self.files = ContentStore(config.resolve(config.settings.var_dir) / "files")
-        self.analyser = Analyser()
+        self.workers = analysis_threads(config)
+        self.analyser = Analyser(workers=self.workers)
         self.clock = clock or utcnow
         self._calendars: dict[str, WorkCalendar] = {}
+        self._pool: ThreadPoolExecutor | None = None  # started on first use
 
     def close(self) -> None:
+        if self._pool is not None:  # let running analyses end before their sandbox is closed
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
         self.analyser.close()
+
+    def analyse_ahead(self, profile: Profile, raw: bytes) -> Future[Analysed]:
+        """Start reading the message and its attachments in a thread; pass the future to process().
+
+        Only the part of the check that depends on nothing but the bytes and the profile runs
+        ahead: no database, no file store, no server. The history (duplicates), the storing and
+        the marking stay in the caller's thread, in mailbox order, so their meaning is unchanged.
+        An analysis that raises does so in process(), where it becomes a `failed` item as before.
+        The caller keeps only a few futures in flight (memory: each holds its raw message)."""
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="tinbai-analyse")
+        return self._pool.submit(analyse_message, raw, profile, self.analyser)
 
     def calendar(self, profile: Profile) -> WorkCalendar:
         if profile.id not in self._calendars:
@@ -60,9 +87,10 @@ class Ingestor:
         return self._calendars[profile.id]
 
     def process(self, mailbox: str, profile: Profile, source_key: str, raw: bytes,
-                received_at: datetime) -> Outcome:
+                received_at: datetime, analysed: Future[Analysed] | None = None) -> Outcome:
         """Store one message; raise only when it must stay unprocessed on the server
-        (the archive cannot be written, the database is unreachable)."""
+        (the archive cannot be written, the database is unreachable).
+        `analysed`: from analyse_ahead(profile, raw), or None to analyse here."""
         sha = self.archive.put(raw)  # StoreError propagates: retried later, nothing half-written
         message_id = parse_message_id(raw)
         ref = SourceRef(mailbox=mailbox, source_key=source_key, raw_sha256=sha, message_id=message_id,
@@ -71,7 +99,7 @@ class Ingestor:
             existing = already_stored(s, ref)
             if existing is not None:
                 return Outcome(existing.id, created=False, failed=existing.state == FAILED)
-        return self._check_and_store(ref, profile, raw)
+        return self._check_and_store(ref, profile, raw, analysed=analysed)
 
     def retry(self, item_id: int) -> Outcome:
         """Run a failed item again from its archived raw message."""
@@ -85,12 +113,15 @@ class Ingestor:
             profile = self.config.profile(item.profile)
         return self._check_and_store(ref, profile, self.archive.get(ref.raw_sha256), existing_id=item_id)
 
-    def _check_and_store(self, ref: SourceRef, profile: Profile, raw: bytes, existing_id: int | None = None) -> Outcome:
+    def _check_and_store(self, ref: SourceRef, profile: Profile, raw: bytes, existing_id: int | None = None,
+                         analysed: Future[Analysed] | None = None) -> Outcome:
         try:
+            # inside the try: a parser bug in the thread that analysed ahead is handled as if here
+            ahead = analysed.result() if analysed is not None else None
             with Session(self.engine, expire_on_commit=False) as s:
                 history = DbHistory(s, profile.duplicate_threshold)
                 outcome = check_with_texts(raw, profile, ref.received_at, calendar=self.calendar(profile),
-                                           history=history, analyser=self.analyser)
+                                           history=history, analyser=self.analyser, analysed=ahead)
                 report, texts = outcome.report, outcome.texts
                 for data in outcome.files.values():
                     self.files.put(data)

@@ -9,8 +9,12 @@ happens only after the item is committed.
 from __future__ import annotations
 
 import logging
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlmodel import Session, col, select
@@ -74,6 +78,34 @@ def stored_keys(engine, name: str, prefix: str) -> set[str]:
         return set(rows)
 
 
+T = TypeVar("T")
+
+def _analysed_ahead(ingestor: Ingestor, profile, messages: Iterable[tuple[T, bytes | None]]
+                    ) -> Iterator[tuple[T, Future | None]]:
+    """(message, future of its analysis) in the order given, each analysis started up to as
+    many messages before the caller gets to it as there are analysis threads: enough to keep
+    them busy, few enough to bound memory (each holds its raw message). `messages` is pulled in the caller's
+    thread (an IMAP connection is used only by the thread that owns it); raw None is passed
+    through with no analysis. Only analysis runs ahead: everything with an effect (archive,
+    database, marking on the server) stays in the caller's loop, one message after another.
+    Close it (try/finally) so that an early exit does not leave analyses running."""
+    pending: deque[tuple[T, Future | None]] = deque()
+    try:
+        for msg, raw in messages:
+            pending.append((msg, ingestor.analyse_ahead(profile, raw) if raw is not None else None))
+            if len(pending) > ingestor.workers:
+                yield pending.popleft()
+        while pending:
+            yield pending.popleft()
+    finally:
+        # the pass ended early (lease lost, an error to retry later): what was read ahead is
+        # dropped unstored; not yet started is cancelled, running analyses are let finish
+        futures = [f for _m, f in pending if f is not None]
+        for f in futures:
+            f.cancel()
+        wait(futures)
+
+
 def maildir_pass(ingestor: Ingestor, name: str, box: Mailbox, progress=None, keep_going=None) -> PassResult:
     profile = ingestor.config.profile_for_mailbox(name)
     md = MaildirMailbox(ingestor.config.resolve(box.path))
@@ -86,20 +118,29 @@ def maildir_pass(ingestor: Ingestor, name: str, box: Mailbox, progress=None, kee
         if f"maildir:{k}" in done:
             md.mark_done(k)
     result.found = len(todo)
-    for i, key in enumerate(todo, 1):
-        if keep_going is not None and not keep_going():
-            break  # the lease was lost or handed over: the new holder goes on from here
-        got = md.read(key)
-        if got is None:
-            result.skipped += 1
-            continue
-        raw, received = got
-        outcome = ingestor.process(name, profile, f"maildir:{key}", raw, received)
-        result.created += outcome.created
-        result.failed += outcome.failed
-        md.mark_done(key)
-        if progress:
-            progress(name, i, len(todo))
+
+    def read_all():
+        for key in todo:
+            got = md.read(key)
+            yield (key, got), (got[0] if got is not None else None)
+
+    ahead = _analysed_ahead(ingestor, profile, read_all())
+    try:
+        for i, ((key, got), analysed) in enumerate(ahead, 1):
+            if keep_going is not None and not keep_going():
+                break  # the lease was lost or handed over: the new holder goes on from here
+            if got is None:
+                result.skipped += 1
+                continue
+            raw, received = got
+            outcome = ingestor.process(name, profile, f"maildir:{key}", raw, received, analysed)
+            result.created += outcome.created
+            result.failed += outcome.failed
+            md.mark_done(key)  # only after its commit
+            if progress:
+                progress(name, i, len(todo))
+    finally:
+        ahead.close()
     record_ok(ingestor.engine, name, 0)
     return result
 
@@ -132,18 +173,25 @@ def imap_pass(ingestor: Ingestor, name: str, box: Mailbox, client: ImapMailbox, 
         client.mark_done(uid, box.after, box.move_to)
     result.found = len(todo)
     fetched: set[int] = set()
-    for i, (uid, raw, internaldate) in enumerate(client.fetch_messages(todo), 1):
-        if keep_going is not None and not keep_going():
-            break  # the lease was lost or handed over: the new holder goes on from here
-        fetched.add(uid)
-        received = internaldate or utcnow()
-        outcome = ingestor.process(name, profile, f"{prefix}{uid}", raw, received)
-        result.created += outcome.created
-        result.failed += outcome.failed
-        client.mark_done(uid, box.after, box.move_to)
-        done.add(uid)
-        if progress:
-            progress(name, i, len(todo))
+    # fetching (this thread, the connection's owner) and analysis run a few messages ahead;
+    # storing and mark_done stay here, in UID order, each mark after that message's commit
+    ahead = _analysed_ahead(ingestor, profile, (((uid, raw, internaldate), raw)
+                                                for uid, raw, internaldate in client.fetch_messages(todo)))
+    try:
+        for i, ((uid, raw, internaldate), analysed) in enumerate(ahead, 1):
+            if keep_going is not None and not keep_going():
+                break  # the lease was lost or handed over: the new holder goes on from here
+            fetched.add(uid)
+            received = internaldate or utcnow()
+            outcome = ingestor.process(name, profile, f"{prefix}{uid}", raw, received, analysed)
+            result.created += outcome.created
+            result.failed += outcome.failed
+            client.mark_done(uid, box.after, box.move_to)
+            done.add(uid)
+            if progress:
+                progress(name, i, len(todo))
+    finally:
+        ahead.close()
     result.skipped = len(set(todo) - fetched)  # deleted by another client meanwhile
     # advance the watermark over the leading run of stored UIDs (a failed or skipped
     # message keeps it back, so the next pass looks at that UID again)

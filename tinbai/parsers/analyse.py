@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 from typing import Any
 
 from tinbai.parsers import sniff
@@ -228,18 +229,26 @@ PRELOAD = (
 )
 
 class Analyser:
-    """Runs analyse_file in a sandboxed worker process, one file at a time, with the limits."""
+    """Runs analyse_file in sandboxed worker processes, with the limits.
 
-    def __init__(self) -> None:
+    Thread-safe: up to `workers` files are read at once (one per worker process; the Sandbox
+    hands each call an idle worker), so threads reading different messages do not queue
+    behind each other. Each worker costs its own memory (~100-200 MB with the libraries)."""
+
+    def __init__(self, workers: int = 1) -> None:
+        self.workers = workers
         self._sandboxes: dict[int, Any] = {}
+        # two threads meeting a new memory_mb at once must not start two sandboxes for it
+        self._lock = threading.Lock()
 
     def _sandbox(self, memory_mb: int):
         from tinbai.parsers.sandbox import Sandbox
 
-        if memory_mb not in self._sandboxes:
-            self._sandboxes[memory_mb] = Sandbox("tinbai.parsers.analyse:analyse_file", memory_mb=memory_mb,
-                                                 preload=PRELOAD)
-        return self._sandboxes[memory_mb]
+        with self._lock:
+            if memory_mb not in self._sandboxes:
+                self._sandboxes[memory_mb] = Sandbox("tinbai.parsers.analyse:analyse_file", memory_mb=memory_mb,
+                                                     workers=self.workers, preload=PRELOAD)
+            return self._sandboxes[memory_mb]
 
     def analyse(self, filename: str, data: bytes, limits: ParseLimits) -> FileFacts:
         if not data:
@@ -260,9 +269,11 @@ class Analyser:
         return facts
 
     def close(self) -> None:
-        for sb in self._sandboxes.values():
+        with self._lock:
+            sandboxes = list(self._sandboxes.values())
+            self._sandboxes.clear()
+        for sb in sandboxes:
             sb.close()
-        self._sandboxes.clear()
 
 
 def attachment_report(filename: str, data: bytes | None, facts: FileFacts, content_type: str | None = None,
