@@ -121,3 +121,12 @@ def test_same_message_in_two_deliveries_is_one_item(setup):
     box.add(raw, datetime(2026, 4, 28, 9, 0, tzinfo=VN))  # delivered twice (same Message-ID, same bytes)
     Daemon(cfg, engine).run_once()
     assert len(items(engine)) == 1
+
+
+def test_one_email_to_two_agencies_is_an_item_for_each(setup):
+    cfg, engine, box = setup
+    raw = news_email(1)
+    box.add(raw, datetime(2026, 4, 28, 9, 0, tzinfo=VN))
+    MaildirMailbox(cfg.resolve(cfg.mailboxes["haiduong"].path)).add(raw, datetime(2026, 4, 28, 9, 0, tzinfo=VN))
+    Daemon(cfg, engine).run_once()
+    assert sorted(it.profile for it in items(engine)) == ["haiduong-thads", "thainguyen-thads"]

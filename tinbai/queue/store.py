@@ -45,13 +45,16 @@ class SourceRef:
 
 
 def already_stored(session: Session, ref: SourceRef) -> Item | None:
-    """The same mailbox+source key, or the same Message-ID with the same content hash."""
+    """The same mailbox+source key, or, in the same mailbox, the same Message-ID with the same
+    content hash (a message seen again after a UIDVALIDITY change, or delivered twice)."""
     item = session.exec(
         select(Item).where(Item.mailbox == ref.mailbox, Item.source_key == ref.source_key)
     ).first()
     if item is None and ref.message_id:
+        # the same mailbox only: one email sent to two agencies' mailboxes is an item for each
         item = session.exec(
-            select(Item).where(Item.message_id == ref.message_id, Item.raw_sha256 == ref.raw_sha256)
+            select(Item).where(Item.mailbox == ref.mailbox, Item.message_id == ref.message_id,
+                               Item.raw_sha256 == ref.raw_sha256)
         ).first()
     return item
 
