@@ -6,6 +6,7 @@ The emails carry real files made by the libraries that make such files
 from __future__ import annotations
 
 import tomllib
+import unicodedata
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -50,3 +51,20 @@ def news_email(i: int, *, when: datetime | None = None, sender: str = "hoa.nt@th
     atts = [(f"anh {i}.jpg", "image/jpeg", photo(i, (320, 240)))] if with_photo else []
     return email(sender=f"Nguyễn Thị Hoa <{sender}>", to="thainguyen@moj.gov.vn",
                  subject=subject or f"Gửi tin: Hội nghị số {i}", body=body, date=when, attachments=atts)
+
+
+TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
+
+
+def cp1258(text: str) -> bytes:
+    """Vietnamese the way windows-1258 stores it: base letter, then a combining tone mark."""
+    out = b""
+    for ch in unicodedata.normalize("NFC", text):
+        try:
+            out += ch.encode("cp1258")
+        except UnicodeEncodeError:
+            parts = unicodedata.normalize("NFD", ch)
+            tones = "".join(c for c in parts if c in TONE_MARKS)
+            base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones))
+            out += base.encode("cp1258") + tones.encode("cp1258")
+    return out

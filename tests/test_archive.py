@@ -20,6 +20,7 @@ import rarfile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.factories import cp1258
 from tests.hostile_files import MiB, make_zip, nested_zip, zeros_zip
 from tinbai.parsers import archive
 from tinbai.parsers.archive import ArchiveListing, decode_member_name, path_escape_reason, read_members
@@ -53,21 +54,8 @@ def zip_with_raw_name(raw: bytes, data: bytes, extra: bytes = b"") -> bytes:
     return out.replace(placeholder.encode(), raw)
 
 
-_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 
 
-def cp1258(text: str) -> bytes:
-    """Encode like Vietnamese Windows: letters with a tone become base letter + combining tone mark."""
-    out = b""
-    for ch in text:
-        try:
-            out += ch.encode("cp1258")
-        except UnicodeEncodeError:
-            parts = unicodedata.normalize("NFD", ch)
-            tone = next(c for c in parts if c in _TONES)
-            base = unicodedata.normalize("NFC", parts.replace(tone, "", 1))
-            out += base.encode("cp1258") + tone.encode("cp1258")
-    return out
 
 
 # ------------------------------------------------------------------ zip

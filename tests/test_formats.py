@@ -21,6 +21,7 @@ from PIL import Image
 from pptx import Presentation
 from pptx.util import Inches
 
+from tests.factories import cp1258
 from tinbai.parsers import formats
 from tinbai.parsers.facts import FileFacts, ParseLimits
 from tinbai.parsers.sandbox import SandboxResult
@@ -384,16 +385,6 @@ def test_rtf_unicode_cp1258_and_legacy_bytes():
 
 # ---------------------------------------------------------------- text and HTML
 
-def _cp1258(text: str) -> bytes:
-    out = b""
-    for ch in text:
-        try:
-            out += ch.encode("cp1258")
-        except UnicodeEncodeError:
-            parts = unicodedata.normalize("NFD", ch)
-            tones = "".join(c for c in parts if c in "\u0300\u0301\u0303\u0309\u0323")
-            out += unicodedata.normalize("NFC", parts.replace(tones, "")).encode("cp1258") + tones.encode("cp1258")
-    return out
 
 
 @pytest.mark.parametrize(
@@ -405,7 +396,7 @@ def _cp1258(text: str) -> bytes:
         (BODY.encode("utf-16-le"), "utf-16-le"),
         (BODY.encode("utf-16-be"), "utf-16-be"),
         (unicodedata.normalize("NFD", BODY).encode("utf-8"), "utf-8"),
-        (_cp1258(BODY), "windows-1258"),
+        (cp1258(BODY), "windows-1258"),
     ],
 )
 def test_txt_encodings_give_nfc_unicode(data, charset):
@@ -431,7 +422,7 @@ def test_html_declared_charset_blocks_and_no_scripts():
         "<script>alert('x')</script></head><body><h1>" + TITLE + "</h1><p>" + BODY + "</p>"
         "<table><tr><td>Đơn vị</td><td>Số việc</td></tr></table><img src='a.jpg'></body></html>"
     )
-    facts = read(_cp1258(html), "tin.html")
+    facts = read(cp1258(html), "tin.html")
     assert facts.detected_type == "html"
     assert facts.info["charset"] == "cp1258"
     lines = facts.text.split("\n")

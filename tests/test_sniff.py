@@ -6,7 +6,6 @@ import io
 import shutil
 import struct
 import subprocess
-import unicodedata
 import wave
 import zipfile
 
@@ -19,6 +18,7 @@ from PIL import Image
 from pptx import Presentation
 from reportlab.pdfgen import canvas
 
+from tests.factories import cp1258
 from tinbai.parsers import sniff
 from tinbai.parsers.sniff import detect_type, extension_of, is_executable_name, same_format
 
@@ -237,18 +237,6 @@ def test_detects_sound_and_video(media, name, expected):
 
 # ---------------------------------------------------------------- text, markup and scripts
 
-def _cp1258(text: str) -> bytes:
-    """Vietnamese the way windows-1258 stores it: base letter, then a combining tone mark."""
-    out = b""
-    for ch in unicodedata.normalize("NFC", text):
-        try:
-            out += ch.encode("cp1258")
-        except UnicodeEncodeError:
-            parts = unicodedata.normalize("NFD", ch)
-            tones = "".join(c for c in parts if c in "\u0300\u0301\u0303\u0309\u0323")
-            base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones))
-            out += base.encode("cp1258") + tones.encode("cp1258")
-    return out
 
 
 @pytest.mark.parametrize(
@@ -259,7 +247,7 @@ def _cp1258(text: str) -> bytes:
         VI.encode("utf-16"),
         VI.encode("utf-16-le"),  # Notepad "Unicode" without its BOM
         VI.encode("utf-16-be"),
-        _cp1258(VI),
+        cp1258(VI),
         b"Th\xabng b\xb8o l\xfch ti\xd5p c\xabng d\xa9n",  # TCVN3 bytes
         "Mã;Đơn vị;Số việc;\n1;Phòng THADS khu vực 1;300;\n2;Phòng THADS khu vực 2;317;\n".encode(),  # CSV
         b"Ngay 5/12/2025; Phong THADS to chuc cuong che;\nKet qua: an toan;\n",

@@ -134,14 +134,16 @@ class Contributor(Strict):
 
 
 class Limits(Strict):
-    seconds_per_file: float = 30.0
-    memory_mb: int = 1024
-    max_file_mb: float = 25.0
-    archive_max_total_mb: float = 200.0
-    archive_max_ratio: float = 100.0
-    archive_max_members: int = 1000
-    archive_max_depth: int = 3
-    ocr: bool = True
+    """The profile's limits for reading attachments; defaults are those of ParseLimits."""
+
+    seconds_per_file: float = ParseLimits.seconds_per_file
+    memory_mb: int = ParseLimits.memory_mb
+    max_file_mb: float = ParseLimits.max_file_mb
+    archive_max_total_mb: float = ParseLimits.archive_max_total_mb
+    archive_max_ratio: float = ParseLimits.archive_max_ratio
+    archive_max_members: int = ParseLimits.archive_max_members
+    archive_max_depth: int = ParseLimits.archive_max_depth
+    ocr: bool = ParseLimits.ocr
     # certificates (PEM or DER files) that anchor trust in digital signatures, e.g. the
     # government CA's (VGCA) root; with none, signatures are checked but not called trusted
     trust_anchors: list[str] = []

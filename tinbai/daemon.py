@@ -40,6 +40,7 @@ class Daemon:
         self.now = now  # a fixed clock (--now) for trying the schedule
         self.stop_event = threading.Event()
         self._threads: list[threading.Thread] = []
+        self._ingestors: dict[str, Ingestor] = {}  # the Maildir jobs', by mailbox
         self.leases = Leases(engine, config.mailboxes, config.database.lease_seconds)
 
     # ----------------------------------------------------------- one pass
@@ -101,6 +102,8 @@ class Daemon:
             sched.shutdown(wait=True)
             for t in self._threads:
                 t.join(timeout=5)
+            for ingestor in self._ingestors.values():
+                ingestor.close()
             self.leases.stop()  # hand the mailboxes over at once rather than after expiry
 
     def _install_signals(self) -> None:
@@ -125,14 +128,17 @@ class Daemon:
     def _maildir_job(self, name: str, box: Mailbox) -> None:
         if not self.leases.wait_for(name, 0):
             return  # another instance works it
-        ingestor = Ingestor(self.config, self.engine)
+        # one Ingestor per mailbox for the daemon's life: its parser workers are started once,
+        # not at every poll (the job never runs twice at once: max_instances=1)
+        ingestor = self._ingestors.get(name)
+        if ingestor is None:
+            ingestor = self._ingestors[name] = Ingestor(self.config, self.engine)
         try:
             r = mailbox_pass(ingestor, name, box, keep_going=lambda: self.leases.working(name))
             if r.created:
                 log.info("%s: %d mục mới", name, r.created)
                 self.after_ingest()
         finally:
-            ingestor.close()
             self.leases.finished(name)
 
     def _imap_loop(self, name: str, box: Mailbox) -> None:

@@ -60,10 +60,9 @@ def attachment_rules(sub: Submission) -> list[Problem]:
                                   f"Tệp {a.filename} ({a.size / 1048576:.1f} MB) vượt quá "
                                   f"{sub.profile.limits.max_file_mb:g} MB cho phép", attachment=where))
         dtype = a.detected_type
-        if dtype in ("empty", "unknown") or a.facts.get("executable"):
-            # an empty or unreadable file is reported as such; an executable is a security problem
-            pass
-        elif not _permitted(dtype, a.extension, permitted):
+        # an empty or unknown file is reported as unreadable; a program as a security problem
+        judged = dtype not in ("empty", "unknown") and not a.facts.get("executable")
+        if judged and not _permitted(dtype, a.extension, permitted):
             out.append(Problem.of("attachment.format_not_permitted",
                                   f"Tệp {a.filename}: định dạng {dtype.upper()} không thuộc danh mục được phép "
                                   f"({', '.join(sorted(permitted))})", attachment=where))
