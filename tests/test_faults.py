@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import email
 import email.policy
+import hashlib
 import os
 import random
 import re
@@ -562,8 +563,15 @@ def test_archive_disk_full_leaves_the_message_on_the_server_and_nothing_half_wri
     var = tmp_path / "var"
     leftovers = [p for p in var.rglob("*") if p.is_file() and (p.name.startswith(".tmp") or p.stat().st_size == 0)]
     assert leftovers == []
-    stored = {p.name for p in (var / "archive").rglob("*") if p.is_file()}
-    assert len(stored) == 2  # exactly the two stored messages' raw copies, nothing partial
+    stored = {p.name: p.read_bytes() for p in (var / "archive").rglob("*") if p.is_file()}
+    # complete copies only, each under the hash of its whole content
+    assert all(hashlib.sha256(data).hexdigest() == name for name, data in stored.items())
+    assert {it.raw_sha256 for it in got} <= set(stored)
+    # besides the two stored messages, only whole copies of messages still waiting on the server
+    # (the next ones are archived while the one before is stored); the big one never fitted
+    waiting = {email.message_from_bytes(r)["Message-ID"] for r in raws[3:]}
+    extra = set(stored) - {it.raw_sha256 for it in got}
+    assert all(email.message_from_bytes(stored[name])["Message-ID"] in waiting for name in extra)
 
     run_once(config, env, tmp_path / "room.log", 300)  # room again: the rest goes through
     assert_each_message_once(engine, 4)

@@ -21,6 +21,7 @@ class StoreError(Exception):
 class ContentStore:
     def __init__(self, root: str | Path):
         self.root = Path(root)
+        self._dirs: set[Path] = set()  # made already: a mkdir per file cost more than its fsync
 
     def path(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256[2:4] / sha256
@@ -28,12 +29,14 @@ class ContentStore:
     def put(self, data: bytes) -> str:
         sha = hashlib.sha256(data).hexdigest()
         final = self.path(sha)
-        if final.exists() and final.stat().st_size == len(data):
-            return sha
+        try:
+            if final.stat().st_size == len(data):
+                return sha
+        except OSError:
+            pass
         tmp_name = None
         try:
-            final.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp_name = tempfile.mkstemp(dir=final.parent, prefix=".tmp-")
+            fd, tmp_name = self._temp_file(final.parent)
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
                 f.flush()
@@ -49,6 +52,17 @@ class ContentStore:
                 except OSError:
                     pass
         return sha
+
+    def _temp_file(self, folder: Path) -> tuple[int, str]:
+        if folder not in self._dirs:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(folder)
+        try:
+            return tempfile.mkstemp(dir=folder, prefix=".tmp-")
+        except FileNotFoundError:  # removed behind our back since: make it again
+            self._dirs.discard(folder)
+            folder.mkdir(parents=True, exist_ok=True)
+            return tempfile.mkstemp(dir=folder, prefix=".tmp-")
 
     def get(self, sha256: str) -> bytes:
         return self.path(sha256).read_bytes()

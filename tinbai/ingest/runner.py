@@ -41,6 +41,16 @@ def analysis_threads(config: Config) -> int:
     return max(1, min(config.settings.parser_workers, os.cpu_count() or 1))
 
 
+@dataclass(frozen=True)
+class ReadAhead:
+    """What a thread worked out for a message before the caller got to it."""
+
+    raw_sha256: str | None  # archived; None when the archive could not be written then
+    stored: frozenset[str]  # attachment files already in the file store
+    analysed: Analysed | None
+    error: Exception | None  # the analysis raised: the message becomes a `failed` item
+
+
 @dataclass
 class Outcome:
     item_id: int
@@ -69,17 +79,37 @@ class Ingestor:
             self._pool = None
         self.analyser.close()
 
-    def analyse_ahead(self, profile: Profile, raw: bytes) -> Future[Analysed]:
-        """Start reading the message and its attachments in a thread; pass the future to process().
+    def analyse_ahead(self, profile: Profile, raw: bytes) -> Future[ReadAhead]:
+        """Start archiving and reading the message in a thread; pass the future to process().
 
-        Only the part of the check that depends on nothing but the bytes and the profile runs
-        ahead: no database, no file store, no server. The history (duplicates), the storing and
-        the marking stay in the caller's thread, in mailbox order, so their meaning is unchanged.
-        An analysis that raises does so in process(), where it becomes a `failed` item as before.
-        The caller keeps only a few futures in flight (memory: each holds its raw message)."""
+        Only what depends on nothing but the bytes and the profile runs ahead: the raw message
+        archived (still before it is parsed), its attachments read in the sandbox workers and
+        put in the file store. The fsyncs and the hashing then overlap the storing of the
+        message before. The history (duplicates), the queue and the marking stay in the caller's
+        thread, in mailbox order, so their meaning is unchanged. An analysis that raised is
+        raised in process(), where it becomes a `failed` item as before. The caller keeps only
+        a few futures in flight (memory: each holds its raw message)."""
         if self._pool is None:
             self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="tinbai-analyse")
-        return self._pool.submit(analyse_message, raw, profile, self.analyser)
+        return self._pool.submit(self._read_ahead, profile, raw)
+
+    def _read_ahead(self, profile: Profile, raw: bytes) -> ReadAhead:
+        try:
+            sha = self.archive.put(raw)
+        except StoreError:
+            sha = None  # process() tries again, and leaves the message on the server if it fails too
+        try:
+            analysed = analyse_message(raw, profile, self.analyser)
+        except Exception as e:
+            return ReadAhead(sha, frozenset(), None, e)
+        stored = set()
+        if sha is not None:
+            try:
+                for att in analysed.parsed.attachments:
+                    stored.add(self.files.put(att.data))
+            except StoreError:
+                pass  # the ones not stored are tried again in process()
+        return ReadAhead(sha, frozenset(stored), analysed, None)
 
     def calendar(self, profile: Profile) -> WorkCalendar:
         if profile.id not in self._calendars:
@@ -87,11 +117,18 @@ class Ingestor:
         return self._calendars[profile.id]
 
     def process(self, mailbox: str, profile: Profile, source_key: str, raw: bytes,
-                received_at: datetime, analysed: Future[Analysed] | None = None) -> Outcome:
+                received_at: datetime, analysed: Future[ReadAhead] | None = None) -> Outcome:
         """Store one message; raise only when it must stay unprocessed on the server
         (the archive cannot be written, the database is unreachable).
         `analysed`: from analyse_ahead(profile, raw), or None to analyse here."""
-        sha = self.archive.put(raw)  # StoreError propagates: retried later, nothing half-written
+        ahead = None
+        if analysed is not None:
+            try:
+                ahead = analysed.result()
+            except Exception as e:  # _read_ahead itself broke: handled like an analysis that raised
+                ahead = ReadAhead(None, frozenset(), None, e)
+        # StoreError propagates: retried later, nothing half-written
+        sha = ahead.raw_sha256 if ahead is not None and ahead.raw_sha256 else self.archive.put(raw)
         message_id = parse_message_id(raw)
         ref = SourceRef(mailbox=mailbox, source_key=source_key, raw_sha256=sha, message_id=message_id,
                         received_at=received_at)
@@ -99,7 +136,7 @@ class Ingestor:
             existing = already_stored(s, ref)
             if existing is not None:
                 return Outcome(existing.id, created=False, failed=existing.state == FAILED)
-        return self._check_and_store(ref, profile, raw, analysed=analysed)
+        return self._check_and_store(ref, profile, raw, ahead=ahead)
 
     def retry(self, item_id: int) -> Outcome:
         """Run a failed item again from its archived raw message."""
@@ -114,17 +151,20 @@ class Ingestor:
         return self._check_and_store(ref, profile, self.archive.get(ref.raw_sha256), existing_id=item_id)
 
     def _check_and_store(self, ref: SourceRef, profile: Profile, raw: bytes, existing_id: int | None = None,
-                         analysed: Future[Analysed] | None = None) -> Outcome:
+                         ahead: ReadAhead | None = None) -> Outcome:
         try:
             # inside the try: a parser bug in the thread that analysed ahead is handled as if here
-            ahead = analysed.result() if analysed is not None else None
+            if ahead is not None and ahead.error is not None:
+                raise ahead.error
             with Session(self.engine, expire_on_commit=False) as s:
                 history = DbHistory(s, profile.duplicate_threshold)
                 outcome = check_with_texts(raw, profile, ref.received_at, calendar=self.calendar(profile),
-                                           history=history, analyser=self.analyser, analysed=ahead)
+                                           history=history, analyser=self.analyser,
+                                           analysed=ahead.analysed if ahead is not None else None)
                 report, texts = outcome.report, outcome.texts
-                for data in outcome.files.values():
-                    self.files.put(data)
+                for sha, data in outcome.files.items():
+                    if ahead is None or sha not in ahead.stored:
+                        self.files.put(data)
                 existing = s.get(Item, existing_id) if existing_id else None
                 parent = _parent_item(s, report, profile.id)
 
