@@ -9,6 +9,7 @@ only the few earlier items that share a band instead of comparing every one.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -36,10 +37,20 @@ def normalise_text(text: str) -> str:
 
 
 def _minhash(words: list[str]) -> MinHash:
-    m = MinHash(num_perm=NUM_PERM, seed=1)
+    m = MinHash(num_perm=NUM_PERM, seed=1, permutations=_permutations(), scheme=_SCHEME)
     shingles = {" ".join(words[i:i + 3]) for i in range(max(1, len(words) - 2))}
     m.update_batch([s.encode("utf-8") for s in shingles])
     return m
+
+
+_SCHEME = "affine32"  # datasketch 2's default; named because given permutations must say it
+
+
+@functools.cache
+def _permutations():
+    """The seed's hash permutations, made once: MinHash draws them anew for every signature
+    otherwise, which cost more than hashing the article's shingles."""
+    return MinHash(num_perm=NUM_PERM, seed=1, scheme=_SCHEME).permutations
 
 
 def text_fingerprint(body: str, attachment_texts: list[str]) -> dict:
