@@ -151,7 +151,11 @@ def _working_copy(img: Image.Image | np.ndarray, scale: float) -> np.ndarray | N
             arr = np.clip(arr, 0, 255).astype(np.uint8)
     target = (max(1, round(width * scale)), max(1, round(height * scale)))
     if (arr.shape[1], arr.shape[0]) != target:
-        arr = cv2.resize(np.ascontiguousarray(arr), target, interpolation=cv2.INTER_AREA)
+        # Down to half the size, bilinear reads every source pixel and is six times faster than
+        # INTER_AREA at a fractional ratio (~12 ms a photo); further down only area averaging
+        # does not alias.
+        close = target[0] * 2 >= arr.shape[1]
+        arr = cv2.resize(np.ascontiguousarray(arr), target, interpolation=cv2.INTER_LINEAR if close else cv2.INTER_AREA)
     return np.ascontiguousarray(arr)
 
 

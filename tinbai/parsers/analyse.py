@@ -24,6 +24,10 @@ log = logging.getLogger(__name__)
 
 PICTURE_TYPES = {"jpg", "png", "gif", "bmp", "tiff", "webp"}
 OFFICE_TYPES = {"doc", "docx", "docm", "xls", "xlsx", "xlsm", "ppt", "pptx", "pptm", "odt", "ods", "odp", "rtf"}
+# Pictures are searched for a seal at this resolution or a little above; the search itself
+# works at 72 dpi (tinbai.checks.seal.WORK_DPI), and a JPEG decoded at a reduced scale may come
+# out slightly under the target.
+PICTURE_SEAL_DPI = 66
 OOXML_TYPES = {"docx", "docm", "xlsx", "xlsm", "pptx", "pptm"}
 ARCHIVE_TYPES = {"zip", "rar", "7z"}
 EXECUTABLE_TYPES = {"exe", "elf", "macho", "script", "lnk", "jar", "msi"}
@@ -105,7 +109,11 @@ def _look_at_pages(data: bytes, detected: str, facts: FileFacts, limits: ParseLi
     pages_seen = 0
     last_page = facts.pages or 1
     try:
-        for page_no, img, dpi in page_images(data, detected, dpi=limits.seal_dpi, max_pages=limits.max_pages_rendered):
+        # Pictures are decoded at about the seal search's own resolution (a JPEG at 1/2 to 1/8
+        # scale straight from its DCT data): a phone photo then costs a quarter of the pixels, and
+        # nothing has to be resized. OCR, rare for a picture, decodes it again at its own size.
+        dpi_wanted = limits.seal_dpi if detected == "pdf" else PICTURE_SEAL_DPI
+        for page_no, img, dpi in page_images(data, detected, dpi=dpi_wanted, max_pages=limits.max_pages_rendered):
             pages_seen += 1
             facts.has_pictures = True
             for mark in find_seals(img, dpi):
@@ -113,7 +121,7 @@ def _look_at_pages(data: bytes, detected: str, facts: FileFacts, limits: ParseLi
                 facts.seals.append(mark)
             is_scan_page = detected in PICTURE_TYPES or page_no in scanned
             if ocr_wanted and is_scan_page and page_no in (1, last_page) and len(ocr_texts) < limits.ocr_max_pages:
-                text = _ocr_page(data, detected, page_no, img)
+                text = _ocr_page(data, detected, page_no, img, limits)
                 if text:
                     ocr_texts.append(text)
     except MemoryError:
@@ -129,12 +137,14 @@ def _look_at_pages(data: bytes, detected: str, facts: FileFacts, limits: ParseLi
         facts.text_from_ocr = True
 
 
-def _ocr_page(data: bytes, detected: str, page_no: int, img: Any) -> str:
+def _ocr_page(data: bytes, detected: str, page_no: int, img: Any, limits: ParseLimits) -> str:
     from tinbai.parsers import ocr
 
     try:
-        if detected in PICTURE_TYPES and not ocr.looks_like_document(img):
-            return ""  # a photo of an event, not a scanned page: no OCR
+        if detected in PICTURE_TYPES:
+            if not ocr.looks_like_document(img):
+                return ""  # a photo of an event, not a scanned page: no OCR
+            img = _picture_for_ocr(data, detected, page_no, limits) or img
         if detected == "pdf":
             # the seal search drew the page at a low resolution; OCR wants ~200 dpi
             from tinbai.parsers.pages import render_pdf_page
@@ -144,6 +154,16 @@ def _ocr_page(data: bytes, detected: str, page_no: int, img: Any) -> str:
     except ocr.OcrError as e:
         log.warning("OCR failed on page %s: %s", page_no, e)
         return ""
+
+
+def _picture_for_ocr(data: bytes, detected: str, page_no: int, limits: ParseLimits) -> Any:
+    """The picture's page decoded for OCR, as sharp as the PDF pages' first rendering."""
+    from tinbai.parsers.pages import page_images
+
+    for number, img, _dpi in page_images(data, detected, dpi=limits.seal_dpi, max_pages=limits.max_pages_rendered):
+        if number == page_no:
+            return img
+    return None
 
 
 def _pdf_signatures(data: bytes, facts: FileFacts, limits: ParseLimits) -> None:
