@@ -291,6 +291,8 @@ def test_property_tcvn3(text: str) -> None:
     legacy = from_unicode(text, "tcvn3")
     assert to_unicode(legacy, "tcvn3") == text
     assume(_visibly_garbled(legacy, text) >= 2)
+    # "ö" is "ư" in both tables: when the other table reads the same text, nothing tells them apart
+    assume(to_unicode(legacy, "vni") != text)
     assert detect_encoding(legacy) == "tcvn3"
     assert decode_legacy(legacy) == (text, "tcvn3")
 
@@ -301,6 +303,7 @@ def test_property_vni(text: str) -> None:
     legacy = from_unicode(text, "vni")
     assert to_unicode(legacy, "vni") == text
     assume(_visibly_garbled(legacy, text) >= 2)
+    assume(to_unicode(legacy, "tcvn3") != text)  # see test_property_tcvn3
     assert detect_encoding(legacy) == "vni"
     assert decode_legacy(legacy) == (text, "vni")
 

@@ -30,6 +30,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import groupby
 
 __all__ = [
     "LEGACY_ENCODINGS",
@@ -392,13 +393,20 @@ def _is_word_char(ch: str, encoding: str) -> bool:
 
 def _tokens(text: str, encoding: str) -> list[tuple[str, bool]]:
     """Split into (piece, is_word) with the word characters of this encoding's reading."""
-    pieces: list[tuple[str, bool]] = []
-    start = 0
-    for i in range(1, len(text) + 1):
-        if i == len(text) or _is_word_char(text[i], encoding) != _is_word_char(text[start], encoding):
-            pieces.append((text[start:i], _is_word_char(text[start], encoding)))
-            start = i
-    return pieces
+    # a document has a few dozen distinct characters: their class is looked up once, not per
+    # character (unicodedata per character was most of the time spent on a long text)
+    known = _WORD_CHAR_SEEN.setdefault(encoding, {})
+
+    def is_word(ch: str) -> bool:
+        flag = known.get(ch)
+        if flag is None:
+            flag = known[ch] = _is_word_char(ch, encoding)
+        return flag
+
+    return [("".join(group), flag) for flag, group in groupby(text, key=is_word)]
+
+
+_WORD_CHAR_SEEN: dict[str, dict[str, bool]] = {}
 
 
 def _beyond_legacy(token: str) -> bool:
@@ -414,21 +422,30 @@ class _Evidence:
 
 
 def _judge(token: str, encoding: str, ev: _Evidence) -> None:
+    verdict = _verdict(token, encoding)
+    if verdict is not None:
+        setattr(ev, verdict, getattr(ev, verdict) + 1)
+
+
+@functools.lru_cache(maxsize=65536)  # syllables repeat: a page of text has a few hundred distinct words
+def _verdict(token: str, encoding: str) -> str | None:
+    """Which _Evidence count the word adds to ("legacy", "unicode", "broken"), or None."""
     if not any(c.isalpha() for c in token):  # a lone « or © is punctuation, not a word
-        return
+        return None
     converted = _convert_token(token, encoding)
     as_is = is_vietnamese_syllable(token)
     if converted == token or _beyond_legacy(token):
         if as_is and any(not c.isascii() and c not in _SAME_IN_BOTH[encoding] for c in token):
-            ev.unicode += 1
-        return
+            return "unicode"
+        return None
     read = is_vietnamese_syllable(converted)
     if read and not as_is:
-        ev.legacy += 1
-    elif as_is and not read:
-        ev.unicode += 1
-    elif not as_is and not read:
-        ev.broken += 1
+        return "legacy"
+    if as_is and not read:
+        return "unicode"
+    if not as_is and not read:
+        return "broken"
+    return None
 
 
 _MAX_WORDS = 20000  # enough for a verdict; keeps a 300-page file fast
