@@ -38,6 +38,18 @@ def nfc(text: str | None) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+class _MarksTable(dict):
+    """str.translate's table that drops combining marks, filled as characters are met."""
+
+    def __missing__(self, code: int) -> str | None:
+        ch = chr(code)
+        self[code] = None if unicodedata.combining(ch) else ch
+        return self[code]
+
+
+_MARKS = _MarksTable()
+
+
 def strip_diacritics(text: str | None) -> str:
     """Vietnamese (and any Latin) text without its marks: "Đặng Thùy" -> "Dang Thuy".
 
@@ -45,8 +57,7 @@ def strip_diacritics(text: str | None) -> str:
     """
     if not text:
         return ""
-    decomposed = unicodedata.normalize("NFD", text)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    bare = unicodedata.normalize("NFD", text).translate(_MARKS)
     return unicodedata.normalize("NFC", bare.replace("đ", "d").replace("Đ", "D"))
 
 

@@ -58,13 +58,25 @@ def _fold_char(ch: str) -> str:
     return base if len(base) == 1 else ch
 
 
+class _FoldTable(dict):
+    """str.translate's table for fold(), filled as characters are met: a lookup in C per
+    character instead of a Python call (fold() ran a million times on a day's mail)."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = _fold_char(chr(code))
+        return self[code]
+
+
+_FOLD = _FoldTable()
+
+
 def fold(text: str) -> str:
     """Lower case without diacritics (đ -> d), one character for one character.
 
     The result has the length of `text`, so a match in the folded text is a span of
     the original: "Số: 117/QĐ-CTHADS" -> "so: 117/qd-cthads". Give NFC text.
     """
-    return "".join(_fold_char(c) for c in text)
+    return text.translate(_FOLD)
 
 
 def _key(text: str) -> str:
