@@ -33,7 +33,10 @@ Action = Literal["seen", "move", "none"]
 # RFC 2177: a client should re-issue IDLE at least every 29 minutes, or the server may log it out.
 IDLE_RENEW_SECONDS = 25 * 60
 DEFAULT_TIMEOUT = 30.0
-MAX_BATCH_BYTES = 64 * 1024 * 1024
+# Bodies held at once per round trip. imaplib keeps a response's literals and its lines as
+# well, so the peak is about twice this: 16 MB is a dozen phone photos, plenty to amortise
+# the round trip on a LAN, and keeps the daemon's memory flat under a backlog of big emails.
+MAX_BATCH_BYTES = 16 * 1024 * 1024
 _SEEN = b"\\Seen"
 _DELETED = b"\\Deleted"
 
