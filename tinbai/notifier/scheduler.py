@@ -306,8 +306,9 @@ def plan_item_reminders(session: Session, item: Item, profile: Profile, config: 
     cal = WorkCalendar.for_profile(profile, config)
     rows = _rows(session, [item.id]).get(item.id, [])
     d = decide(item, rows, profile, cal, Directory.load(session), now, sending=False)
-    _apply(session, item, d)
-    return [r for r in _rows(session, [item.id]).get(item.id, []) if r.status == "planned"]
+    added = _apply(session, item, d)  # marks the cancelled ones among `rows`
+    planned = [r for r in [*rows, *added] if r.status == "planned"]
+    return sorted(planned, key=lambda r: (r.due_at, r.id))
 
 
 def queue_due_reminders(engine: Engine, config: Config, *, now: datetime | None = None) -> int:
