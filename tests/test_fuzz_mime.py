@@ -11,7 +11,8 @@ real files (docx, PDF, JPEG, ZIP) with bytes flipped, cut or spliced.
 In the suite the examples are few and fixed (derandomized): the suite stays quick and never
 fails on a new random draw. TINBAI_FUZZ_EXAMPLES=2000 explores at random, e.g.
     TINBAI_FUZZ_EXAMPLES=2000 .venv/bin/python -m pytest tests/test_fuzz_mime.py -p no:timeout
-atheris (coverage-guided) is not among the locked packages, so it is not used here.
+Coverage-guided fuzzing with atheris is fuzz/check_target.py (run briefly by
+tests/test_fuzz_atheris.py); what it found is kept below as fixed cases.
 """
 
 from __future__ import annotations
@@ -330,3 +331,11 @@ def test_pathological_headers_are_bounded(setup) -> None:
     checked(setup, b"From: a@b.vn\r\n" + many + b"\r\nbody\r\n")
     nested = b"".join(b'Content-Type: multipart/mixed; boundary="b%d"\r\n\r\n--b%d\r\n' % (i, i) for i in range(200))
     checked(setup, b"From: a@b.vn\r\nMIME-Version: 1.0\r\n" + nested + b"Content-Type: text/plain\r\n\r\nend\r\n")
+
+
+def test_what_atheris_found_gives_a_report(setup) -> None:
+    """Inputs that made check raise before they were fixed (fuzz/check_target.py found them)."""
+    # a year of 58 digits: email.utils.parsedate_to_datetime raised OverflowError
+    date = b"Date: Tue, 28 Apr 2023333333333333333333333333333333333333333333333333333336 08:30:00 +0700\r\n"
+    report = checked(setup, b"From: a@b.vn\r\nSubject: tin\r\n" + date + b"\r\nx\r\n")
+    assert report.received_at == datetime(2026, 4, 28, 10, 0, tzinfo=VN)  # the Date said nothing usable

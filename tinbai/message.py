@@ -258,7 +258,7 @@ def parse_message(raw: bytes) -> ParsedMessage:
     date = None
     try:
         date = email.utils.parsedate_to_datetime(_h(msg, "Date")) if _h(msg, "Date") else None
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):  # OverflowError: a year of dozens of digits (atheris)
         date = None
     if date is not None and date.tzinfo is None:
         date = None  # a Date without zone cannot anchor a deadline honestly
