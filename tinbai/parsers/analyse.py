@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+from dataclasses import replace
 from typing import Any
 
 from tinbai.parsers import sniff
@@ -49,7 +50,9 @@ def analyse_file(filename: str, data: bytes, limits: ParseLimits, depth: int = 0
     if detected in ARCHIVE_TYPES:
         return _analyse_archive(filename, data, detected, limits, depth)
 
-    facts = formats.extract(data, detected, limits)
+    # A JPEG's pixels are decoded once, for the seal search, which also reports a damaged one
+    # (decoding a phone photo twice was a third of its cost).
+    facts = formats.extract(data, detected, replace(limits, verify_pixels=False) if detected == "jpg" else limits)
     if detected in OFFICE_TYPES:
         macros = danger.macro_info(data)
         if macros is not None:
@@ -99,7 +102,8 @@ def _look_at_pages(data: bytes, detected: str, facts: FileFacts, limits: ParseLi
     """Seal search on every picture and page; OCR of scanned documents (first page's header,
     last page's signature block), so that a scan's number, date and "Nơi nhận" are known."""
     from tinbai.checks.seal import find_seals
-    from tinbai.parsers.pages import page_images
+    from tinbai.parsers.formats import UNREADABLE, unreadable_detail
+    from tinbai.parsers.pages import PictureDamaged, page_images
 
     if any(code in ("attachment.unreadable", "attachment.encrypted") for code, _ in facts.problems):
         return
@@ -113,7 +117,8 @@ def _look_at_pages(data: bytes, detected: str, facts: FileFacts, limits: ParseLi
         # scale straight from its DCT data): a phone photo then costs a quarter of the pixels, and
         # nothing has to be resized. OCR, rare for a picture, decodes it again at its own size.
         dpi_wanted = limits.seal_dpi if detected == "pdf" else PICTURE_SEAL_DPI
-        for page_no, img, dpi in page_images(data, detected, dpi=dpi_wanted, max_pages=limits.max_pages_rendered):
+        for page_no, img, dpi in page_images(data, detected, dpi=dpi_wanted, max_pages=limits.max_pages_rendered,
+                                             strict=detected == "jpg"):
             pages_seen += 1
             facts.has_pictures = True
             for mark in find_seals(img, dpi):
@@ -126,6 +131,9 @@ def _look_at_pages(data: bytes, detected: str, facts: FileFacts, limits: ParseLi
                     ocr_texts.append(text)
     except MemoryError:
         raise
+    except PictureDamaged as e:  # what tinbai.parsers.image reports for the other pictures
+        facts.info["error"] = str(e)
+        facts.add_problem(UNREADABLE, unreadable_detail(detected))
     except Exception as e:  # a page that cannot be drawn is no seal, not a crash
         facts.info["render_error"] = f"{type(e).__name__}: {str(e)[:200]}"
     if pages_seen:

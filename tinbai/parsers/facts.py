@@ -29,6 +29,9 @@ class ParseLimits:
     seal_dpi: int = 100  # render PDF pages at this resolution for the seal search
     max_pages_rendered: int = 10
     trust_roots: tuple[bytes, ...] = ()  # certificates anchoring trust in digital signatures
+    # Decode every frame of a picture to find damage. analyse_file turns it off for a JPEG,
+    # whose one decoding for the seal search finds the same damage (and reports it).
+    verify_pixels: bool = True
 
 
 @dataclass

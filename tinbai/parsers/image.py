@@ -35,8 +35,10 @@ def read_image(data: bytes, facts: FileFacts, limits: ParseLimits) -> None:
             return
         with image:
             facts.info.update(_describe(image))
+            single_jpeg = image.format == "JPEG"  # an MPO ("JPEG" with more pictures) is checked here
             image.verify()  # checksums and structure, without decoding
-        _decode_all(data, facts)
+        if limits.verify_pixels or not single_jpeg:
+            _decode_all(data, facts)
 
 
 def _describe(image) -> dict:

@@ -50,8 +50,12 @@ class PageImageError(ValueError):
     """The file cannot be opened as a picture or a PDF at all."""
 
 
-def page_images(data: bytes, detected_type: str, *, dpi: int = 100, max_pages: int = 10
-                ) -> Iterator[tuple[int, Image.Image, float | None]]:
+class PictureDamaged(PageImageError):
+    """A picture's pixels cannot be decoded (cut short, corrupt): page_images(strict=True)."""
+
+
+def page_images(data: bytes, detected_type: str, *, dpi: int = 100, max_pages: int = 10,
+                strict: bool = False) -> Iterator[tuple[int, Image.Image, float | None]]:
     """(1-based page number, RGB image, its resolution in dpi or None) for each page looked at.
 
     Pictures: one page (a multi-page TIFF: one per frame; a GIF: its first frame).
@@ -61,14 +65,15 @@ def page_images(data: bytes, detected_type: str, *, dpi: int = 100, max_pages: i
     1/2, 1/4 or 1/8 scale (never below `dpi`), and anything over MAX_PIXELS.
     PDFs: up to `max_pages` pages rendered at `dpi`, the last page first (see the
     module's note). Other types yield nothing. Raises PageImageError when the
-    file cannot be opened; a single page that fails to render is skipped.
+    file cannot be opened; a single page that fails to render is skipped, or, with `strict`,
+    a picture's frame that fails to decode raises PictureDamaged.
     """
     kind = detected_type.lower().lstrip(".")
     if kind == "pdf":
         yield from _pdf_pages(data, dpi, max_pages)
     elif kind in PICTURE_TYPES:
         # only TIFF holds pages as frames; GIF/WebP frames are animation, MPO's a preview
-        yield from _picture_pages(data, dpi, max_pages, frames_are_pages=kind in ("tiff", "tif"))
+        yield from _picture_pages(data, dpi, max_pages, frames_are_pages=kind in ("tiff", "tif"), strict=strict)
 
 
 def page_order(count: int, max_pages: int) -> list[int]:
@@ -89,7 +94,7 @@ def page_order(count: int, max_pages: int) -> list[int]:
 
 # ---- pictures ----
 
-def _picture_pages(data: bytes, dpi: int, max_pages: int, *, frames_are_pages: bool
+def _picture_pages(data: bytes, dpi: int, max_pages: int, *, frames_are_pages: bool, strict: bool = False
                    ) -> Iterator[tuple[int, Image.Image, float | None]]:
     try:
         img = Image.open(io.BytesIO(data))
@@ -111,6 +116,8 @@ def _picture_pages(data: bytes, dpi: int, max_pages: int, *, frames_are_pages: b
                 native *= img.size[0] / full
             page = _to_rgb(ImageOps.exif_transpose(img) if number == 1 else img)
         except Exception as exc:  # a damaged frame: the others may still be fine
+            if strict:
+                raise PictureDamaged(f"{type(exc).__name__}: {str(exc)[:300]}") from exc
             log.debug("frame %d of a picture skipped: %s", number, exc)
             continue
         page, native = _cap_pixels(page, native)
