@@ -80,27 +80,44 @@ def stored_keys(engine, name: str, prefix: str) -> set[str]:
 
 T = TypeVar("T")
 
+# How far the analyses run ahead of the storing: messages vary (a text email is read in no
+# time, one with three photos in 100 ms), and with only one message ahead per analysis thread
+# the threads waited on the storing as often as it waited on them. Three per thread kept both
+# busy (bench/ingest.py: 31 ms a message against 43); the bytes held are capped as well.
+AHEAD_PER_THREAD = 3
+AHEAD_MAX_BYTES = 48 * 1024 * 1024
+
+
 def _analysed_ahead(ingestor: Ingestor, profile, messages: Iterable[tuple[T, bytes | None]]
                     ) -> Iterator[tuple[T, Future | None]]:
-    """(message, future of its analysis) in the order given, each analysis started up to as
-    many messages before the caller gets to it as there are analysis threads: enough to keep
-    them busy, few enough to bound memory (each holds its raw message). `messages` is pulled in the caller's
-    thread (an IMAP connection is used only by the thread that owns it); raw None is passed
-    through with no analysis. Only analysis runs ahead: everything with an effect (archive,
-    database, marking on the server) stays in the caller's loop, one message after another.
+    """(message, future of its analysis) in the order given, each analysis started up to
+    AHEAD_PER_THREAD messages per analysis thread before the caller gets to it (and no more
+    than AHEAD_MAX_BYTES of raw messages, but always one per thread): enough to keep them busy,
+    few enough to bound memory (each holds its raw message and what was read from it).
+    `messages` is pulled in the caller's thread (an IMAP connection is used only by the thread
+    that owns it); raw None is passed through with no analysis. Only analysis runs ahead:
+    everything with an effect on the queue (database, marking on the server) stays in the
+    caller's loop, one message after another.
     Close it (try/finally) so that an early exit does not leave analyses running."""
-    pending: deque[tuple[T, Future | None]] = deque()
+    pending: deque[tuple[T, Future | None, int]] = deque()
+    held = 0
+    most = ingestor.workers * AHEAD_PER_THREAD
     try:
         for msg, raw in messages:
-            pending.append((msg, ingestor.analyse_ahead(profile, raw) if raw is not None else None))
-            if len(pending) > ingestor.workers:
-                yield pending.popleft()
+            size = len(raw) if raw is not None else 0
+            pending.append((msg, ingestor.analyse_ahead(profile, raw) if raw is not None else None, size))
+            held += size
+            while len(pending) > ingestor.workers and (len(pending) > most or held > AHEAD_MAX_BYTES):
+                m, f, n = pending.popleft()
+                held -= n
+                yield m, f
         while pending:
-            yield pending.popleft()
+            m, f, _n = pending.popleft()
+            yield m, f
     finally:
         # the pass ended early (lease lost, an error to retry later): what was read ahead is
         # dropped unstored; not yet started is cancelled, running analyses are let finish
-        futures = [f for _m, f in pending if f is not None]
+        futures = [f for _m, f, _n in pending if f is not None]
         for f in futures:
             f.cancel()
         wait(futures)
