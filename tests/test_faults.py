@@ -256,6 +256,10 @@ def kill_restart_soak(dovecot: DovecotServer, sink: SmtpSink, state_dir: Path, *
     sent_at_kill: list[int] = []
     feeder = threading.Thread(target=trickle, daemon=True)
     log = state_dir / "daemon.log"
+    # all stored, and every email sent or claimed by a killed run (sent once its lock runs out, see
+    # below): a later run would wait for progress that cannot come
+    done = lambda: (appended.is_set() and count() == n
+                    and count_rows(engine, Outbox, Outbox.status == "pending", Outbox.locked_until.is_(None)) == 0)
     for k in range(kills):
         t = Tinbai(config, env, log).start("run", "--no-web")
         # every other kill falls while it sends acknowledgements, the others while it ingests:
@@ -263,12 +267,12 @@ def kill_restart_soak(dovecot: DovecotServer, sink: SmtpSink, state_dir: Path, *
         progress = count if k % 2 == 0 or k == 0 else sent
         try:
             before = progress()
-            wait_until(lambda b=before, t=t, p=progress: p() > b or not t.alive(), 120, 0.02,
+            wait_until(lambda b=before, t=t, p=progress: p() > b or not t.alive() or done(), 120, 0.02,
                        lambda t=t: t.log()[-3000:])
             assert t.alive(), t.log()[-3000:]
             if k == 0:
                 feeder.start()
-            time.sleep(rng.uniform(0.0, 1.0 if progress is count else 0.5))
+            time.sleep(rng.uniform(0.0, 0.6 if progress is count else 0.3))
         finally:
             t.kill()
         at_kill.append(count())
