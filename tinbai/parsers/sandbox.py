@@ -36,6 +36,7 @@ import traceback
 from dataclasses import dataclass
 from typing import Any, Self
 
+_ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 START_TIMEOUT = 120.0  # importing the parsing libraries on a busy machine; not part of a task's time
 _READY, _OK, _ERROR, _FATAL = "ready", "ok", "error", "fatal"
 
@@ -58,7 +59,7 @@ def _worker_main(conn: Any, func_path: str, memory_mb: int, preload: tuple[str, 
     """The worker's loop: import the function, cap memory, run tasks until told to stop."""
     os.setsid()  # our own process group: the parent kills tools we start along with us
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the daemon, which stops us itself
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    for var in _ONE_THREAD:
         os.environ.setdefault(var, "1")  # thread pools reserve address space per thread
     _few_malloc_arenas()
     try:
@@ -231,6 +232,15 @@ class Sandbox:
         self.memory_mb = memory_mb
         self.max_tasks = max_tasks
         self._ctx = multiprocessing.get_context(start_method)
+        if start_method == "forkserver" and self.preload:
+            # The fork server imports the libraries once, and the workers forked from it share
+            # those pages until they write to them: two workers took ~220 MB (PSS) when each
+            # imported them itself. The fork server must be single-threaded when it forks, so
+            # the numerical libraries' thread pools are kept from starting there. Takes effect
+            # if the fork server is not running yet (it starts with the first worker).
+            for var in _ONE_THREAD:
+                os.environ.setdefault(var, "1")
+            self._ctx.set_forkserver_preload(list(self.preload))
         self._idle: queue.LifoQueue[_Worker | None] = queue.LifoQueue()
         for _ in range(workers):
             self._idle.put(None)  # started on first use
