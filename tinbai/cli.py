@@ -15,6 +15,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from tinbai.config import Config, ConfigError, load_config
+from tinbai.procmem import give_big_buffers_back
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 log = logging.getLogger("tinbai")
@@ -307,6 +308,7 @@ COMMANDS = {"check": cmd_check, "run": cmd_run, "status": cmd_status, "queue": c
 
 
 def main(argv: list[str] | None = None) -> int:
+    give_big_buffers_back()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

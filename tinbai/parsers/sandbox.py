@@ -36,6 +36,8 @@ import traceback
 from dataclasses import dataclass
 from typing import Any, Self
 
+from tinbai.procmem import give_big_buffers_back
+
 _ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 START_TIMEOUT = 120.0  # importing the parsing libraries on a busy machine; not part of a task's time
 _READY, _OK, _ERROR, _FATAL = "ready", "ok", "error", "fatal"
@@ -62,6 +64,7 @@ def _worker_main(conn: Any, func_path: str, memory_mb: int, preload: tuple[str, 
     for var in _ONE_THREAD:
         os.environ.setdefault(var, "1")  # thread pools reserve address space per thread
     _few_malloc_arenas()
+    give_big_buffers_back()
     try:
         for module in preload:
             importlib.import_module(module)
