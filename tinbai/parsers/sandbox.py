@@ -36,7 +36,7 @@ import traceback
 from dataclasses import dataclass
 from typing import Any, Self
 
-from tinbai.procmem import give_big_buffers_back
+from tinbai.procmem import trim_freed_memory
 
 _ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 START_TIMEOUT = 120.0  # importing the parsing libraries on a busy machine; not part of a task's time
@@ -64,7 +64,6 @@ def _worker_main(conn: Any, func_path: str, memory_mb: int, preload: tuple[str, 
     for var in _ONE_THREAD:
         os.environ.setdefault(var, "1")  # thread pools reserve address space per thread
     _few_malloc_arenas()
-    give_big_buffers_back()
     try:
         for module in preload:
             importlib.import_module(module)
@@ -99,6 +98,8 @@ def _worker_main(conn: Any, func_path: str, memory_mb: int, preload: tuple[str, 
             conn.send((_ERROR, f"result could not be sent: {_describe(exc)}"))
         if reply[0] == _ERROR and reply[1].startswith("MemoryError"):
             return  # the heap may be fragmented or half-freed: a fresh worker is cheaper than doubt
+        del task, args, kwargs, reply
+        trim_freed_memory()  # between files, not during one (see tinbai.procmem)
 
 
 def resolve(func_path: str) -> Any:
