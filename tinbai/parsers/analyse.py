@@ -115,7 +115,8 @@ def _look_at_pages(data: bytes, detected: str, facts: FileFacts, limits: ParseLi
     try:
         # Pictures are decoded at about the seal search's own resolution (a JPEG at 1/2 to 1/8
         # scale straight from its DCT data): a phone photo then costs a quarter of the pixels, and
-        # nothing has to be resized. OCR, rare for a picture, decodes it again at its own size.
+        # nothing has to be resized. OCR, for the rare picture of a page, decodes it again at
+        # seal_dpi, the resolution it was given before.
         dpi_wanted = limits.seal_dpi if detected == "pdf" else PICTURE_SEAL_DPI
         for page_no, img, dpi in page_images(data, detected, dpi=dpi_wanted, max_pages=limits.max_pages_rendered,
                                              strict=detected == "jpg"):
@@ -165,7 +166,7 @@ def _ocr_page(data: bytes, detected: str, page_no: int, img: Any, limits: ParseL
 
 
 def _picture_for_ocr(data: bytes, detected: str, page_no: int, limits: ParseLimits) -> Any:
-    """The picture's page decoded for OCR, as sharp as the PDF pages' first rendering."""
+    """The picture's page decoded for OCR at seal_dpi (a JPEG far sharper than that at 1/2-1/8 scale)."""
     from tinbai.parsers.pages import page_images
 
     for number, img, _dpi in page_images(data, detected, dpi=limits.seal_dpi, max_pages=limits.max_pages_rendered):
