@@ -54,10 +54,6 @@ def zip_with_raw_name(raw: bytes, data: bytes, extra: bytes = b"") -> bytes:
     return out.replace(placeholder.encode(), raw)
 
 
-
-
-
-
 # ------------------------------------------------------------------ zip
 
 

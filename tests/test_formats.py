@@ -386,7 +386,6 @@ def test_rtf_unicode_cp1258_and_legacy_bytes():
 # ---------------------------------------------------------------- text and HTML
 
 
-
 @pytest.mark.parametrize(
     ("data", "charset"),
     [

@@ -238,7 +238,6 @@ def test_detects_sound_and_video(media, name, expected):
 # ---------------------------------------------------------------- text, markup and scripts
 
 
-
 @pytest.mark.parametrize(
     "data",
     [

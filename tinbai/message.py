@@ -12,6 +12,7 @@ import base64
 import binascii
 import email.errors
 import email.utils
+import functools
 import hashlib
 import logging
 import mimetypes
@@ -55,8 +56,8 @@ class RawAttachment:
     named: bool = True  # False when the sender's client gave no file name
     defects: list[str] = field(default_factory=list)
 
-    @property
-    def sha256(self) -> str:
+    @functools.cached_property
+    def sha256(self) -> str:  # asked for by the report, the file store and the duplicates' fingerprint
         return hashlib.sha256(self.data).hexdigest()
 
 

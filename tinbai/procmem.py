@@ -20,7 +20,7 @@ import contextlib
 import ctypes
 import functools
 
-M_MMAP_THRESHOLD = -3  # mallopt parameter (malloc.h)
+M_MMAP_THRESHOLD, M_ARENA_MAX = -3, -8  # mallopt parameters (malloc.h)
 MMAP_THRESHOLD = 1024 * 1024
 
 
@@ -31,15 +31,22 @@ def _libc():
     return None  # not glibc: nothing to tune
 
 
-def give_big_buffers_back() -> None:
+def _call(name: str, *args: int) -> None:
     libc = _libc()
-    with contextlib.suppress(AttributeError):
+    with contextlib.suppress(AttributeError):  # a libc without it: nothing to tune
         if libc is not None:
-            libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)
+            getattr(libc, name)(*args)
+
+
+def give_big_buffers_back() -> None:
+    _call("mallopt", M_MMAP_THRESHOLD, MMAP_THRESHOLD)
 
 
 def trim_freed_memory() -> None:
-    libc = _libc()
-    with contextlib.suppress(AttributeError):
-        if libc is not None:
-            libc.malloc_trim(0)
+    _call("malloc_trim", 0)
+
+
+def few_malloc_arenas() -> None:
+    """glibc reserves 64 MB of address space per thread arena: under RLIMIT_AS (the parser
+    workers' cap) a few threads in a C library would exhaust the cap without using any memory."""
+    _call("mallopt", M_ARENA_MAX, 2)

@@ -32,10 +32,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 
 from tinbai.parsers.vietnamese import is_vietnamese_syllable
 from tinbai.report import DocumentHeader
+from tinbai.textutil import CharTable
 
 __all__ = [
     "KIND_CODES",
@@ -50,7 +50,6 @@ __all__ = [
 # --------------------------------------------------------------------------- folding
 
 
-@lru_cache(maxsize=4096)
 def _fold_char(ch: str) -> str:
     if ch in "đĐÐð":
         return "d"
@@ -58,16 +57,7 @@ def _fold_char(ch: str) -> str:
     return base if len(base) == 1 else ch
 
 
-class _FoldTable(dict):
-    """str.translate's table for fold(), filled as characters are met: a lookup in C per
-    character instead of a Python call (fold() ran a million times on a day's mail)."""
-
-    def __missing__(self, code: int) -> str:
-        self[code] = _fold_char(chr(code))
-        return self[code]
-
-
-_FOLD = _FoldTable()
+_FOLD = CharTable(_fold_char)
 
 
 def fold(text: str) -> str:

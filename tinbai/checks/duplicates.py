@@ -36,14 +36,14 @@ def normalise_text(text: str) -> str:
     return " ".join(w for words in lines if len(words) >= MIN_LINE_WORDS for w in words)
 
 
+_SCHEME = "affine32"  # datasketch 2's default; named because given permutations must say it
+
+
 def _minhash(words: list[str]) -> MinHash:
     m = MinHash(num_perm=NUM_PERM, seed=1, permutations=_permutations(), scheme=_SCHEME)
     shingles = {" ".join(words[i:i + 3]) for i in range(max(1, len(words) - 2))}
     m.update_batch([s.encode("utf-8") for s in shingles])
     return m
-
-
-_SCHEME = "affine32"  # datasketch 2's default; named because given permutations must say it
 
 
 @functools.cache

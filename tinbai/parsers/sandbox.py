@@ -24,7 +24,6 @@ takes an idle one (calls beyond that wait for one to be free).
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import importlib
 import multiprocessing
 import os
@@ -36,7 +35,7 @@ import traceback
 from dataclasses import dataclass
 from typing import Any, Self
 
-from tinbai.procmem import trim_freed_memory
+from tinbai.procmem import few_malloc_arenas, trim_freed_memory
 
 _ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 START_TIMEOUT = 120.0  # importing the parsing libraries on a busy machine; not part of a task's time
@@ -63,7 +62,7 @@ def _worker_main(conn: Any, func_path: str, memory_mb: int, preload: tuple[str, 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the daemon, which stops us itself
     for var in _ONE_THREAD:
         os.environ.setdefault(var, "1")  # thread pools reserve address space per thread
-    _few_malloc_arenas()
+    few_malloc_arenas()
     try:
         for module in preload:
             importlib.import_module(module)
@@ -129,13 +128,6 @@ def _cap_memory(memory_mb: int) -> None:
 def _address_space() -> int:
     with open("/proc/self/statm") as f:
         return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-
-
-def _few_malloc_arenas() -> None:
-    # glibc reserves 64 MB of address space per thread arena: under RLIMIT_AS a few
-    # threads in a C library would exhaust the cap without using any memory
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").mallopt(-8, 2)  # M_ARENA_MAX
 
 
 # ---------------------------------------------------------------- parent side
