@@ -57,6 +57,15 @@ def unpicklable() -> object:
     return threading.Lock()
 
 
+def count_slowly(pauses: list[float]):
+    """A task in parts: one part per pause, each after sleeping that long."""
+    for i, pause in enumerate(pauses):
+        if pause < 0:
+            raise ValueError(f"part {i} broke")
+        time.sleep(pause)
+        yield i, os.getpid()
+
+
 # ---------------------------------------------------------------- tests
 
 @pytest.fixture
@@ -176,3 +185,49 @@ def test_parsing_an_attachment_in_the_sandbox():
     assert good.ok and isinstance(good.value, FileFacts)
     assert good.value.detected_type == "jpg" and good.value.info["width"] == 80
     assert cut.ok and [c for c, _ in cut.value.problems] == ["attachment.unreadable"]
+
+
+def test_parts_arrive_one_by_one_and_each_has_the_time_limit():
+    with Sandbox(f"{HERE}:count_slowly", memory_mb=256) as sb:
+        parts: list = []
+        # four parts of 0.4 s: 1.6 s in all, more than the limit, but each part is within it
+        result = sb.run_parts([0.4, 0.4, 0.4, 0.4], timeout=1.0, on_part=parts.append)
+        assert result.ok and result.value is None
+        assert [i for i, _pid in parts] == [0, 1, 2, 3]
+        assert parts[0][1] != os.getpid()
+        # the same worker then takes a plain task
+        assert sb.run([0.0], timeout=5).ok
+
+
+def test_a_part_over_the_limit_keeps_the_parts_before_it():
+    with Sandbox(f"{HERE}:count_slowly", memory_mb=256) as sb:
+        parts: list = []
+        started = time.monotonic()
+        result = sb.run_parts([0.0, 0.0, 30.0, 0.0], timeout=1.0, on_part=parts.append)
+        assert time.monotonic() - started < 10
+        assert result.timed_out and [i for i, _ in parts] == [0, 1]
+        first_worker = parts[0][1]
+        again: list = []
+        assert sb.run_parts([0.0], timeout=5, on_part=again.append).ok
+        assert again[0][1] != first_worker  # the stopped worker was replaced
+
+
+def test_a_part_that_raises_ends_the_task_with_its_error():
+    with Sandbox(f"{HERE}:count_slowly", memory_mb=256) as sb:
+        parts: list = []
+        result = sb.run_parts([0.0, -1.0, 0.0], timeout=5, on_part=parts.append)
+        assert not result.ok and not result.timed_out
+        assert result.error.startswith("ValueError: part 1 broke")
+        assert [i for i, _ in parts] == [0]
+
+
+def test_the_caller_breaking_on_a_part_does_not_leave_the_worker_busy():
+    with Sandbox(f"{HERE}:count_slowly", memory_mb=256, workers=1) as sb:
+        def refuse(part):
+            raise RuntimeError("a bug in the caller")
+
+        with pytest.raises(RuntimeError):
+            sb.run_parts([0.0, 0.0, 0.0], timeout=5, on_part=refuse)
+        parts: list = []
+        assert sb.run_parts([0.0, 0.0], timeout=5, on_part=parts.append).ok
+        assert [i for i, _ in parts] == [0, 1]  # none of the first task's parts

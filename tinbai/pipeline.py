@@ -26,7 +26,7 @@ from tinbai.checks.dates import find_event, find_issued_date
 from tinbai.checks.duplicates import MIN_FILE_BYTES, text_fingerprint
 from tinbai.checks.sender import extract_sender
 from tinbai.config import Profile
-from tinbai.message import ParsedMessage, parse_message
+from tinbai.message import ParsedMessage
 from tinbai.parsers.analyse import Analyser, attachment_report
 from tinbai.report import Anchor, AttachmentReport, CheckReport, DocumentHeader, Problem, Sender, verdict_of
 from tinbai.textutil import html_to_text
@@ -106,14 +106,13 @@ class Analysed:
 
 
 def analyse_message(raw: bytes, profile: Profile, analyser: Analyser | None = None) -> Analysed:
-    """Parse the message and read every attachment (in the analyser's sandbox workers)."""
-    parsed = parse_message(raw)
+    """Parse the message and read every attachment (both in the analyser's sandbox workers)."""
     own_analyser = analyser is None
     analyser = analyser or Analyser()
     try:
+        parsed, all_facts = analyser.read_message(raw, profile.limits.parse_limits())
         attachments, texts = [], {}
-        for att in parsed.attachments:
-            facts = analyser.analyse(att.filename, att.data, profile.limits.parse_limits())
+        for att, facts in zip(parsed.attachments, all_facts, strict=True):
             report, member_texts = attachment_report(att.filename, att.data, facts, att.content_type,
                                                      named=att.named)
             attachments.append(report)

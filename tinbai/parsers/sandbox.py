@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import inspect
 import multiprocessing
 import os
 import queue
@@ -32,6 +33,7 @@ import resource
 import signal
 import threading
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Self
 
@@ -39,7 +41,7 @@ from tinbai.procmem import few_malloc_arenas, trim_freed_memory
 
 _ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 START_TIMEOUT = 120.0  # importing the parsing libraries on a busy machine; not part of a task's time
-_READY, _OK, _ERROR, _FATAL = "ready", "ok", "error", "fatal"
+_READY, _OK, _ERROR, _FATAL, _PART = "ready", "ok", "error", "fatal", "part"
 
 
 @dataclass
@@ -81,7 +83,14 @@ def _worker_main(conn: Any, func_path: str, memory_mb: int, preload: tuple[str, 
             return
         args, kwargs = task
         try:
-            reply = (_OK, func(*args, **kwargs))
+            result = func(*args, **kwargs)
+            if inspect.isgenerator(result):
+                # a task in parts (Sandbox.run_parts): each part goes back as soon as it is made,
+                # so that the parent's time limit applies to each part and it keeps what came
+                for part in result:
+                    conn.send((_PART, part))
+                result = None
+            reply = (_OK, result)
         except MemoryError:
             reply = (_ERROR, "MemoryError: the task used more memory than allowed")
         except BaseException as exc:  # whatever the task raised is its result
@@ -157,19 +166,29 @@ class _Worker:
             raise SandboxError(f"the sandbox worker cannot run {func_path}: {payload}")
         self.pid: int = payload
 
-    def call(self, args: tuple, kwargs: dict, timeout: float) -> SandboxResult:
+    def call(self, args: tuple, kwargs: dict, timeout: float,
+             on_part: Callable[[Any], None] | None = None) -> SandboxResult:
         self.tasks += 1
         self.conn.send((args, kwargs))
-        if not self.conn.poll(timeout):
-            self.kill()
-            return SandboxResult(False, error=f"timeout: no result within {timeout:g} s", timed_out=True)
-        try:
-            kind, payload = self.conn.recv()
-        except (EOFError, OSError):
-            return SandboxResult(False, error=self._death())
-        if kind == _OK:
-            return SandboxResult(True, value=payload)
-        return SandboxResult(False, error=payload)
+        while True:
+            if not self.conn.poll(timeout):
+                self.kill()
+                return SandboxResult(False, error=f"timeout: no result within {timeout:g} s", timed_out=True)
+            try:
+                kind, payload = self.conn.recv()
+            except (EOFError, OSError):
+                return SandboxResult(False, error=self._death())
+            if kind == _PART:
+                if on_part is not None:
+                    try:
+                        on_part(payload)  # and the next part has `timeout` of its own
+                    except BaseException:
+                        self.kill()  # still working: its next parts must not reach another task
+                        raise
+                continue
+            if kind == _OK:
+                return SandboxResult(True, value=payload)
+            return SandboxResult(False, error=payload)
 
     def _death(self) -> str:
         self.process.join(5)
@@ -249,18 +268,32 @@ class Sandbox:
 
         timeout: seconds of wall time the task may take (worker start-up not counted).
         """
+        return self._run(args, kwargs, timeout, None)
+
+    def run_parts(self, *args: Any, timeout: float, on_part: Callable[[Any], None], **kwargs: Any
+                  ) -> SandboxResult:
+        """Run a generator function in a worker: on_part(part) for each part it yields, here,
+        as each arrives; then the result (value None), or the error that stopped it.
+
+        timeout: seconds of wall time each part may take. A task stopped by its limit or a crash
+        has delivered the parts before the one it was making."""
+        return self._run(args, kwargs, timeout, on_part)
+
+    def _run(self, args: tuple, kwargs: dict, timeout: float, on_part: Callable[[Any], None] | None
+             ) -> SandboxResult:
         if self._closed:
             raise SandboxError("the sandbox is closed")
         worker = self._idle.get()
         try:
             worker = self._ready(worker)
             try:
-                result = worker.call(args, kwargs, timeout)
+                result = worker.call(args, kwargs, timeout, on_part)
             except (BrokenPipeError, EOFError, OSError):
-                # the idle worker had died (killed from outside): once more with a new one
+                # the idle worker had died (killed from outside) before taking the task: once
+                # more with a new one
                 self._discard(worker)
                 worker = self._ready(None)
-                result = worker.call(args, kwargs, timeout)
+                result = worker.call(args, kwargs, timeout, on_part)
             spent = worker.tasks >= self.max_tasks or "MemoryError" in (result.error or "")
             if spent or not worker.alive():
                 self._discard(worker)
