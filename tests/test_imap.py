@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import ssl
 import threading
 import time
@@ -94,6 +95,22 @@ def test_fetch_returns_the_exact_bytes_and_leaves_seen_unset(
     assert crlf(got[u2]) == crlf(message(2))
     for uid in (u1, u2):
         assert "\\Seen" not in dovecot.flags("alice", "INBOX", uid)
+
+
+def test_imaplib_does_not_format_bodies_for_a_debug_log_that_is_off(
+    dovecot: DovecotServer, box: ImapMailbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    # IMAPClient sets imaplib's debug level to 5: every body would be repr()'d for nothing
+    assert box._conn()._imap.debug == 0
+    with caplog.at_level(logging.DEBUG, logger="imapclient.imaplib"):
+        verbose = ImapMailbox(mailbox_config(dovecot), dovecot.users["alice"], timeout=10)
+        verbose.connect()
+        try:
+            assert verbose._conn()._imap.debug == 5  # whoever asks for imaplib's log still gets it
+            verbose.select()
+        finally:
+            verbose.close()
+    assert any(r.name == "imapclient.imaplib" for r in caplog.records)
 
 
 def test_fetch_in_batches(dovecot: DovecotServer, box: ImapMailbox) -> None:
