@@ -37,7 +37,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Self
 
-from tinbai.procmem import few_malloc_arenas, trim_freed_memory
+from tinbai.procmem import WORKER_KEEPS_FREED, FreedMemoryTrimmer, few_malloc_arenas
 
 _ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 START_TIMEOUT = 120.0  # importing the parsing libraries on a busy machine; not part of a task's time
@@ -73,6 +73,7 @@ def _worker_main(conn: Any, func_path: str, memory_mb: int, preload: tuple[str, 
     except BaseException as exc:  # reported to the parent, which raises SandboxError
         conn.send((_FATAL, f"{type(exc).__name__}: {exc}"))
         return
+    trimmer = FreedMemoryTrimmer(WORKER_KEEPS_FREED)
     conn.send((_READY, os.getpid()))
     while True:
         try:
@@ -89,7 +90,7 @@ def _worker_main(conn: Any, func_path: str, memory_mb: int, preload: tuple[str, 
                 # so that the parent's time limit applies to each part and it keeps what came
                 for part in result:
                     conn.send((_PART, part))
-                result = None
+                result = part = None  # held no longer than it takes to send
             reply = (_OK, result)
         except MemoryError:
             reply = (_ERROR, "MemoryError: the task used more memory than allowed")
@@ -107,7 +108,7 @@ def _worker_main(conn: Any, func_path: str, memory_mb: int, preload: tuple[str, 
         if reply[0] == _ERROR and reply[1].startswith("MemoryError"):
             return  # the heap may be fragmented or half-freed: a fresh worker is cheaper than doubt
         del task, args, kwargs, reply
-        trim_freed_memory()  # between files, not during one (see tinbai.procmem)
+        trimmer.between_files()  # between files, not during one (see tinbai.procmem)
 
 
 def resolve(func_path: str) -> Any:

@@ -1,0 +1,39 @@
+"""Freed memory given back between files once a worker holds more than it may keep."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+SCRIPT = """
+import sys
+from tinbai.procmem import FreedMemoryTrimmer, anonymous_bytes
+trimmer = FreedMemoryTrimmer(keep=int(sys.argv[1]))
+blocks = [bytearray(100_000) for _ in range(1500)]  # 150 MB from the heap (under the mmap threshold)
+del blocks[::2]  # half of it freed, in holes the heap cannot shrink over
+held = anonymous_bytes()
+trimmer.between_files()
+print(held - trimmer.start, anonymous_bytes() - trimmer.start)
+"""
+
+
+def over_start(keep: int) -> tuple[int, int]:
+    out = subprocess.run([sys.executable, "-c", SCRIPT, str(keep)], capture_output=True, text=True, check=True,
+                         timeout=60)
+    before, after = map(int, out.stdout.split())
+    return before, after
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc and /proc")
+def test_a_worker_over_what_it_may_keep_gives_the_freed_memory_back():
+    before, after = over_start(keep=32 * 2**20)
+    assert before > 140 * 2**20
+    assert after < before - 50 * 2**20  # the 75 MB freed went back
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc and /proc")
+def test_a_worker_under_what_it_may_keep_keeps_it_for_the_next_file():
+    before, after = over_start(keep=1024 * 2**20)
+    assert after > before - 10 * 2**20  # nothing trimmed: the next file reuses those pages
