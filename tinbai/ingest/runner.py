@@ -132,11 +132,7 @@ class Ingestor:
         message_id = parse_message_id(raw)
         ref = SourceRef(mailbox=mailbox, source_key=source_key, raw_sha256=sha, message_id=message_id,
                         received_at=received_at)
-        with Session(self.engine, expire_on_commit=False) as s:
-            existing = already_stored(s, ref)
-            if existing is not None:
-                return Outcome(existing.id, created=False, failed=existing.state == FAILED)
-        return self._check_and_store(ref, profile, raw, ahead=ahead)
+        return self._check_and_store(ref, profile, raw, ahead=ahead, skip_if_stored=True)
 
     def retry(self, item_id: int) -> Outcome:
         """Run a failed item again from its archived raw message."""
@@ -151,12 +147,18 @@ class Ingestor:
         return self._check_and_store(ref, profile, self.archive.get(ref.raw_sha256), existing_id=item_id)
 
     def _check_and_store(self, ref: SourceRef, profile: Profile, raw: bytes, existing_id: int | None = None,
-                         ahead: ReadAhead | None = None) -> Outcome:
+                         ahead: ReadAhead | None = None, skip_if_stored: bool = False) -> Outcome:
+        """skip_if_stored: a message stored before (a re-fetch) is not checked again; looked up in
+        the transaction that stores it, so one transaction a message."""
         try:
-            # inside the try: a parser bug in the thread that analysed ahead is handled as if here
-            if ahead is not None and ahead.error is not None:
-                raise ahead.error
             with Session(self.engine, expire_on_commit=False) as s:
+                if skip_if_stored:
+                    stored = already_stored(s, ref)
+                    if stored is not None:
+                        return Outcome(stored.id, created=False, failed=stored.state == FAILED)
+                # inside the try: a parser bug in the thread that analysed ahead is handled as if here
+                if ahead is not None and ahead.error is not None:
+                    raise ahead.error
                 history = DbHistory(s, profile.duplicate_threshold)
                 outcome = check_with_texts(raw, profile, ref.received_at, calendar=self.calendar(profile),
                                            history=history, analyser=self.analyser,
