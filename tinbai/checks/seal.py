@@ -231,7 +231,10 @@ def _candidates(mask: np.ndarray, px_per_mm: float, lo: float, hi: float) -> lis
     for gap_mm in JOIN_GAPS_MM:
         k = max(3, round(gap_mm * px_per_mm) | 1)
         joined = cv2.morphologyEx(m8, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
-        count, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+        # Grana's block-based algorithm: the same components as the default (Spaghetti), a third
+        # faster on the masks of photos, where red is spread over the picture
+        count, labels, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(joined, 8, cv2.CV_32S,
+                                                                                 cv2.CCL_BBDT)
         for i in range(1, count):
             x, y, w, h, _area = stats[i]
             big, small = max(w, h), min(w, h)
