@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import email.errors
+import email.feedparser
 import email.utils
 import functools
 import hashlib
@@ -45,6 +46,27 @@ STRUCTURAL_DEFECTS = {
     "HeaderMissingRequiredValue",
     "InvalidHeaderDefect",
 }
+
+
+class _LineEndAtTheEnd:
+    r"""email.feedparser's NLCRE_eol, r"(\r\n|\r|\n)\Z", looked for in the last two characters.
+
+    The email package strips the line break at the end of each part with
+    NLCRE_eol.search(payload), and the regex engine tries every position of the payload before
+    the one at its end: ~2 ms for a message with 0.5 MB of photos, a tenth of a parser worker's
+    time on the ingest bench. A match ends where the string ends and is at most two characters
+    long, so the last two hold it; the feedparser reads only group(0) of the match."""
+
+    pattern = r"(\r\n|\r|\n)\Z"
+    _compiled = re.compile(pattern)
+
+    def search(self, string, *args):
+        if args:  # a position given: the stdlib's behaviour, exactly
+            return self._compiled.search(string, *args)
+        return self._compiled.search(string[-2:])
+
+
+email.feedparser.NLCRE_eol = _LineEndAtTheEnd()
 
 
 @dataclass
