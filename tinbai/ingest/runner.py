@@ -228,7 +228,7 @@ def _parent_item(s: Session, report, profile_id: str) -> Item | None:
 
 
 def parse_message_id(raw: bytes) -> str | None:
-    head = raw.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
+    head = _header_block(raw)
     import email.parser
     import email.policy
 
@@ -241,6 +241,12 @@ def parse_message_id(raw: bytes) -> str | None:
         return None
     value = str(value).strip()
     return value if value.startswith("<") else f"<{value}>"
+
+
+def _header_block(raw: bytes) -> bytes:
+    """The bytes before the first blank line (found, not split: split copied the whole body)."""
+    ends = [i for i in (raw.find(b"\r\n\r\n"), raw.find(b"\n\n")) if i >= 0]
+    return raw[:min(ends)] if ends else raw
 
 
 def _subject_of(raw: bytes) -> str:
