@@ -136,3 +136,14 @@ def test_degenerate_inputs():
     assert find_seals(np.zeros((50, 50), np.uint8), None) == []
     page, _ = sp.sealed_page(rng(11), DPI)
     assert len(find_seals(page, 0.5)) == 1  # a nonsense dpi is ignored, the page is judged as A4
+
+
+def test_a_grey_page_in_colour_has_no_seal_and_no_red_at_all():
+    """The shortcut for pages whose channels are all equal (a text PDF's rendering) must say what
+    the full search says: a grey seal-shaped ring on a grey page leaves red_mask empty."""
+    page = sp.sealed_page(rng(7), dpi=72)[0].convert("L").convert("RGB")  # the seal in grey
+    arr = np.asarray(page)
+    assert arr[..., 0].std() > 5  # not blank: text and a ring are there
+    assert not red_mask(arr, 72 / 25.4).any()
+    assert seal_candidates(page, 72) == []
+    assert find_seals(sp.sealed_page(rng(7), dpi=72)[0], 72)  # in red it is found
