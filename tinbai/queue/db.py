@@ -31,7 +31,9 @@ def make_engine(url: str) -> Engine:
             cur = dbapi_conn.cursor()
             # WAL: readers (the web pages) never block the writer (the daemon)
             cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA synchronous=NORMAL")
+            # FULL: a commit is on disk before the message is marked (or moved away) on the
+            # server; NORMAL could lose the last items to a power cut (measured: no slower here)
+            cur.execute("PRAGMA synchronous=FULL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
