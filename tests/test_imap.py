@@ -163,6 +163,19 @@ def test_mark_done_move_creates_the_folder_once(dovecot: DovecotServer) -> None:
     assert len(dovecot.uids("alice", folder)) == 2
 
 
+def test_several_messages_are_marked_in_one_command(dovecot: DovecotServer) -> None:
+    uids = [dovecot.append("alice", "INBOX", message(i)) for i in range(5)]
+    with ImapMailbox(mailbox_config(dovecot, after="seen"), "alicepw") as b:
+        b.select()
+        b.mark_done(uids[:3])
+        b.mark_done([])  # nothing to mark: no command
+    assert ["\\Seen" in dovecot.flags("alice", "INBOX", u) for u in uids] == [True] * 3 + [False] * 2
+    with ImapMailbox(mailbox_config(dovecot, after="move", move_to="Done"), "alicepw") as b:
+        b.select()
+        b.mark_done(uids[3:])
+    assert dovecot.uids("alice") == uids[:3] and len(dovecot.uids("alice", "Done")) == 2
+
+
 def test_mark_done_none_changes_nothing(dovecot: DovecotServer, box: ImapMailbox) -> None:
     uid = dovecot.append("alice", "INBOX", message(1))
     box.select()

@@ -301,14 +301,16 @@ class ImapMailbox:
         return {}
 
     # ----- after the commit -------------------------------------------------------------------------
-    def mark_done(self, uid: int, action: Action | None = None, move_to: str | None = None) -> None:
-        """Record on the server that `uid` is processed: add \\Seen, or move it, or nothing.
+    def mark_done(self, uids: int | Iterable[int], action: Action | None = None, move_to: str | None = None) -> None:
+        """Record on the server that `uids` (one or several) are processed: add \\Seen, or move
+        them, or nothing; several in one command.
 
         Call only after the database commit: if we crash before, the message is fetched again and
         the idempotent store makes that harmless. A UID that no longer exists is not an error.
         """
         action = action or self.config.after
-        if action == "none":
+        wanted = sorted({uids} if isinstance(uids, int) else set(uids))
+        if action == "none" or not wanted:
             return
         client = self._conn()
         target = move_to or self.config.move_to
@@ -317,9 +319,9 @@ class ImapMailbox:
         for attempt in (1, 2):
             try:
                 if action == "seen":
-                    client.add_flags([uid], [_SEEN], silent=True)
+                    client.add_flags(wanted, [_SEEN], silent=True)
                 else:
-                    self._move(uid, target or "")
+                    self._move(wanted, target or "")
                 return
             except IMAPClientError as e:
                 # Dovecot refuses MOVE/COPY with NO [EXPUNGEISSUED] when another session expunged
@@ -327,23 +329,23 @@ class ImapMailbox:
                 if attempt == 1 and "EXPUNGEISSUED" in str(e) and not _connection_lost(e):
                     self.noop()
                     continue
-                raise self._failed(f"cannot mark message {uid} as processed ({action})", e) from e
+                raise self._failed(f"cannot mark {_uid_list(wanted)} as processed ({action})", e) from e
             except OSError as e:
-                raise self._failed(f"cannot mark message {uid} as processed ({action})", e) from e
+                raise self._failed(f"cannot mark {_uid_list(wanted)} as processed ({action})", e) from e
 
-    def _move(self, uid: int, target: str) -> None:
+    def _move(self, uids: list[int], target: str) -> None:
         client = self._conn()
         self._ensure_folder(target)
         if self.has_capability("MOVE"):
-            client.move([uid], target)
+            client.move(uids, target)
             return
         # RFC 6851 fallback. Without UIDPLUS a plain EXPUNGE would also remove messages another
         # client flagged \Deleted: then the original stays, flagged \Deleted, for the server's
         # own expunge.
-        client.copy([uid], target)
-        client.add_flags([uid], [_DELETED], silent=True)
+        client.copy(uids, target)
+        client.add_flags(uids, [_DELETED], silent=True)
         if self.has_capability("UIDPLUS"):
-            client.uid_expunge([uid])
+            client.uid_expunge(uids)
 
     def _ensure_folder(self, name: str) -> None:
         if name in self._known_folders:
@@ -411,6 +413,11 @@ class ImapMailbox:
                     return False
         except (OSError, IMAPClientError) as e:
             raise self._failed("IDLE failed", e) from e
+
+
+def _uid_list(uids: list[int]) -> str:
+    shown = ", ".join(map(str, uids[:5])) + (f" and {len(uids) - 5} more" if len(uids) > 5 else "")
+    return f"message{'s' if len(uids) > 1 else ''} {shown}"
 
 
 def quiet_imaplib(client: IMAPClient) -> None:

@@ -8,6 +8,7 @@ happens only after the item is committed.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -163,6 +164,12 @@ def maildir_pass(ingestor: Ingestor, name: str, box: Mailbox, progress=None, kee
     return result
 
 
+# Messages are marked on the server (flag or move) a few at a time, in one command, after their
+# commits: a command per message was a round trip the storing waited for. Stored but not yet
+# marked when the pass breaks, they are marked by the next pass without being read again.
+MARK_EVERY = 20
+
+
 def imap_pass(ingestor: Ingestor, name: str, box: Mailbox, client: ImapMailbox, progress=None,
               keep_going=None) -> PassResult:
     """One pass on a connected, selected IMAP mailbox. Raises MailboxError on network trouble."""
@@ -187,10 +194,10 @@ def imap_pass(ingestor: Ingestor, name: str, box: Mailbox, client: ImapMailbox, 
     uids = client.uids_after(watermark)
     todo = [u for u in uids if u not in done]
     already = [u for u in uids if u in done]
-    for uid in already:  # stored before a crash could mark them: mark now
-        client.mark_done(uid, box.after, box.move_to)
+    client.mark_done(already, box.after, box.move_to)  # stored before a crash could mark them
     result.found = len(todo)
     fetched: set[int] = set()
+    committed: list[int] = []  # stored, not yet marked on the server
     # fetching (this thread, the connection's owner) and analysis run a few messages ahead;
     # storing and mark_done stay here, in UID order, each mark after that message's commit
     ahead = _analysed_ahead(ingestor, profile, (((uid, raw, internaldate), raw)
@@ -204,12 +211,22 @@ def imap_pass(ingestor: Ingestor, name: str, box: Mailbox, client: ImapMailbox, 
             outcome = ingestor.process(name, profile, f"{prefix}{uid}", raw, received, analysed)
             result.created += outcome.created
             result.failed += outcome.failed
-            client.mark_done(uid, box.after, box.move_to)
+            committed.append(uid)
             done.add(uid)
+            if len(committed) >= MARK_EVERY:
+                client.mark_done(committed, box.after, box.move_to)
+                committed.clear()
             if progress:
                 progress(name, i, len(todo))
+    except BaseException:
+        # the pass broke (the archive full, the database away): what is stored is marked now if
+        # the connection still works, else by the next pass, without reading it again
+        with contextlib.suppress(MailboxError):
+            client.mark_done(committed, box.after, box.move_to)
+        raise
     finally:
         ahead.close()
+    client.mark_done(committed, box.after, box.move_to)
     result.skipped = len(set(todo) - fetched)  # deleted by another client meanwhile
     # advance the watermark over the leading run of stored UIDs (a failed or skipped
     # message keeps it back, so the next pass looks at that UID again)
