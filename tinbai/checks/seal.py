@@ -240,10 +240,7 @@ def _candidates(mask: np.ndarray, px_per_mm: float, lo: float, hi: float) -> lis
     for gap_mm in JOIN_GAPS_MM:
         k = max(3, round(gap_mm * px_per_mm) | 1)
         joined = cv2.morphologyEx(m8, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
-        # Grana's block-based algorithm: the same components as the default (Spaghetti), a third
-        # faster on the masks of photos, where red is spread over the picture
-        count, labels, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(joined, 8, cv2.CV_32S,
-                                                                                 cv2.CCL_BBDT)
+        count, labels, stats = _components(joined)
         for i in range(1, count):
             x, y, w, h, _area = stats[i]
             big, small = max(w, h), min(w, h)
@@ -258,6 +255,20 @@ def _candidates(mask: np.ndarray, px_per_mm: float, lo: float, hi: float) -> lis
             if cand is not None:
                 found.append(replace(cand, is_seal=_is_seal(cand, lo, hi)))
     return found
+
+
+def _components(binary: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
+    """8-connected components of a 0/1 picture: (count, labels, stats) as OpenCV gives them.
+
+    Grana's block-based algorithm finds the same components as the default (Spaghetti), a third
+    faster on the masks of photos, where red is spread over the picture; 16-bit labels halve the
+    time again on some picture widths. A mask with more than 65,535 components (noise) makes
+    OpenCV refuse 16 bits, and it is labelled in 32."""
+    try:
+        count, labels, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(binary, 8, cv2.CV_16U, cv2.CCL_BBDT)
+    except cv2.error:
+        count, labels, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(binary, 8, cv2.CV_32S, cv2.CCL_BBDT)
+    return count, labels, stats
 
 
 def _inside(c: Candidate, x: float, y: float) -> bool:

@@ -289,14 +289,15 @@ def looks_like_document(img: Image.Image) -> bool:
     A photo of an event fails on the paper share or the colour before any line is counted.
     """
     flat = _flat(img)
-    if flat.width >= 4 * _PROBE_WIDTH:  # block averaging first: a 12 MP photo is judged in milliseconds
-        flat = flat.reduce(flat.width // (2 * _PROBE_WIDTH))
+    if flat.width >= 2 * _PROBE_WIDTH:  # block averaging by a whole factor first, in Pillow's C
+        flat = flat.reduce(flat.width // _PROBE_WIDTH)
     scale = _PROBE_WIDTH / max(1, flat.width)
     size = (_PROBE_WIDTH, max(8, round(flat.height * scale)))
-    # Area averaging in OpenCV, and the channels compared one array against another: the same
-    # judgement as Pillow's resize and numpy's reductions over the colour axis, 8 ms a phone
-    # photo faster (the test runs on every picture attached).
-    small = cv2.resize(np.asarray(flat.convert("RGB")), size, interpolation=cv2.INTER_AREA)
+    # Then bilinear by less than half (every pixel is read: no aliasing), and the channels
+    # compared one array against another. The judgement of Pillow's filtered resize and numpy's
+    # reductions over the colour axis, in 0.6 ms instead of 8.5 for a phone photo (an area
+    # resize by the fractional factor took 2 ms); the test runs on every picture attached.
+    small = cv2.resize(np.asarray(flat.convert("RGB")), size, interpolation=cv2.INTER_LINEAR)
     red, green, blue = cv2.split(small)
     gray = (red.astype(np.float32) + green + blue) / 3
     saturation = cv2.max(cv2.max(red, green), blue) - cv2.min(cv2.min(red, green), blue)
