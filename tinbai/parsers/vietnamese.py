@@ -409,6 +409,20 @@ def _tokens(text: str, encoding: str) -> list[tuple[str, bool]]:
 _WORD_CHAR_SEEN: dict[str, dict[str, bool]] = {}
 
 
+def _words(text: str, encoding: str) -> list[str]:
+    """The word pieces of _tokens(text, encoding), found by a regex of the text's own word
+    characters (a document has a few dozen distinct ones): the same words, without a Python
+    call per character."""
+    known = _WORD_CHAR_SEEN.setdefault(encoding, {})
+    chars = set(text)
+    for ch in chars - known.keys():
+        known[ch] = _is_word_char(ch, encoding)
+    word_chars = "".join(sorted(ch for ch in chars if known[ch]))
+    if not word_chars:
+        return []
+    return re.findall(f"[{re.escape(word_chars)}]+", text)
+
+
 def _beyond_legacy(token: str) -> bool:
     """Letters past Latin-1 (ơ ư đ ạ ế…) never come out of an 8-bit font: Unicode for sure."""
     return any(ord(c) > 0xFF and c not in _PASSTHROUGH_ABOVE_LATIN1 for c in token)
@@ -454,12 +468,11 @@ _MAX_WORDS = 20000  # enough for a verdict; keeps a 300-page file fast
 def _evidence(text: str, encoding: str) -> _Evidence:
     ev = _Evidence()
     seen = 0
-    for token, is_word in _tokens(text, encoding):
-        if is_word:
-            _judge(token, encoding, ev)
-            seen += 1
-            if seen >= _MAX_WORDS:
-                break
+    for token in _words(text, encoding):
+        _judge(token, encoding, ev)
+        seen += 1
+        if seen >= _MAX_WORDS:
+            break
     return ev
 
 
