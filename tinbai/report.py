@@ -8,7 +8,7 @@ serialised to JSON for the CLI, the queue and the web pages.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import datetime
 from typing import Any
 
@@ -197,11 +197,8 @@ class CheckReport:
     content_fingerprint: dict[str, Any] = field(default_factory=dict)  # for duplicates
 
     def to_dict(self, *, with_body: bool = False) -> dict[str, Any]:
-        data = _jsonable(asdict(self))
-        if not with_body:
-            data.pop("body_text", None)
-            data.pop("content_fingerprint", None)
-        return data
+        left_out = () if with_body else ("body_text", "content_fingerprint")
+        return {f.name: _jsonable(getattr(self, f.name)) for f in fields(self) if f.name not in left_out}
 
     def codes(self) -> set[str]:
         return {p.code for p in self.problems}
@@ -218,10 +215,15 @@ def verdict_of(problems: list[Problem]) -> str:
 
 
 def _jsonable(value: Any) -> Any:
+    """Dataclasses as dicts, datetimes as ISO text, tuples as lists: new containers all through,
+    leaves shared. dataclasses.asdict deep-copied every leaf first (a report's to_dict took
+    ~1 ms, for each message stored)."""
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _jsonable(getattr(value, f.name)) for f in fields(value)}
     return value
