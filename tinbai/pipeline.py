@@ -114,7 +114,7 @@ def analyse_message(raw: bytes, profile: Profile, analyser: Analyser | None = No
         attachments, texts = [], {}
         for att, facts in zip(parsed.attachments, all_facts, strict=True):
             report, member_texts = attachment_report(att.filename, att.data, facts, att.content_type,
-                                                     named=att.named)
+                                                     named=att.named, sha256=att.sha256)
             attachments.append(report)
             texts.update(member_texts)
     finally:

@@ -26,8 +26,9 @@ class ContentStore:
     def path(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256[2:4] / sha256
 
-    def put(self, data: bytes) -> str:
-        sha = hashlib.sha256(data).hexdigest()
+    def put(self, data: bytes, sha256: str | None = None) -> str:
+        """Store `data`; its sha256 may be given when known already (hashed from these bytes)."""
+        sha = sha256 or hashlib.sha256(data).hexdigest()
         final = self.path(sha)
         try:
             if final.stat().st_size == len(data):

@@ -106,7 +106,7 @@ class Ingestor:
         if sha is not None:
             try:
                 for att in analysed.parsed.attachments:
-                    stored.add(self.files.put(att.data))
+                    stored.add(self.files.put(att.data, att.sha256))
             except StoreError:
                 pass  # the ones not stored are tried again in process()
         return ReadAhead(sha, frozenset(stored), analysed, None)
@@ -166,7 +166,7 @@ class Ingestor:
                 report, texts = outcome.report, outcome.texts
                 for sha, data in outcome.files.items():
                     if ahead is None or sha not in ahead.stored:
-                        self.files.put(data)
+                        self.files.put(data, sha)
                 existing = s.get(Item, existing_id) if existing_id else None
                 parent = _parent_item(s, report, profile.id)
 

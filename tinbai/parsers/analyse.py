@@ -376,7 +376,7 @@ def attachment_report(filename: str, data: bytes | None, facts: FileFacts, conte
     """The report's entry for one file (children for archive members) and the texts by path."""
     path = prefix + filename
     size = len(data) if data is not None else (size or 0)
-    if data is not None:
+    if data is not None and sha256 is None:
         sha256 = hashlib.sha256(data).hexdigest()
     red_stamp = facts.red_stamp
     if red_stamp is None and (facts.detected_type in PICTURE_TYPES or facts.detected_type == "pdf") \
