@@ -176,6 +176,22 @@ def test_several_messages_are_marked_in_one_command(dovecot: DovecotServer) -> N
     assert dovecot.uids("alice") == uids[:3] and len(dovecot.uids("alice", "Done")) == 2
 
 
+def test_thousands_of_messages_are_marked_in_commands_of_bounded_length(
+        dovecot: DovecotServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tinbai.ingest import imap
+
+    monkeypatch.setattr(imap, "MARK_AT_ONCE", 3)
+    uids = [dovecot.append("alice", "INBOX", message(i)) for i in range(8)]
+    with ImapMailbox(mailbox_config(dovecot, after="seen"), "alicepw") as b:
+        b.select()
+        sent: list[list[int]] = []
+        real = b._conn().add_flags
+        monkeypatch.setattr(b._conn(), "add_flags", lambda got, *a, **kw: (sent.append(list(got)), real(got, *a, **kw)))
+        b.mark_done(uids)
+    assert sent == [uids[0:3], uids[3:6], uids[6:8]]
+    assert all("\\Seen" in dovecot.flags("alice", "INBOX", u) for u in uids)
+
+
 def test_mark_done_none_changes_nothing(dovecot: DovecotServer, box: ImapMailbox) -> None:
     uid = dovecot.append("alice", "INBOX", message(1))
     box.select()

@@ -312,6 +312,10 @@ class ImapMailbox:
         wanted = sorted({uids} if isinstance(uids, int) else set(uids))
         if action == "none" or not wanted:
             return
+        if len(wanted) > MARK_AT_ONCE:  # a command line of thousands of UIDs is too long for some servers
+            for i in range(0, len(wanted), MARK_AT_ONCE):
+                self.mark_done(wanted[i:i + MARK_AT_ONCE], action, move_to)
+            return
         client = self._conn()
         target = move_to or self.config.move_to
         if action == "move" and not target:
@@ -413,6 +417,9 @@ class ImapMailbox:
                     return False
         except (OSError, IMAPClientError) as e:
             raise self._failed("IDLE failed", e) from e
+
+
+MARK_AT_ONCE = 500
 
 
 def _uid_list(uids: list[int]) -> str:

@@ -257,9 +257,9 @@ def empty_file_facts() -> FileFacts:
 
 def message_parts(raw: bytes, limits: ParseLimits) -> Iterator[Any]:
     """In a worker: the parsed message (tinbai.message.ParsedMessage), then each attachment's
-    FileFacts in order. Parsing the MIME structure of a message full of photos costs ~9 ms of
-    pure Python; done here it runs beside the daemon instead of holding the daemon's one
-    interpreter lock (its storing was the ingest's bottleneck)."""
+    FileFacts in order. Parsing the MIME structure of a message with 0.5 MB of photos costs
+    ~4 ms of pure Python; done here it runs beside the daemon instead of holding the daemon's
+    one interpreter lock (its storing was the ingest's bottleneck)."""
     from tinbai.message import parse_message
 
     parsed = parse_message(raw)

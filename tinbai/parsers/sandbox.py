@@ -142,6 +142,10 @@ def _address_space() -> int:
 
 # ---------------------------------------------------------------- parent side
 
+class _NotTaken(Exception):
+    """The task could not be sent: the worker was gone before it took it."""
+
+
 class _Worker:
     def __init__(self, ctx: Any, func_path: str, memory_mb: int, preload: tuple[str, ...]) -> None:
         parent_conn, child_conn = ctx.Pipe(duplex=True)
@@ -170,7 +174,10 @@ class _Worker:
     def call(self, args: tuple, kwargs: dict, timeout: float,
              on_part: Callable[[Any], None] | None = None) -> SandboxResult:
         self.tasks += 1
-        self.conn.send((args, kwargs))
+        try:
+            self.conn.send((args, kwargs))
+        except (BrokenPipeError, EOFError, OSError) as e:
+            raise _NotTaken from e
         while True:
             if not self.conn.poll(timeout):
                 self.kill()
@@ -289,7 +296,7 @@ class Sandbox:
             worker = self._ready(worker)
             try:
                 result = worker.call(args, kwargs, timeout, on_part)
-            except (BrokenPipeError, EOFError, OSError):
+            except _NotTaken:
                 # the idle worker had died (killed from outside) before taking the task: once
                 # more with a new one
                 self._discard(worker)
