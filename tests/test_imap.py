@@ -246,6 +246,41 @@ def test_idle_reports_new_mail_from_another_client(dovecot: DovecotServer, box: 
     box.noop()
 
 
+class _UnannouncedMail:
+    """An IMAP session stand-in whose IDLE never announces a message that reached the folder just
+    as IDLE began (the server was not watching yet), while NOOP, syncing, does."""
+
+    def __init__(self) -> None:
+        self._imap = type("Imap", (), {"untagged_responses": {}})()
+        self.arrived = False
+        self.calls: list[str] = []
+
+    def noop(self):
+        self.calls.append("NOOP")
+        return b"OK", ([(1, b"EXISTS")] if self.arrived else [])
+
+    def idle(self) -> None:
+        self.calls.append("IDLE")
+        self.arrived = True  # ... just as it began
+
+    def idle_check(self, timeout=None):
+        time.sleep(timeout)
+        return []
+
+    def idle_done(self):
+        self.calls.append("DONE")
+        return b"OK", []
+
+
+def test_mail_the_server_does_not_announce_as_idle_begins_is_found_a_second_later(dovecot: DovecotServer) -> None:
+    box = ImapMailbox(mailbox_config(dovecot), dovecot.users["alice"], timeout=10)
+    box._client, box._caps = _UnannouncedMail(), frozenset({"IDLE"})
+    started = time.monotonic()
+    assert box.idle_wait(20) is True
+    assert time.monotonic() - started < 3  # the first round is short: not the 20 s of the whole wait
+    assert box._client.calls == ["NOOP", "IDLE", "DONE", "NOOP"]
+
+
 def test_without_idle_the_adapter_sleeps_and_polls() -> None:
     # a server that does not offer IDLE nor MOVE (imap_capability replaces the list)
     with DovecotServer(extra_config="imap_capability = IMAP4rev1 LITERAL+ UIDPLUS") as server:
