@@ -46,11 +46,15 @@ def give_big_buffers_back() -> None:
 
 
 def anonymous_bytes() -> int:
-    """This process's resident anonymous memory (its heap, not the libraries' pages)."""
-    with open("/proc/self/status", "rb") as f:
-        for line in f:
-            if line.startswith(b"RssAnon:"):
-                return int(line.split()[1]) * 1024
+    """This process's resident anonymous memory (its heap, not the libraries' pages); 0 where
+    /proc does not tell (then FreedMemoryTrimmer never trims)."""
+    try:
+        with open("/proc/self/status", "rb") as f:
+            for line in f:
+                if line.startswith(b"RssAnon:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
     return 0
 
 
