@@ -162,6 +162,8 @@ class RssSampler:
     # (parser workers, their fork server; a worker replaced mid-run keeps its last reading)
     cpu: dict[int, float] = field(default_factory=dict)
     cpu_system: dict[int, float] = field(default_factory=dict)  # of which in the kernel
+    cpu_at_start: dict[int, float] = field(default_factory=dict)  # the first sample's readings
+    cpu_system_at_start: dict[int, float] = field(default_factory=dict)
     samples: list[tuple[float, int, int]] = field(default_factory=list)  # (time, main, tree)
     _stop: threading.Event = field(default_factory=threading.Event)
 
@@ -177,7 +179,7 @@ class RssSampler:
     def cpu_seconds(self, system: bool = False) -> tuple[float, float]:
         """CPU seconds used by the daemon itself and by its children while sampled
         (system: only those spent in the kernel)."""
-        start = getattr(self, "cpu_system_at_start" if system else "cpu_at_start", {})
+        start = self.cpu_system_at_start if system else self.cpu_at_start
         used = {pid: t - start.get(pid, 0.0) for pid, t in (self.cpu_system if system else self.cpu).items()}
         return used.get(self.pid, 0.0), sum(t for pid, t in used.items() if pid != self.pid)
 

@@ -1,4 +1,4 @@
-"""glibc malloc settings for processes that handle megabyte buffers (emails, photos, pages).
+"""glibc malloc settings and /proc readings for processes that handle megabyte buffers (emails, photos, pages).
 
 glibc serves a large allocation from its own mmap only above a threshold, and raises that
 threshold (up to 32 MB) each time such a block is freed. After the first few photos, the
@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import functools
+import os
 
 M_MMAP_THRESHOLD, M_ARENA_MAX = -3, -8  # mallopt parameters (malloc.h)
 MMAP_THRESHOLD = 1024 * 1024
@@ -43,6 +44,12 @@ def _call(name: str, *args: int) -> None:
 
 def give_big_buffers_back() -> None:
     _call("mallopt", M_MMAP_THRESHOLD, MMAP_THRESHOLD)
+
+
+def address_space() -> int:
+    """This process's virtual size: what RLIMIT_AS counts."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
 def anonymous_bytes() -> int:

@@ -37,7 +37,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Self
 
-from tinbai.procmem import WORKER_KEEPS_FREED, FreedMemoryTrimmer, few_malloc_arenas
+from tinbai.procmem import WORKER_KEEPS_FREED, FreedMemoryTrimmer, address_space, few_malloc_arenas
 
 _ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 START_TIMEOUT = 120.0  # importing the parsing libraries on a busy machine; not part of a task's time
@@ -131,13 +131,8 @@ def _describe(exc: BaseException) -> str:
 def _cap_memory(memory_mb: int) -> None:
     if memory_mb <= 0:
         return
-    limit = _address_space() + memory_mb * 1024 * 1024
+    limit = address_space() + memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
-
-def _address_space() -> int:
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
 # ---------------------------------------------------------------- parent side

@@ -30,7 +30,6 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import groupby
 
 __all__ = [
     "LEGACY_ENCODINGS",
@@ -391,36 +390,34 @@ def _is_word_char(ch: str, encoding: str) -> bool:
     return unicodedata.category(ch)[0] in _WORD_CHAR_CATEGORIES or ch in _LEGACY_CHARS[encoding]
 
 
-def _tokens(text: str, encoding: str) -> list[tuple[str, bool]]:
-    """Split into (piece, is_word) with the word characters of this encoding's reading."""
-    # a document has a few dozen distinct characters: their class is looked up once, not per
-    # character (unicodedata per character was most of the time spent on a long text)
-    known = _WORD_CHAR_SEEN.setdefault(encoding, {})
-
-    def is_word(ch: str) -> bool:
-        flag = known.get(ch)
-        if flag is None:
-            flag = known[ch] = _is_word_char(ch, encoding)
-        return flag
-
-    return [("".join(group), flag) for flag, group in groupby(text, key=is_word)]
-
-
-_WORD_CHAR_SEEN: dict[str, dict[str, bool]] = {}
-
-
-def _words(text: str, encoding: str) -> list[str]:
-    """The word pieces of _tokens(text, encoding), found by a regex of the text's own word
-    characters (a document has a few dozen distinct ones): the same words, without a Python
-    call per character."""
+def _word_run(text: str, encoding: str) -> re.Pattern[str] | None:
+    """A regex of one run of the word characters (in this encoding's reading) that `text` holds;
+    None when it holds none. A document has a few dozen distinct characters: each is classed
+    once, and the text is then split in C rather than by a Python call per character."""
     known = _WORD_CHAR_SEEN.setdefault(encoding, {})
     chars = set(text)
     for ch in chars - known.keys():
         known[ch] = _is_word_char(ch, encoding)
     word_chars = "".join(sorted(ch for ch in chars if known[ch]))
-    if not word_chars:
-        return []
-    return re.findall(f"[{re.escape(word_chars)}]+", text)
+    return re.compile(f"([{re.escape(word_chars)}]+)") if word_chars else None
+
+
+_WORD_CHAR_SEEN: dict[str, dict[str, bool]] = {}
+
+
+def _tokens(text: str, encoding: str) -> list[tuple[str, bool]]:
+    """Split into (piece, is_word) with the word characters of this encoding's reading."""
+    run = _word_run(text, encoding)
+    if run is None:
+        return [(text, False)] if text else []
+    # split with a group: non-word, word, non-word, … (the non-word pieces may be empty)
+    return [(piece, i % 2 == 1) for i, piece in enumerate(run.split(text)) if piece]
+
+
+def _words(text: str, encoding: str) -> list[str]:
+    """The word pieces of _tokens(text, encoding)."""
+    run = _word_run(text, encoding)
+    return run.findall(text) if run is not None else []
 
 
 def _beyond_legacy(token: str) -> bool:
