@@ -25,21 +25,16 @@ import zlib
 
 import olefile
 
-DOCUMENT_TYPES = frozenset({
-    "pdf", "docx", "docm", "doc", "xlsx", "xlsm", "xlsb", "xls", "pptx", "pptm", "ppt",
-    "odt", "ods", "odp", "rtf", "txt", "html", "xml", "svg", "msg",
-})  # fmt: skip
-IMAGE_TYPES = frozenset({"jpg", "png", "gif", "bmp", "tiff", "webp", "heic", "avif"})
-AUDIO_TYPES = frozenset({"mp3", "wma", "wav", "ogg", "m4a", "flac", "aac", "amr", "mid"})
-VIDEO_TYPES = frozenset({"mpg", "mp4", "mov", "avi", "wmv", "webm", "mkv", "flv", "3gp", "ts"})
-ARCHIVE_TYPES = frozenset({"zip", "rar", "7z", "gz", "bz2", "xz", "tar", "cab"})
-# programs and scripts, whatever the name says (attachment.executable)
-EXECUTABLE_TYPES = frozenset({"exe", "elf", "macho", "script", "lnk", "jar", "apk", "class", "msi"})
-# Office formats that carry VBA by definition (attachment.macro)
-MACRO_TYPES = frozenset({"docm", "xlsm", "xlsb", "pptm"})
-TYPES = (
-    DOCUMENT_TYPES | IMAGE_TYPES | AUDIO_TYPES | VIDEO_TYPES | ARCHIVE_TYPES | EXECUTABLE_TYPES
-) | {"empty", "unknown"}
+from tinbai.filekinds import (  # noqa: F401 - the vocabulary, read through this module by older callers
+    ARCHIVE_TYPES,
+    AUDIO_TYPES,
+    DOCUMENT_TYPES,
+    EXECUTABLE_TYPES,
+    IMAGE_TYPES,
+    MACRO_TYPES,
+    TYPES,
+    VIDEO_TYPES,
+)
 
 MIME_TYPES: dict[str, str] = {
     "pdf": "application/pdf",
