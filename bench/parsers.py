@@ -448,7 +448,7 @@ def main() -> int:
 
     from tinbai.calendar import WorkCalendar
     from tinbai.config import load_config
-    from tinbai.parsers.analyse import Analyser
+    from tinbai.extract.analyse import Analyser
     from tinbai.pipeline import check
 
     cfg = load_config(ROOT / "config.toml")

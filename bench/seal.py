@@ -26,7 +26,7 @@ import cv2  # noqa: E402
 import seal_pictures as sp  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from tinbai.checks.seal import find_seals  # noqa: E402
+from tinbai.extract.seal import find_seals  # noqa: E402
 
 INKS = [sp.RED, sp.FADED_PINK, sp.PURPLISH, sp.ORANGE_RED, (190, 40, 70), (225, 110, 120)]
 NEGATIVES = ["plain", "title", "underline", "khan", "register", "logo", "block", "photo", "grayscale", "all_red",

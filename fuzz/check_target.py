@@ -23,7 +23,7 @@ Corpus folders given on the command line that are missing or empty get the seed 
 the first one. With no folder at all, the corpus is $TMPDIR/tinbai-fuzz-corpus (kept between runs).
 
 Parsing attachments: in the sandbox, as the daemon does. Files are read by
-tinbai.parsers.analyse.Analyser in forkserver worker processes with the profile's memory cap and
+tinbai.extract.analyse.Analyser in forkserver worker processes with the profile's memory cap and
 per-file time limit; one Analyser (one set of workers) serves every input, as in the daemon, so
 after the first input the cost of the sandbox is a pipe round trip per file, not a process start.
 That keeps the fuzzer usable (about 100 inputs a second on 2 cores over the seed corpus; a
@@ -101,7 +101,7 @@ def _import_check_modules() -> None:
 
 def _make_analyser():
     """The daemon's Analyser (sandboxed workers), timing each file; or analyse_file in-process."""
-    from tinbai.parsers.analyse import Analyser, analyse_file
+    from tinbai.extract.analyse import Analyser, analyse_file
     from tinbai.parsers.sandbox import SandboxResult
 
     class InProcess:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tinbai.checks.attribution import missing_attribution
+from tinbai.extract.attribution import missing_attribution
 
 STORY = ("Sáng ngày 15/4/2026, Sở Tư pháp tổ chức Hội nghị triển khai Luật Xử lý vi phạm hành chính "
          "sửa đổi cho cán bộ, công chức các phòng chuyên môn và đơn vị trực thuộc.\n"

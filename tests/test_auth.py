@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tinbai.checks.auth import auth_problems, parse_authentication_results
 from tinbai.config import Profile
+from tinbai.extract.auth import auth_problems, parse_authentication_results
 from tinbai.report import WARNING
 
 DOMAIN = "thads-tn.example.vn"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tinbai.checks.category import classify, document_reference, is_own_document
-from tinbai.checks.docheader import parse_header
 from tinbai.config import Profile
+from tinbai.extract.category import classify, document_reference, is_own_document
+from tinbai.extract.docheader import parse_header
 from tinbai.report import DocumentHeader
 
 BASIC = {"news": {"label": "Tin", "limit": 1, "unit": "days", "anchor": "event"},

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tinbai.checks.dates import EventTime, find_event, find_issued_date, mentions_event
+from tinbai.extract.dates import EventTime, find_event, find_issued_date, mentions_event
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tinbai.checks.docheader import fold, mentions_portal, parse_header, parse_issued_line
+from tinbai.extract.docheader import fold, mentions_portal, parse_header, parse_issued_line
 from tinbai.report import DocumentHeader
 
 WORD_DECISION = """\

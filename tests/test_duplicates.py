@@ -9,10 +9,10 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from tests.factories import VN, make_config
-from tinbai.checks.duplicates import similarity, text_fingerprint
 from tinbai.cli import open_db
 from tinbai.daemon import Daemon
 from tinbai.demo_samples import document_scan, docx, email, photo, signature
+from tinbai.extract.duplicates import similarity, text_fingerprint
 from tinbai.ingest.maildir import MaildirMailbox
 from tinbai.queue.models import Item
 

@@ -35,7 +35,7 @@ from hypothesis import strategies as st
 
 from tests.factories import make_config, news_email
 from tinbai.calendar import WorkCalendar
-from tinbai.parsers.analyse import Analyser
+from tinbai.extract.analyse import Analyser
 from tinbai.pipeline import check
 from tinbai.report import CheckReport
 

@@ -36,7 +36,7 @@ from tests.test_danger import make_cfb, make_ooxml, synthetic_pe, vba_streams
 from tinbai.calendar import WorkCalendar
 from tinbai.config import Profile
 from tinbai.demo_samples import docx, email, pdf_document, photo, signature
-from tinbai.parsers.analyse import Analyser
+from tinbai.extract.analyse import Analyser
 from tinbai.pipeline import check
 from tinbai.report import AttachmentReport, CheckReport
 

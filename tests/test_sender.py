@@ -14,14 +14,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tinbai.checks.sender import (
+from tinbai.config import Contributor, Profile
+from tinbai.extract.sender import (
     extract_sender,
     find_phones,
     looks_like_person_name,
     own_lines,
     sender_problems,
 )
-from tinbai.config import Contributor, Profile
 from tinbai.report import ERROR, WARNING, Sender
 from tinbai.textutil import ascii_fold, fold, html_to_text, nfc, normalize_spaces, strip_diacritics
 

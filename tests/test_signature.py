@@ -24,7 +24,7 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pypdf import PdfWriter
 from reportlab.pdfgen import canvas
 
-from tinbai.checks.signature import (
+from tinbai.extract.signature import (
     load_certificates,
     ooxml_signatures,
     pdf_modification_level,

@@ -21,13 +21,13 @@ from typing import Protocol
 
 from tinbai.calendar import WorkCalendar, compute_deadline
 from tinbai.checks import rules
-from tinbai.checks.category import classify
-from tinbai.checks.dates import find_event, find_issued_date
-from tinbai.checks.duplicates import MIN_FILE_BYTES, text_fingerprint
-from tinbai.checks.sender import extract_sender
 from tinbai.config import Profile
+from tinbai.extract.analyse import Analyser, attachment_report
+from tinbai.extract.category import classify
+from tinbai.extract.dates import find_event, find_issued_date
+from tinbai.extract.duplicates import MIN_FILE_BYTES, text_fingerprint
+from tinbai.extract.sender import extract_sender
 from tinbai.message import ParsedMessage
-from tinbai.parsers.analyse import Analyser, attachment_report
 from tinbai.report import Anchor, AttachmentReport, CheckReport, DocumentHeader, Problem, Sender, verdict_of
 from tinbai.textutil import html_to_text
 

@@ -11,10 +11,10 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from tinbai.checks.attribution import missing_attribution
-from tinbai.checks.auth import auth_problems
-from tinbai.checks.docheader import mentions_portal
-from tinbai.checks.sender import sender_problems
+from tinbai.extract.attribution import missing_attribution
+from tinbai.extract.auth import auth_problems
+from tinbai.extract.docheader import mentions_portal
+from tinbai.extract.sender import sender_problems
 from tinbai.message import is_malformed
 from tinbai.parsers.sniff import same_format
 from tinbai.report import Problem

@@ -21,10 +21,10 @@ from sqlmodel import Session, select
 
 from tinbai.calendar import WorkCalendar
 from tinbai.config import Config, Profile
+from tinbai.extract.analyse import Analyser
 from tinbai.ingest.archive import ContentStore, StoreError
 from tinbai.message import parse_message
 from tinbai.notifier.notices import notices_for_new_item
-from tinbai.parsers.analyse import Analyser
 from tinbai.pipeline import Analysed, analyse_message, check_with_texts
 from tinbai.queue.history import DbHistory
 from tinbai.queue.models import Item, ReviewEvent, utcnow

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import insert, or_
 from sqlmodel import Session, col, select
 
-from tinbai.checks.duplicates import similarity
+from tinbai.extract.duplicates import similarity
 from tinbai.queue.models import Fingerprint, Item
 
 

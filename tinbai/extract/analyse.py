@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 PICTURE_TYPES = {"jpg", "png", "gif", "bmp", "tiff", "webp"}
 OFFICE_TYPES = {"doc", "docx", "docm", "xls", "xlsx", "xlsm", "ppt", "pptx", "pptm", "odt", "ods", "odp", "rtf"}
 # Pictures are searched for a seal at this resolution or a little above; the search itself
-# works at 72 dpi (tinbai.checks.seal.WORK_DPI), and a JPEG decoded at a reduced scale may come
+# works at 72 dpi (tinbai.extract.seal.WORK_DPI), and a JPEG decoded at a reduced scale may come
 # out slightly under the target.
 PICTURE_SEAL_DPI = 66
 OOXML_TYPES = {"docx", "docm", "xlsx", "xlsm", "pptx", "pptm"}
@@ -105,7 +105,7 @@ def _vietnamese(facts: FileFacts) -> None:
 def _look_at_pages(data: bytes, detected: str, facts: FileFacts, limits: ParseLimits) -> None:
     """Seal search on every picture and page; OCR of scanned documents (first page's header,
     last page's signature block), so that a scan's number, date and "Nơi nhận" are known."""
-    from tinbai.checks.seal import find_seals
+    from tinbai.extract.seal import find_seals
     from tinbai.parsers.formats import UNREADABLE, unreadable_detail
     from tinbai.parsers.pages import PictureDamaged, page_images
 
@@ -180,13 +180,13 @@ def _picture_for_ocr(data: bytes, detected: str, page_no: int, limits: ParseLimi
 
 
 def _pdf_signatures(data: bytes, facts: FileFacts, limits: ParseLimits) -> None:
-    from tinbai.checks.signature import verify_pdf_signatures
+    from tinbai.extract.signature import verify_pdf_signatures
 
     _record_signatures(verify_pdf_signatures(data, list(limits.trust_roots) or None), facts)
 
 
 def _ooxml_signatures(data: bytes, facts: FileFacts, limits: ParseLimits) -> None:
-    from tinbai.checks.signature import ooxml_signatures
+    from tinbai.extract.signature import ooxml_signatures
 
     _record_signatures(ooxml_signatures(data, list(limits.trust_roots) or None), facts)
 
@@ -208,7 +208,7 @@ def _record_signatures(sigs: list, facts: FileFacts) -> None:
 
 
 def _document_header(facts: FileFacts) -> None:
-    from tinbai.checks.docheader import parse_header
+    from tinbai.extract.docheader import parse_header
 
     if facts.text.strip() and facts.text_encoding != "tcvn3" or facts.text_from_ocr:
         try:
@@ -283,7 +283,7 @@ def sandbox_task(task: str, *args: Any) -> Any:
 # of address space).
 PRELOAD = (
     "numpy", "cv2", "PIL.Image", "pypdfium2", "pdfminer.high_level",
-    "tinbai.checks.seal", "tinbai.checks.signature", "tinbai.checks.docheader",
+    "tinbai.extract.seal", "tinbai.extract.signature", "tinbai.extract.docheader",
     "tinbai.parsers.formats", "tinbai.parsers.office", "tinbai.parsers.pdf", "tinbai.parsers.image",
     "tinbai.parsers.text", "tinbai.parsers.archive", "tinbai.parsers.danger", "tinbai.parsers.vietnamese",
     "tinbai.parsers.pages", "tinbai.parsers.ocr", "tinbai.message",
@@ -307,7 +307,7 @@ class Analyser:
 
         with self._lock:
             if memory_mb not in self._sandboxes:
-                self._sandboxes[memory_mb] = Sandbox("tinbai.parsers.analyse:sandbox_task", memory_mb=memory_mb,
+                self._sandboxes[memory_mb] = Sandbox("tinbai.extract.analyse:sandbox_task", memory_mb=memory_mb,
                                                      workers=self.workers, preload=PRELOAD)
             return self._sandboxes[memory_mb]
 

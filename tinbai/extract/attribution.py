@@ -16,7 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from tinbai.checks.docheader import fold, looks_like_person_name
+from tinbai.extract.docheader import fold, looks_like_person_name
 
 __all__ = ["missing_attribution"]
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from tinbai.checks.docheader import fold, parse_issued_line
+from tinbai.extract.docheader import fold, parse_issued_line
 from tinbai.report import Anchor
 
 __all__ = ["VN_TZ", "EventTime", "find_event", "find_issued_date", "mentions_event"]

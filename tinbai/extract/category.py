@@ -22,9 +22,9 @@ from dataclasses import asdict
 from datetime import date
 from difflib import SequenceMatcher
 
-from tinbai.checks.dates import mentions_event
-from tinbai.checks.docheader import KIND_CODES, fold, parse_header
 from tinbai.config import Profile
+from tinbai.extract.dates import mentions_event
+from tinbai.extract.docheader import KIND_CODES, fold, parse_header
 from tinbai.report import DocumentHeader
 
 __all__ = ["classify", "document_reference", "is_own_document"]
