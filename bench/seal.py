@@ -20,12 +20,12 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT)]
 
 import cv2  # noqa: E402
-import seal_pictures as sp  # noqa: E402
 from PIL import Image  # noqa: E402
 
+from tests import seal_pictures as sp  # noqa: E402
 from tinbai.extract.seal import find_seals  # noqa: E402
 
 INKS = [sp.RED, sp.FADED_PINK, sp.PURPLISH, sp.ORANGE_RED, (190, 40, 70), (225, 110, 120)]

@@ -80,10 +80,10 @@ IN_PROCESS = os.environ.get("TINBAI_FUZZ_IN_PROCESS", "") not in ("", "0")
 SECONDS_PER_FILE = float(os.environ.get("TINBAI_FUZZ_SECONDS_PER_FILE", "5"))
 OWN_SECONDS = 20.0
 
-# the modules on check's path; tinbai.checks and tinbai.parsers are imported whole
+# the modules on check's path; tinbai.parsers, tinbai.extract and tinbai.rules are imported whole
 CHECK_MODULES = ("tinbai.pipeline", "tinbai.message", "tinbai.textutil", "tinbai.calendar", "tinbai.report",
                  "tinbai.config")
-CHECK_PACKAGES = ("tinbai.checks", "tinbai.parsers")
+CHECK_PACKAGES = ("tinbai.parsers", "tinbai.extract", "tinbai.rules")
 
 
 class LimitExceeded(AssertionError):

@@ -84,16 +84,16 @@ def test_a_crash_while_checking_is_kept_as_failed_and_retried(setup, monkeypatch
     box.add(news_email(2), datetime(2026, 4, 28, 9, 5, tzinfo=VN))
     import tinbai.ingest.runner as runner
 
-    real = runner.check_with_texts
+    real = runner.judge
     calls = {"n": 0}
 
-    def flaky(raw, *a, **kw):  # the first message meets a bug
+    def flaky(sub):  # the first message meets a bug
         calls["n"] += 1
         if calls["n"] == 1:
             raise RuntimeError("parser bug")
-        return real(raw, *a, **kw)
+        return real(sub)
 
-    monkeypatch.setattr(runner, "check_with_texts", flaky)
+    monkeypatch.setattr(runner, "judge", flaky)
     totals = Daemon(cfg, engine).run_once()
     assert totals["created"] == 2 and totals["failed"] == 1
     first, second = items(engine)

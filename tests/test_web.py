@@ -24,7 +24,7 @@ from tests.web_fixtures import (
     seal_scan,
 )
 from tinbai.queue.models import Attachment, Item, Outbox, ReviewEvent, User, utcnow
-from tinbai.report import Problem
+from tinbai.rules import problem
 from tinbai.web.app import create_app
 from tinbai.web.users import UserError, ensure_demo_account, user_add, user_disable, user_list
 from tinbai.web.views_queue import day_bounds
@@ -209,7 +209,7 @@ def test_quarantined_files_only_for_the_admin_behind_a_warning(env, app) -> None
     add_user(engine, "qt@bbt.test", "admin", "*")
     exe = b"MZ\x90\x00" + b"\x00" * 200
     item = make_item(engine, config, subject="Tệp lạ", files=[FileSpec(
-        "baocao.exe", exe, "exe", problems=[Problem.of("attachment.executable", attachment="baocao.exe")])])
+        "baocao.exe", exe, "exe", problems=[problem("attachment.executable", attachment="baocao.exe")])])
     with Session(engine) as s:
         att = s.exec(select(Attachment).where(Attachment.item_id == item.id)).one()
     assert att.quarantined
@@ -286,7 +286,7 @@ def test_item_page_shows_report_message_and_marked_seal(env, app) -> None:
     pdf, pmark = seal_pdf()
     item = make_item(engine, config, subject="Quyết định số 117/QĐ-CTHADS", category="directive",
                      body="Kính gửi Ban Biên tập, đơn vị gửi Quyết định số 117.",
-                     problems=[Problem.of("sender.missing_title", article="Điều 8.2")],
+                     problems=[problem("sender.missing_title", article="Điều 8.2")],
                      files=[FileSpec("QD 117.jpg", img, "jpg", seals=[mark], text="QUYẾT ĐỊNH về việc ban hành"),
                             FileSpec("QD 117.pdf", pdf, "pdf", seals=[pmark], pages=1)])
     client = logged_in(app, "tv@bbt.test")

@@ -37,7 +37,7 @@ from tests.web_fixtures import (
 )
 from tinbai.notifier.delivery import deliver_due
 from tinbai.queue.models import Item, Outbox, ReviewEvent, utcnow
-from tinbai.report import Problem
+from tinbai.rules import problem
 from tinbai.web.app import create_app
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -143,11 +143,11 @@ def test_board_takes_items_through_the_workflow(board, browser: Browser, smtp_si
     refused = make_item(engine, config, subject="Bài sưu tầm: gương người tốt việc tốt", category="news",
                         sender_address="ctv.phongnv@thads-thainguyen.example.vn", sender_name="Hoàng Văn Bình",
                         sender_unit="Phòng Nghiệp vụ", received_at=now - timedelta(days=2),
-                        problems=[Problem.of("content.duplicate", article="Điều 10.2.d")])
+                        problems=[problem("content.duplicate", article="Điều 10.2.d")])
     returned = make_item(engine, config, subject="Tin hoạt động chi bộ tháng 5", category="news",
                          sender_address="ctv.chicuc@thads-thainguyen.example.vn", sender_name="Đỗ Thị Mai",
                          sender_title="", sender_unit="Chi cục THADS TP Thái Nguyên",
-                         problems=[Problem.of("sender.missing_title", article="Điều 8.2")],
+                         problems=[problem("sender.missing_title", article="Điều 8.2")],
                          received_at=now - timedelta(minutes=30))
     make_item(engine, config, subject="Lịch tiếp công dân tháng 6 năm 2026", category="other",
               sender_unit="Văn phòng", received_at=now - timedelta(hours=5))

@@ -28,7 +28,7 @@ from tinbai.queue.workflow import (
     apply,
     steps_of,
 )
-from tinbai.report import Problem
+from tinbai.rules import problem
 
 ROLES = ("secretary", "member", "head", "agency_head", "admin", "viewer")
 
@@ -212,7 +212,7 @@ def test_return_for_correction_emails_the_sender_each_time(env) -> None:
     people = staff(engine, "kontum-stp")
     item = make_item(engine, config, profile="kontum-stp", subject="Tin hoạt động thiếu ảnh",
                      sender_address="ctv@stp-kontum.example.vn",
-                     problems=[Problem.of("news.missing_photo", article="Điều 9.1.b")])
+                     problems=[problem("news.missing_photo", article="Điều 9.1.b")])
     with pytest.raises(WorkflowError):
         act(engine, config, item.id, people["secretary"], "return")  # what to fix must be said
     act(engine, config, item.id, people["secretary"], "return", comment="Bổ sung 2 ảnh hội nghị")

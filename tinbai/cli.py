@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from tinbai.config import Config, ConfigError, load_config
 from tinbai.procmem import give_big_buffers_back
+from tinbai.rules.table import markdown, rule_rows
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 log = logging.getLogger("tinbai")
@@ -288,6 +289,11 @@ def build_parser() -> argparse.ArgumentParser:
     rm.add_argument("--at", help="the time (ISO 8601, e.g. 2026-04-29T16:00:00+07:00); default: now")
     rm.add_argument("--json", action="store_true")
 
+    ru = sub.add_parser("rules", help="the rules in force for a profile: code, severity, article, how to fix")
+    ru.add_argument("--profile", help="one profile (default: all)")
+    ru.add_argument("--json", action="store_true")
+    ru.add_argument("--markdown", action="store_true", help="the table of every profile, as docs/rules.md")
+
     d = sub.add_parser("demo", help="fill the local mailboxes with samples, process them, serve the pages")
     d.add_argument("--no-serve", action="store_true", help="process and exit, do not serve the pages")
     d.add_argument("--port", type=int, default=None)
@@ -303,7 +309,24 @@ def cmd_user(cfg: Config, args: argparse.Namespace) -> int:
     return run_user_command(cfg, args)
 
 
-COMMANDS = {"check": cmd_check, "run": cmd_run, "status": cmd_status, "queue": cmd_queue, "demo": cmd_demo,
+def cmd_rules(cfg: Config, args: argparse.Namespace) -> int:
+    if args.markdown:
+        print(markdown(cfg), end="")
+        return 0
+    profiles = [cfg.profile(args.profile)] if args.profile else list(cfg.profiles.values())
+    if args.json:
+        tables = [{"profile": p.id, "rules": rule_rows(p)} for p in profiles]
+        print(json.dumps(tables[0] if args.profile else tables, ensure_ascii=False, indent=2))
+        return 0
+    for p in profiles:
+        print(f"{p.id}: {p.agency}")
+        for row in rule_rows(p):
+            print(f"  {row['code']:34s} {row['severity']:8s} {row['article'] or '—':14s} {row['checks']}")
+            print(f"  {'':34s} Cách sửa: {row['fix']}")
+    return 0
+
+
+COMMANDS = {"check": cmd_check, "rules": cmd_rules, "run": cmd_run, "status": cmd_status, "queue": cmd_queue, "demo": cmd_demo,
             "reminders": cmd_reminders, "user": cmd_user}
 
 
@@ -313,7 +336,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         cfg = load_config(args.config)
-        setup_logging(cfg.settings.log_level, quiet=args.command in ("check", "queue", "status", "reminders", "user"))
+        setup_logging(cfg.settings.log_level, quiet=args.command in ("check", "queue", "status", "reminders", "user", "rules"))
         return COMMANDS[args.command](cfg, args)
     except (ConfigError, UsageError) as e:
         print(f"error: {e}", file=sys.stderr)

@@ -167,12 +167,14 @@ class Profile(Strict):
     agency_names: list[str] = []
     issuer_codes: list[str] = []
     portal_names: list[str] = ["Trang thông tin điện tử", "Trang TTĐT", "Cổng thông tin điện tử"]
+    portal_in_recipients: bool = False  # the agency's documents list the portal in "Nơi nhận"
     permitted_formats: list[str]
     required_sender: list[SenderField]
     allowed_domains: list[str] = []
     trusted_authserv_ids: list[str] = []
     seal_required_for: list[str] = []  # categories whose items need a red-seal scan
     digital_signature_replaces_seal: bool = False
+    approval_required_for: list[str] = []  # categories whose items need the sending unit's leader's approval
     photo_required_for: list[str] = []  # categories whose items need a photo
     attribution_required: bool = True
     categories: dict[str, DeadlineRule]
@@ -196,7 +198,7 @@ class Profile(Strict):
         for needed in ("news", "other"):
             if needed not in self.categories:
                 raise ValueError(f"categories.{needed} is required")
-        for cat in self.seal_required_for + self.photo_required_for:
+        for cat in self.seal_required_for + self.photo_required_for + self.approval_required_for:
             if cat not in self.categories:
                 raise ValueError(f"unknown category {cat!r} (not in categories)")
         return self

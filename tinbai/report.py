@@ -1,9 +1,10 @@
 """The check report: what the pipeline says about one submission.
 
-The shape and the problem codes follow the project's contract (docs/CHECK-REPORT
-in the shared design notes); code may add fields and codes, never change the
-meaning of these. Plain dataclasses: the report is built by pure functions and
-serialised to JSON for the CLI, the queue and the web pages.
+The shape follows the project's contract (docs/CHECK-REPORT in the shared design
+notes); code may add fields, never change the meaning of these. Plain dataclasses:
+the report is built by pure functions and serialised to JSON for the CLI, the queue
+and the web pages. The problem codes, with their severities and texts, are defined
+by the rules that raise them (tinbai.rules).
 """
 
 from __future__ import annotations
@@ -16,67 +17,6 @@ ERROR = "error"
 WARNING = "warning"
 SECURITY = "security"
 
-# code -> severity (the contract's table; a few codes of our own at the end)
-SEVERITY: dict[str, str] = {
-    "sender.missing_name": ERROR,
-    "sender.missing_title": ERROR,
-    "sender.missing_unit": ERROR,
-    "sender.missing_contact": ERROR,
-    "sender.unknown": WARNING,
-    "sender.auth_failed": WARNING,
-    "message.empty": ERROR,
-    "message.malformed": WARNING,
-    "attachment.format_not_permitted": ERROR,
-    "attachment.type_mismatch": WARNING,
-    "attachment.legacy_encoding": ERROR,
-    "attachment.unreadable": ERROR,
-    "attachment.encrypted": ERROR,
-    "attachment.too_large": ERROR,
-    "attachment.executable": SECURITY,
-    "attachment.macro": SECURITY,
-    "archive.path_traversal": SECURITY,
-    "archive.bomb": SECURITY,
-    "signature.invalid": ERROR,
-    "stamp.missing": ERROR,
-    "approval.missing": WARNING,
-    "recipients.portal_missing": WARNING,
-    "news.missing_photo": ERROR,
-    "source.missing_attribution": WARNING,
-    "content.duplicate": WARNING,
-    "deadline.late_submission": WARNING,
-}
-
-# Plain-Vietnamese default wording of each problem, for reviewers and senders.
-# A check may give a more precise detail; this is the fallback.
-DEFAULT_DETAIL: dict[str, str] = {
-    "sender.missing_name": "Không tìm thấy họ tên người gửi",
-    "sender.missing_title": "Không tìm thấy chức danh người gửi",
-    "sender.missing_unit": "Không tìm thấy cơ quan, đơn vị của người gửi",
-    "sender.missing_contact": "Không tìm thấy số điện thoại hoặc địa chỉ liên hệ của người gửi",
-    "sender.unknown": "Địa chỉ người gửi không thuộc danh sách đơn vị, cộng tác viên đã đăng ký",
-    "sender.auth_failed": "Máy chủ thư xác thực thấy thư có thể bị giả mạo địa chỉ người gửi (DMARC/SPF/DKIM)",
-    "message.empty": "Thư không có nội dung và không có tệp đính kèm",
-    "message.malformed": "Cấu trúc thư bị lỗi, đã được sửa hoặc bỏ qua phần hỏng",
-    "attachment.format_not_permitted": "Định dạng tệp không thuộc danh mục được phép gửi",
-    "attachment.type_mismatch": "Phần mở rộng của tên tệp không khớp với nội dung tệp",
-    "attachment.legacy_encoding": "Văn bản dùng bảng mã cũ (TCVN3/VNI), chưa dùng Unicode TCVN 6909:2001",
-    "attachment.unreadable": "Tệp bị hỏng hoặc không đọc được",
-    "attachment.encrypted": "Tệp được đặt mật khẩu, không mở được",
-    "attachment.too_large": "Tệp vượt quá dung lượng cho phép",
-    "attachment.executable": "Tệp là chương trình hoặc mã lệnh, có thể gây hại",
-    "attachment.macro": "Tệp Office có chứa macro (VBA), có thể gây hại",
-    "archive.path_traversal": "Tệp nén có tên thành phần trỏ ra ngoài thư mục giải nén",
-    "archive.bomb": "Tệp nén có dung lượng giải nén bất thường (bom nén)",
-    "signature.invalid": "Chữ ký số không hợp lệ: nội dung đã bị thay đổi sau khi ký",
-    "stamp.missing": "Văn bản cần bản chụp có dấu đỏ hoặc chữ ký số nhưng không tìm thấy",
-    "approval.missing": "Không thấy ý kiến phê duyệt của lãnh đạo đơn vị gửi",
-    "recipients.portal_missing": "Phần \"Nơi nhận\" của văn bản không có Trang thông tin điện tử",
-    "news.missing_photo": "Tin hoạt động chưa kèm ảnh minh họa",
-    "source.missing_attribution": "Thông tin trích dẫn, sưu tầm chưa ghi rõ tác giả, nguồn và thời gian",
-    "content.duplicate": "Nội dung trùng với tin, bài đã gửi hoặc đã đăng trước đó",
-    "deadline.late_submission": "Tin, bài gửi đến sau thời hạn cung cấp thông tin",
-}
-
 
 @dataclass
 class Problem:
@@ -86,11 +26,6 @@ class Problem:
     detail: str = ""
     article: str | None = None  # the profile's regulation article, e.g. "Điều 8.2"
     related_item: int | None = None  # content.duplicate: the earlier queue item
-
-    @classmethod
-    def of(cls, code: str, detail: str | None = None, attachment: str | None = None, **kw: Any) -> Problem:
-        return cls(code=code, severity=SEVERITY[code], attachment=attachment,
-                   detail=detail or DEFAULT_DETAIL.get(code, code), **kw)
 
 
 @dataclass

@@ -8,7 +8,7 @@ Authentication-Results header. Only headers whose authserv-id the profile trusts
 (Profile.trusted_authserv_ids) are read: anyone can put such a header into a message
 they send, so the others are ignored.
 
-sender.auth_failed (a warning, for the reviewer) when a trusted header says
+The failure (the rule sender.auth_failed is tinbai.rules.sender_auth) is when a trusted header says
 - dmarc=fail for the From domain, or
 - both SPF and DKIM did not pass for the From domain (fail, softfail, none, neutral,
   permerror; a pass for another domain does not vouch for the From domain).
@@ -20,14 +20,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-from tinbai.report import Problem
-
-if TYPE_CHECKING:
-    from tinbai.config import Profile
-
-__all__ = ["AuthResult", "AuthResults", "auth_problems", "parse_authentication_results"]
+__all__ = ["AuthResult", "AuthResults", "authentication_failure", "parse_authentication_results"]
 
 HEADER_NAME = "authentication-results"
 # results that do not vouch for the domain (RFC 8601 §2.7.1, §2.7.2; RFC 7489 §11.2)
@@ -201,19 +195,14 @@ def trusted_results(headers: Iterable[tuple[str, str]], trusted_ids: Iterable[st
     return out
 
 
-def auth_problems(headers: list[tuple[str, str]], from_domain: str | None, profile: Profile) -> list[Problem]:
-    """sender.auth_failed when a trusted Authentication-Results header says DMARC failed, or both
-    SPF and DKIM failed, for the From domain. Untrusted headers (any authserv-id not in
-    profile.trusted_authserv_ids) are ignored: a sender can forge them."""
+def authentication_failure(headers: list[tuple[str, str]], from_domain: str | None,
+                           trusted_ids: Iterable[str]) -> tuple[str, str, str | None] | None:
+    """(the server, why, the From domain) when a trusted Authentication-Results header says DMARC
+    failed, or both SPF and DKIM failed, for the From domain; else None. Untrusted headers (an
+    authserv-id not in trusted_ids) are ignored: a sender can forge them."""
     from_domain = from_domain.strip().lower().rstrip(".").rsplit("@", 1)[-1] if from_domain else None
-    for res in trusted_results(headers, profile.trusted_authserv_ids):
+    for res in trusted_results(headers, trusted_ids):
         why = _failure(res, from_domain)
         if why:
-            code = "sender.auth_failed"
-            article = profile.article_for(code)
-            domain = f" cho tên miền {from_domain}" if from_domain else ""
-            detail = (f"Máy chủ thư {res.authserv_id} xác thực không đạt ({why}){domain}: địa chỉ người gửi "
-                      "có thể bị giả mạo; đề nghị xác minh với đơn vị gửi trước khi xử lý")
-            detail += f" (theo {article})." if article else "."
-            return [Problem.of(code, detail, article=article)]
-    return []
+            return res.authserv_id, why, from_domain
+    return None

@@ -12,8 +12,8 @@ each problem is the profile's (Profile.article_for).
 
 `extract_sender` reads the From header and the sender's own signature block (plain body,
 else the HTML body as text), ignoring quoted replies and forwarded parts, and fills gaps from
-the profile's contributors directory. `sender_problems` turns what is missing into problems.
-Both are pure functions.
+the profile's contributors directory; pure. The rules that ask for each detail are
+tinbai.rules.sender.
 """
 
 from __future__ import annotations
@@ -27,13 +27,13 @@ from dataclasses import dataclass
 from dataclasses import field as _field
 from typing import TYPE_CHECKING
 
-from tinbai.report import Problem, Sender
+from tinbai.report import Sender
 from tinbai.textutil import ascii_fold, fold, html_to_text, nfc, normalize_spaces, strip_diacritics
 
 if TYPE_CHECKING:
     from tinbai.config import Contributor, Profile
 
-__all__ = ["extract_sender", "find_phones", "looks_like_person_name", "own_lines", "sender_problems"]
+__all__ = ["extract_sender", "find_phones", "looks_like_person_name", "own_lines", "directory_entry"]
 
 FIELDS = ("name", "title", "unit", "phone", "postal_address")
 
@@ -955,7 +955,7 @@ def extract_sender(from_header: str | None, plain: str | None, html: str | None,
             found.values[fld] = from_display.values[fld]
 
     sender = Sender(address=address, **{k: found.values.get(k) for k in FIELDS})
-    entry = _directory_entry(profile, address)
+    entry = directory_entry(profile, address)
     if entry is not None:
         for fld in FIELDS:
             if getattr(sender, fld) is None and getattr(entry, fld, None):
@@ -963,67 +963,10 @@ def extract_sender(from_header: str | None, plain: str | None, html: str | None,
     return sender
 
 
-def _directory_entry(profile: Profile | None, address: str | None) -> Contributor | None:
+def directory_entry(profile: Profile | None, address: str | None) -> Contributor | None:
     if profile is None or not address:
         return None
     for c in getattr(profile, "contributors", None) or []:
         if c.address.strip().lower() == address.lower():
             return c
     return None
-
-
-def _domain_allowed(address: str, domains: Iterable[str]) -> bool:
-    domain = address.rsplit("@", 1)[-1].lower().rstrip(".")
-    for d in domains:
-        d = d.lower().strip().lstrip("@").lstrip(".").rstrip(".")
-        if d and (domain == d or domain.endswith("." + d)):
-            return True
-    return False
-
-
-def _with_article(text: str, article: str | None) -> str:
-    return f"{text} (theo {article})." if article else f"{text}."
-
-
-def sender_problems(sender: Sender, profile: Profile) -> list[Problem]:
-    """What the sender failed to state, per the profile's required_sender; and a warning
-    when the address is neither in an allowed domain nor in the contributors directory.
-
-    - sender.missing_name: always (thainguyen/haiduong Art. 8.2, binhphuoc Art. 9.1.b, kontum Art. 9.1.c).
-    - sender.missing_title: where "title" is required (thainguyen/haiduong Art. 8.2; binhphuoc
-      and kontum ask for it only "if any").
-    - sender.missing_unit: where "unit" is required (binhphuoc Art. 9.1.b, kontum Art. 9.1.c).
-    - sender.missing_contact: where "contact" is required (all five): neither a phone number nor
-      a postal address.
-    - sender.unknown (warning): not registered, so the reviewer checks the origin
-      (thainguyen/haiduong Art. 10.1).
-    """
-    required = set(profile.required_sender)
-    out: list[Problem] = []
-
-    def add(code: str, text: str) -> None:
-        article = profile.article_for(code)
-        out.append(Problem.of(code, _with_article(text, article), article=article))
-
-    if not sender.name:
-        add("sender.missing_name",
-            "Thư chưa ghi họ tên người gửi. Đề nghị ghi đầy đủ họ và tên của người gửi ở cuối thư")
-    if "title" in required and not sender.title:
-        add("sender.missing_title",
-            "Thư chưa ghi chức danh của người gửi. Đề nghị ghi chức danh (ví dụ: Chuyên viên, "
-            "Văn thư, Chấp hành viên) dưới họ tên người gửi")
-    if "unit" in required and not sender.unit:
-        add("sender.missing_unit",
-            "Thư chưa ghi cơ quan, đơn vị của người gửi. Đề nghị ghi tên cơ quan, đơn vị công tác "
-            "(ví dụ: Phòng Tư pháp huyện …) dưới họ tên người gửi")
-    if "contact" in required and not sender.phone and not sender.postal_address:
-        add("sender.missing_contact",
-            "Thư chưa ghi số điện thoại hoặc địa chỉ liên hệ của người gửi. Đề nghị ghi số điện thoại "
-            "hoặc địa chỉ liên hệ ở cuối thư")
-    registered = _directory_entry(profile, sender.address) is not None
-    if not registered and not (sender.address and _domain_allowed(sender.address, profile.allowed_domains)):
-        where = f"Địa chỉ {sender.address}" if sender.address else "Thư không có địa chỉ người gửi hợp lệ, địa chỉ"
-        add("sender.unknown",
-            f"{where} không thuộc tên miền của đơn vị và chưa có trong danh sách cộng tác viên "
-            "đã đăng ký; đề nghị kiểm tra nguồn gốc thông tin trước khi xử lý")
-    return out

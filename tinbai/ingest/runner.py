@@ -25,7 +25,7 @@ from tinbai.extract.analyse import Analyser
 from tinbai.ingest.archive import ContentStore, StoreError
 from tinbai.message import parse_message
 from tinbai.notifier.notices import notices_for_new_item
-from tinbai.pipeline import Analysed, analyse_message, check_with_texts
+from tinbai.pipeline import Analysed, analyse_message, judge, submission_of
 from tinbai.queue.history import DbHistory
 from tinbai.queue.models import Item, ReviewEvent, utcnow
 from tinbai.queue.store import FAILED, SourceRef, already_stored, enqueue, record_failure
@@ -159,10 +159,10 @@ class Ingestor:
                 # inside the try: a parser bug in the thread that analysed ahead is handled as if here
                 if ahead is not None and ahead.error is not None:
                     raise ahead.error
+                analysed = ahead.analysed if ahead is not None else analyse_message(raw, profile, self.analyser)
+                sub = submission_of(analysed, profile, ref.received_at, self.calendar(profile))
                 history = DbHistory(s, profile.duplicate_threshold)
-                outcome = check_with_texts(raw, profile, ref.received_at, calendar=self.calendar(profile),
-                                           history=history, analyser=self.analyser,
-                                           analysed=ahead.analysed if ahead is not None else None)
+                outcome = judge(sub.with_duplicates(history.find_duplicates(profile.id, sub.fingerprint)))
                 report, texts = outcome.report, outcome.texts
                 for sha, data in outcome.files.items():
                     if ahead is None or sha not in ahead.stored:

@@ -6,6 +6,7 @@ from sqlalchemy import insert, or_
 from sqlmodel import Session, col, select
 
 from tinbai.extract.duplicates import similarity
+from tinbai.extract.submission import DuplicateMatch
 from tinbai.queue.models import Fingerprint, Item
 
 
@@ -14,7 +15,7 @@ class DbHistory:
         self.session = session
         self.threshold = threshold
 
-    def find_duplicates(self, profile: str, fp: dict) -> list[tuple[int, str, float]]:
+    def find_duplicates(self, profile: str, fp: dict) -> list[DuplicateMatch]:
         """Earlier live items of the profile that share a file, the text, or (nearly) the text.
 
         One query for the three kinds of fingerprint, and one for the signatures of the items that
@@ -53,7 +54,7 @@ class DbHistory:
                 if sim >= self.threshold:
                     found[item_id] = ("nội dung gần giống", sim)
         # the earliest item first: the one the new submission repeats
-        return [(i, *found[i]) for i in sorted(found)]
+        return [DuplicateMatch(i, *found[i]) for i in sorted(found)]
 
     def remember(self, item_id: int, profile: str, fp: dict) -> None:
         """Written in one executemany: an item's 30-odd rows one ORM insert at a time cost more than

@@ -6,9 +6,9 @@ import random
 
 import numpy as np
 import pytest
-import seal_pictures as sp
 from PIL import Image
 
+from tests import seal_pictures as sp
 from tinbai.extract.seal import find_seals, has_red_seal, red_mask, seal_candidates
 
 DPI = 150

@@ -1,0 +1,123 @@
+"""The Submission: every fact about one message that the rules look at, worked out once.
+
+`derive` is pure: from the parsed message and what each file showed (tinbai.extract.analyse,
+which did the I/O), the profile, the time it was received and the working calendar, it works
+out the sender, the category, the deadline's anchor and the deadline, and the content
+fingerprint. It reads no database and no clock and changes none of its inputs. What the rules
+need from the history (earlier items with the same content) is looked up by the caller with
+the fingerprint and handed in with `with_duplicates`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from tinbai.calendar import WorkCalendar, compute_deadline
+from tinbai.config import Profile
+from tinbai.extract.category import classify
+from tinbai.extract.dates import find_event, find_issued_date
+from tinbai.extract.duplicates import MIN_FILE_BYTES, text_fingerprint
+from tinbai.extract.sender import extract_sender
+from tinbai.message import ParsedMessage
+from tinbai.report import Anchor, AttachmentReport, DocumentHeader, Sender
+from tinbai.textutil import html_to_text
+
+
+@dataclass(frozen=True)
+class DuplicateMatch:
+    """An earlier item of the profile with the same content (found in the queue's history)."""
+
+    item_id: int
+    what: str  # which content matched, in Vietnamese ("cùng tệp đính kèm", "nội dung gần giống")
+    similarity: float
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What the rules look at. Frozen: a rule reads facts, it never changes them."""
+
+    message: ParsedMessage
+    profile: Profile
+    received_at: datetime
+    body_text: str
+    attachments: tuple[AttachmentReport, ...]
+    texts: dict[str, str]  # attachment path -> extracted text (NFC Unicode)
+    sender: Sender
+    category: str
+    document: DocumentHeader | None  # the document that decided the category
+    documents: tuple[tuple[str, DocumentHeader], ...]
+    anchor: Anchor
+    deadline: datetime | None
+    fingerprint: dict = field(default_factory=dict)
+    duplicates: tuple[DuplicateMatch, ...] = ()
+
+    def files(self) -> list[AttachmentReport]:
+        """Every attached file, archive members after their archive."""
+        return _flat(self.attachments)
+
+    def with_duplicates(self, matches: list[DuplicateMatch]) -> Submission:
+        return replace(self, duplicates=tuple(matches))
+
+
+def body_text_of(parsed: ParsedMessage) -> str:
+    """The message's own text as a reviewer reads it: the plain part, else the HTML as text."""
+    return parsed.plain.strip() or html_to_text(parsed.html).strip()
+
+
+def derive(parsed: ParsedMessage, attachments: list[AttachmentReport], texts: dict[str, str],
+           profile: Profile, received_at: datetime, calendar: WorkCalendar) -> Submission:
+    body = body_text_of(parsed)
+    sender = extract_sender(parsed.from_header, parsed.plain, parsed.html, profile)
+    if not sender.address:
+        sender = replace(sender, address=parsed.from_address)
+    files = _flat(attachments)
+    documents = tuple((a.path, a.document) for a in files if a.document is not None)
+    category, document = classify(parsed.subject, body, [d for _p, d in documents], profile)
+    rule = profile.categories.get(category) or profile.categories["other"]
+    anchor = find_anchor(rule.anchor, parsed.subject, body, texts, document, received_at)
+    deadline = compute_deadline(rule, anchor.at, anchor.has_time, calendar)
+    return Submission(message=parsed, profile=profile, received_at=received_at, body_text=body,
+                      attachments=tuple(attachments), texts=texts, sender=sender, category=category,
+                      document=document, documents=documents, anchor=anchor, deadline=deadline,
+                      fingerprint=fingerprint(body, texts, files))
+
+
+def find_anchor(kind: str, subject: str, body: str, texts: dict[str, str], document: DocumentHeader | None,
+                received_at: datetime) -> Anchor:
+    """What the deadline counts from (CHECK-REPORT "anchor"): the event for news, the issuance
+    date for documents, else the receipt; `received` whenever the text states nothing."""
+    tz = received_at.tzinfo
+    if kind in ("event", "event_end"):
+        for text in [subject + "\n" + body, *texts.values()]:
+            ev = find_event(text, received_at)
+            if ev is not None:
+                return ev.anchor(kind)  # kontum Art. 9.2: "event_end" counts from the end
+    if kind in ("issued", "approved"):
+        issued = None
+        if document is not None and document.issued_on:
+            issued = datetime.fromisoformat(document.issued_on).date()
+        if issued is None:
+            for text in [*texts.values(), body, subject]:
+                issued = find_issued_date(text)
+                if issued:
+                    break
+        if issued is not None:
+            at = datetime(issued.year, issued.month, issued.day, tzinfo=tz)
+            return Anchor(kind="issued", at=at, has_time=False, source=issued.isoformat())
+    return Anchor(kind="received", at=received_at, has_time=True)
+
+
+def fingerprint(body: str, texts: dict[str, str], files: list[AttachmentReport]) -> dict:
+    """Hashes of the files and of the normalised text, for content.duplicate."""
+    hashes = sorted({a.sha256 for a in files if a.sha256 and a.size >= MIN_FILE_BYTES and not a.children})
+    return {"files": hashes, **text_fingerprint(body, list(texts.values()))}
+
+
+def _flat(items: Iterable[AttachmentReport]) -> list[AttachmentReport]:
+    out: list[AttachmentReport] = []
+    for a in items:
+        out.append(a)
+        out.extend(_flat(a.children))
+    return out
