@@ -42,10 +42,10 @@ import py7zr.exceptions
 import py7zr.io
 import rarfile
 
+from tinbai.filekinds import READABLE_ARCHIVE_TYPES
 from tinbai.parsers.facts import ParseLimits
 
 MiB = 1024 * 1024
-ARCHIVE_TYPES = frozenset({"zip", "rar", "7z"})
 
 # Below this unpacked size a high ratio is harmless (a page of repeated
 # characters compresses 500:1): the ratio limits only apply from here on.
@@ -87,7 +87,7 @@ class ArchiveListing:
 
 
 def is_archive(detected_type: str) -> bool:
-    return detected_type in ARCHIVE_TYPES
+    return detected_type in READABLE_ARCHIVE_TYPES
 
 
 def nested_too_deep(depth: int, limits: ParseLimits) -> bool:

@@ -25,12 +25,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PIL import Image, ImageOps
 
+from tinbai.filekinds import PICTURE_TYPES
+
 if TYPE_CHECKING:
     import pypdfium2 as pdfium
 
 log = logging.getLogger(__name__)
 
-PICTURE_TYPES = frozenset({"jpg", "jpeg", "png", "gif", "bmp", "tiff", "tif", "webp"})
+# a caller may name a picture by its usual extension rather than its detected type
+PICTURE_TYPE_ALIASES = {"jpeg": "jpg", "tif": "tiff"}
 # Above this many pixels a page is rendered or kept at a lower resolution: an A4
 # page at 300 dpi is 8.7 Mpx; a poster-sized page must not take gigabytes.
 MAX_PIXELS = 24_000_000
@@ -69,11 +72,12 @@ def page_images(data: bytes, detected_type: str, *, dpi: int = 100, max_pages: i
     a picture's frame that fails to decode raises PictureDamaged.
     """
     kind = detected_type.lower().lstrip(".")
+    kind = PICTURE_TYPE_ALIASES.get(kind, kind)
     if kind == "pdf":
         yield from _pdf_pages(data, dpi, max_pages)
     elif kind in PICTURE_TYPES:
         # only TIFF holds pages as frames; GIF/WebP frames are animation, MPO's a preview
-        yield from _picture_pages(data, dpi, max_pages, frames_are_pages=kind in ("tiff", "tif"), strict=strict)
+        yield from _picture_pages(data, dpi, max_pages, frames_are_pages=kind == "tiff", strict=strict)
 
 
 def page_order(count: int, max_pages: int) -> list[int]:

@@ -25,16 +25,7 @@ import zlib
 
 import olefile
 
-from tinbai.filekinds import (  # noqa: F401 - the vocabulary, read through this module by older callers
-    ARCHIVE_TYPES,
-    AUDIO_TYPES,
-    DOCUMENT_TYPES,
-    EXECUTABLE_TYPES,
-    IMAGE_TYPES,
-    MACRO_TYPES,
-    TYPES,
-    VIDEO_TYPES,
-)
+from tinbai.filekinds import TYPES
 
 MIME_TYPES: dict[str, str] = {
     "pdf": "application/pdf",
