@@ -239,6 +239,14 @@ def run_tool(args: list[str], timeout: float, cwd: str | None = None) -> ToolRes
     return ToolResult(proc.returncode, out, err)
 
 
+def tool_text(args: list[str], timeout: float) -> str:
+    """What a tool printed, as UTF-8 text; empty when the tool is not installed or failed."""
+    result = run_tool(args, timeout)
+    if result is None or result.returncode != 0:
+        return ""
+    return result.stdout.decode("utf-8", "replace")
+
+
 def _kill_group(pgid: int) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, signal.SIGKILL)
