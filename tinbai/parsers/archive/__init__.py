@@ -24,5 +24,7 @@ from tinbai.parsers.archive.listing import ArchiveListing, Member
 from tinbai.parsers.archive.names import decode_member_name, path_escape_reason
 from tinbai.parsers.archive.reader import is_archive, nested_too_deep, read_members
 
-__all__ = ["ArchiveListing", "Member", "decode_member_name", "is_archive", "nested_too_deep", "path_escape_reason",
-           "read_members"]
+__all__ = [
+    "ArchiveListing", "Member", "decode_member_name", "is_archive", "nested_too_deep", "path_escape_reason",
+    "read_members",
+]
