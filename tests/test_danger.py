@@ -23,8 +23,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.hostile_files import blank_pdf
-from tinbai.parsers import danger
 from tinbai.parsers.danger import executable_kind, is_encrypted_office, is_encrypted_pdf, macro_info
+from tinbai.parsers.danger.executables import LNK_HEADER
 
 # ------------------------------------------------------------------ compound file (MS-CFB v3) writer
 
@@ -280,7 +280,7 @@ def test_macho_fat_and_java_class():
 
 
 def test_windows_shortcut_by_content():
-    assert executable_kind(danger.LNK_HEADER + bytes(60), "tai-lieu.pdf") == "lnk"
+    assert executable_kind(LNK_HEADER + bytes(60), "tai-lieu.pdf") == "lnk"
 
 
 @pytest.mark.parametrize(
