@@ -20,15 +20,12 @@ import io
 import logging
 import math
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 import numpy as np
+import pypdfium2 as pdfium
 from PIL import Image, ImageOps
 
 from tinbai.filekinds import PICTURE_TYPES
-
-if TYPE_CHECKING:
-    import pypdfium2 as pdfium
 
 log = logging.getLogger(__name__)
 
@@ -174,8 +171,6 @@ def _cap_pixels(img: Image.Image, dpi: float | None) -> tuple[Image.Image, float
 # ---- PDF ----
 
 def _open_pdf(data: bytes) -> pdfium.PdfDocument:
-    import pypdfium2 as pdfium  # imported here: a heavy native library, only for PDFs
-
     try:
         return pdfium.PdfDocument(data)
     except Exception as exc:  # PdfiumError: damaged, encrypted
@@ -247,8 +242,6 @@ def pdf_embedded_images(data: bytes, *, max_pages: int = 10, min_side: int = 48
     seal search can judge its physical size. Pictures smaller than `min_side`
     pixels (icons, bullets) or larger than MAX_PIXELS are left out.
     """
-    import pypdfium2 as pdfium
-
     doc = _open_pdf(data)
     try:
         for number in page_order(len(doc), max_pages):
