@@ -228,7 +228,7 @@ def commit_times(engine) -> list[float]:
 def raw_limit(server: DovecotServer, user: str, n: int, quiet: bool = False) -> float:
     """Seconds to FETCH the n messages (imapclient, batches of 100) and parse them with the email package,
     decoding every attachment: what any ingester must at least do.
-    quiet: with imaplib's debug formatting off, as tinbai runs it (tinbai.ingest.imap.quiet_imaplib):
+    quiet: with imaplib's debug formatting off, as tinbai runs it (tinbai.ingest.imap.connection.quiet_imaplib):
     imapclient as shipped repr()s every body for its debug log, ~3 ms a 0.4 MB message."""
     # the baseline is the email package as shipped (tinbai.message narrows one of its searches)
     assert isinstance(email.feedparser.NLCRE_eol, re.Pattern), "the raw limit needs the stdlib as shipped"

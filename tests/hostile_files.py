@@ -213,3 +213,16 @@ def huge_png(width: int, height: int, rows: int | None = None) -> bytes:
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8 bits, truecolour
     return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", ihdr) + _png_chunk(b"IDAT", b"".join(parts))
             + _png_chunk(b"IEND", b""))
+
+
+# ------------------------------------------------------------------ programs
+
+
+def synthetic_pe() -> bytes:
+    """A DOS stub whose e_lfanew points at a PE header for a 64-bit image: no code at all."""
+    data = bytearray(1024)
+    data[0:2] = b"MZ"
+    struct.pack_into("<I", data, 0x3C, 0x80)
+    data[0x80:0x84] = b"PE\x00\x00"
+    struct.pack_into("<HH", data, 0x84, 0x8664, 0)  # machine AMD64, no sections
+    return bytes(data)

@@ -30,9 +30,10 @@ from tests.hostile_files import (
     pdf_form_bomb,
     pdf_page_tree_cycle,
     pdf_self_length,
+    synthetic_pe,
     zeros_zip,
 )
-from tests.test_danger import make_cfb, make_ooxml, synthetic_pe, vba_streams
+from tests.office_fixtures import make_cfb, make_ooxml, vba_streams
 from tinbai.calendar import WorkCalendar
 from tinbai.config import Profile
 from tinbai.demo_samples import docx, email, pdf_document, photo, signature

@@ -12,7 +12,7 @@ import pytest
 
 from tests.servers import DovecotServer, free_port
 from tinbai.config import Mailbox
-from tinbai.ingest.imap import FolderState, ImapMailbox, MailboxError, backoff_delays
+from tinbai.ingest.imap import FolderState, ImapMailbox, MailboxError, backoff_delays, marking
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -178,9 +178,7 @@ def test_several_messages_are_marked_in_one_command(dovecot: DovecotServer) -> N
 
 def test_thousands_of_messages_are_marked_in_commands_of_bounded_length(
         dovecot: DovecotServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tinbai.ingest import imap
-
-    monkeypatch.setattr(imap, "MARK_AT_ONCE", 3)
+    monkeypatch.setattr(marking, "MARK_AT_ONCE", 3)
     uids = [dovecot.append("alice", "INBOX", message(i)) for i in range(8)]
     with ImapMailbox(mailbox_config(dovecot, after="seen"), "alicepw") as b:
         b.select()

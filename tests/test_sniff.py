@@ -19,6 +19,7 @@ from pptx import Presentation
 from reportlab.pdfgen import canvas
 
 from tests.factories import cp1258
+from tinbai.filekinds import EXECUTABLE_TYPES, TYPES
 from tinbai.parsers import sniff
 from tinbai.parsers.sniff import detect_type, extension_of, is_executable_name, same_format
 
@@ -328,9 +329,9 @@ def test_is_executable_name(name, executable):
 
 
 def test_vocabulary_is_consistent():
-    assert {"pdf", "docx", "doc", "jpg", "mp3", "zip", "rar", "7z", "exe", "unknown", "empty"} <= sniff.TYPES
-    assert sniff.EXECUTABLE_TYPES <= sniff.TYPES
-    assert all(sniff.mime_of(t) for t in sniff.TYPES)
+    assert {"pdf", "docx", "doc", "jpg", "mp3", "zip", "rar", "7z", "exe", "unknown", "empty"} <= TYPES
+    assert EXECUTABLE_TYPES <= TYPES
+    assert all(sniff.mime_of(t) for t in TYPES)
     assert sniff.mime_of("docx").endswith("wordprocessingml.document")
 
 
@@ -339,7 +340,7 @@ def test_vocabulary_is_consistent():
 @settings(max_examples=300, deadline=None)
 @given(st.binary(max_size=3000), st.sampled_from([None, "a.pdf", "x.js", "tin.docx", "b"]))
 def test_any_bytes_get_a_type_of_the_vocabulary(data, name):
-    assert detect_type(data, name) in sniff.TYPES
+    assert detect_type(data, name) in TYPES
 
 
 _MAGICS = [
@@ -353,10 +354,10 @@ _MAGICS = [
 @settings(max_examples=400, deadline=None)
 @given(st.sampled_from(_MAGICS), st.binary(max_size=1200))
 def test_magic_numbers_followed_by_anything(magic, rest):
-    assert detect_type(magic + rest) in sniff.TYPES
+    assert detect_type(magic + rest) in TYPES
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=2000))
 def test_any_text_gets_a_type_of_the_vocabulary(text):
-    assert detect_type(text.encode("utf-8")) in sniff.TYPES
+    assert detect_type(text.encode("utf-8")) in TYPES

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
+from tinbai.filekinds import AUDIO_TYPES, DOCUMENT_TYPES, IMAGE_TYPES, VIDEO_TYPES
 from tinbai.parsers import sniff
 from tinbai.parsers.facts import FileFacts, ParseLimits
 
@@ -56,13 +57,13 @@ _READERS: dict[str, str] = {
     "html": "text:read_html",
     "xml": "text:read_xml", "svg": "text:read_xml",
     "pdf": "pdf:read_pdf",
-    **{t: "image:read_image" for t in sniff.IMAGE_TYPES},
-    **{t: "media:read_audio" for t in sniff.AUDIO_TYPES},
-    **{t: "media:read_video" for t in sniff.VIDEO_TYPES},
+    **{t: "image:read_image" for t in IMAGE_TYPES},
+    **{t: "media:read_audio" for t in AUDIO_TYPES},
+    **{t: "media:read_video" for t in VIDEO_TYPES},
 }  # fmt: skip
 
 # types whose files carry text (text_encoding "unicode" when any text was found)
-TEXT_TYPES = frozenset(sniff.DOCUMENT_TYPES - {"msg"})
+TEXT_TYPES = frozenset(DOCUMENT_TYPES - {"msg"})
 
 
 def parse_file(data: bytes, filename: str | None, limits: ParseLimits) -> FileFacts:
@@ -146,11 +147,11 @@ def label_of(detected_type: str) -> str:
     """How a sender would name the kind of file ("Word", "PDF", "ảnh JPG", …)."""
     if detected_type in _LABELS:
         return _LABELS[detected_type]
-    if detected_type in sniff.IMAGE_TYPES:
+    if detected_type in IMAGE_TYPES:
         return f"ảnh {detected_type.upper()}"
-    if detected_type in sniff.AUDIO_TYPES:
+    if detected_type in AUDIO_TYPES:
         return f"âm thanh {detected_type.upper()}"
-    if detected_type in sniff.VIDEO_TYPES:
+    if detected_type in VIDEO_TYPES:
         return f"video {detected_type.upper()}"
     return detected_type.upper()
 
@@ -236,6 +237,14 @@ def run_tool(args: list[str], timeout: float, cwd: str | None = None) -> ToolRes
         proc.communicate()
         raise TimeoutError(f"{Path(args[0]).name} took longer than {timeout:.0f} s") from None
     return ToolResult(proc.returncode, out, err)
+
+
+def tool_text(args: list[str], timeout: float) -> str:
+    """What a tool printed, as UTF-8 text; empty when the tool is not installed or failed."""
+    result = run_tool(args, timeout)
+    if result is None or result.returncode != 0:
+        return ""
+    return result.stdout.decode("utf-8", "replace")
 
 
 def _kill_group(pgid: int) -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import io
 import warnings
 
+from PIL import Image, UnidentifiedImageError
+
 from tinbai.parsers.facts import FileFacts, ParseLimits
 from tinbai.parsers.formats import UNREADABLE, unreadable_detail
 
@@ -17,8 +19,6 @@ _MAX_FRAMES_CHECKED = 500
 
 
 def read_image(data: bytes, facts: FileFacts, limits: ParseLimits) -> None:
-    from PIL import Image, UnidentifiedImageError
-
     facts.has_pictures = True
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -56,8 +56,6 @@ def _describe(image) -> dict:
 
 
 def _decode_all(data: bytes, facts: FileFacts) -> None:
-    from PIL import Image
-
     with Image.open(io.BytesIO(data)) as image:
         frames = min(getattr(image, "n_frames", 1), _MAX_FRAMES_CHECKED)
         if image.format == "JPEG":

@@ -9,13 +9,13 @@ from __future__ import annotations
 import io
 import json
 
+import mutagen
+
 from tinbai.parsers.facts import FileFacts, ParseLimits
 from tinbai.parsers.formats import UNREADABLE, run_tool, temp_file, unreadable_detail
 
 
 def read_audio(data: bytes, facts: FileFacts, limits: ParseLimits) -> None:
-    import mutagen
-
     try:
         audio = mutagen.File(io.BytesIO(data))
     except mutagen.MutagenError as exc:

@@ -20,17 +20,17 @@ import io
 import logging
 import math
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 import numpy as np
+import pypdfium2 as pdfium
 from PIL import Image, ImageOps
 
-if TYPE_CHECKING:
-    import pypdfium2 as pdfium
+from tinbai.filekinds import PICTURE_TYPES
 
 log = logging.getLogger(__name__)
 
-PICTURE_TYPES = frozenset({"jpg", "jpeg", "png", "gif", "bmp", "tiff", "tif", "webp"})
+# a caller may name a picture by its usual extension rather than its detected type
+PICTURE_TYPE_ALIASES = {"jpeg": "jpg", "tif": "tiff"}
 # Above this many pixels a page is rendered or kept at a lower resolution: an A4
 # page at 300 dpi is 8.7 Mpx; a poster-sized page must not take gigabytes.
 MAX_PIXELS = 24_000_000
@@ -69,11 +69,12 @@ def page_images(data: bytes, detected_type: str, *, dpi: int = 100, max_pages: i
     a picture's frame that fails to decode raises PictureDamaged.
     """
     kind = detected_type.lower().lstrip(".")
+    kind = PICTURE_TYPE_ALIASES.get(kind, kind)
     if kind == "pdf":
         yield from _pdf_pages(data, dpi, max_pages)
     elif kind in PICTURE_TYPES:
         # only TIFF holds pages as frames; GIF/WebP frames are animation, MPO's a preview
-        yield from _picture_pages(data, dpi, max_pages, frames_are_pages=kind in ("tiff", "tif"), strict=strict)
+        yield from _picture_pages(data, dpi, max_pages, frames_are_pages=kind == "tiff", strict=strict)
 
 
 def page_order(count: int, max_pages: int) -> list[int]:
@@ -170,8 +171,6 @@ def _cap_pixels(img: Image.Image, dpi: float | None) -> tuple[Image.Image, float
 # ---- PDF ----
 
 def _open_pdf(data: bytes) -> pdfium.PdfDocument:
-    import pypdfium2 as pdfium  # imported here: a heavy native library, only for PDFs
-
     try:
         return pdfium.PdfDocument(data)
     except Exception as exc:  # PdfiumError: damaged, encrypted
@@ -243,8 +242,6 @@ def pdf_embedded_images(data: bytes, *, max_pages: int = 10, min_side: int = 48
     seal search can judge its physical size. Pictures smaller than `min_side`
     pixels (icons, bullets) or larger than MAX_PIXELS are left out.
     """
-    import pypdfium2 as pdfium
-
     doc = _open_pdf(data)
     try:
         for number in page_order(len(doc), max_pages):

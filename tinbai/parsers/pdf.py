@@ -12,6 +12,15 @@ import io
 import logging
 import re
 
+from pdfminer.converter import PDFPageAggregator
+from pdfminer.layout import LAParams, LTContainer, LTImage, LTTextContainer
+from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError
+from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdfparser import PDFParser
+from pdfminer.pdftypes import resolve1
+from pdfminer.psparser import PSLiteral
+
 from tinbai.parsers.facts import FileFacts, ParseLimits
 from tinbai.parsers.formats import ENCRYPTED, UNREADABLE, encrypted_detail, unique
 
@@ -25,13 +34,6 @@ _SUBSET = re.compile(r"^[A-Z]{6}\+")
 
 
 def read_pdf(data: bytes, facts: FileFacts, limits: ParseLimits) -> None:
-    from pdfminer.converter import PDFPageAggregator
-    from pdfminer.layout import LAParams
-    from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError
-    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
-    from pdfminer.pdfpage import PDFPage
-    from pdfminer.pdfparser import PDFParser
-
     truncated = not _has_end(data)
     if truncated:
         facts.add_problem(UNREADABLE, "Tệp PDF bị cắt cụt (thiếu phần cuối tệp), không đọc được đầy đủ")
@@ -85,8 +87,6 @@ def _has_end(data: bytes) -> bool:
 
 def _layout_text(layout) -> tuple[str, bool]:
     """Text boxes of a page in pdfminer's reading order, and whether it shows a picture."""
-    from pdfminer.layout import LTContainer, LTImage, LTTextContainer
-
     parts: list[str] = []
     images = False
     stack = [layout]
@@ -103,9 +103,6 @@ def _layout_text(layout) -> tuple[str, bool]:
 
 def _page_fonts(resources, depth: int = 0) -> list[str]:
     """BaseFont names of a page's fonts and of the forms it draws (subset prefix removed)."""
-    from pdfminer.pdftypes import resolve1
-    from pdfminer.psparser import PSLiteral
-
     resources = resolve1(resources) or {}
     if not isinstance(resources, dict) or depth > 3:
         return []

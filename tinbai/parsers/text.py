@@ -14,6 +14,11 @@ import codecs
 import re
 import unicodedata
 
+import lxml.html
+from charset_normalizer import from_bytes
+from lxml import etree
+from striprtf.striprtf import font_table_group, rtf_to_text
+
 from tinbai.parsers.facts import FileFacts, ParseLimits
 from tinbai.parsers.formats import parse_xml, unique
 
@@ -135,8 +140,6 @@ def _as_cp1258(data: bytes) -> str | None:
 
 
 def _charset_normalizer(data: bytes) -> str | None:
-    from charset_normalizer import from_bytes
-
     best = from_bytes(data[:200_000]).best()
     if best is None or not _MULTIBYTE.match(best.encoding) or best.chaos > 0.2:
         return None
@@ -164,8 +167,6 @@ _SKIP = frozenset({"script", "style", "noscript", "template", "head"})
 def read_html(data: bytes, facts: FileFacts, limits: ParseLimits) -> None:
     """HTML: the charset (BOM, UTF-8, then the meta declaration, then guessing), and the
     text a browser shows: blocks on lines of their own, no scripts or styles."""
-    import lxml.html
-
     declared = _META_CHARSET.search(data[:4096])
     text, encoding = decode_text(data, declared[1].decode("ascii", "replace") if declared else None)
     facts.info["charset"] = encoding
@@ -201,8 +202,6 @@ def _tidy(text: str) -> str:
 
 def read_xml(data: bytes, facts: FileFacts, limits: ParseLimits) -> None:
     """XML and SVG: the text nodes (entities are never expanded)."""
-    from lxml import etree
-
     try:
         root = parse_xml(data)
         facts.text = _tidy("\n".join(t for t in root.itertext() if t.strip()))
@@ -219,8 +218,6 @@ def read_rtf(data: bytes, facts: FileFacts, limits: ParseLimits) -> None:
     """RTF (striprtf): \\uN escapes, and \\'xx escapes in the code page of their font's
     \\fcharset (163 = windows-1258) or of \\ansicpg; bytes a code page leaves undefined
     are kept as Latin-1. Font names from the font table."""
-    from striprtf.striprtf import rtf_to_text
-
     source = data.decode("latin-1")  # RTF is 7-bit; stray 8-bit bytes survive as Latin-1
     facts.text = rtf_to_text(source, errors=KEEP_BYTES)
     facts.fonts = rtf_fonts(source)
@@ -229,8 +226,6 @@ def read_rtf(data: bytes, facts: FileFacts, limits: ParseLimits) -> None:
 
 def rtf_fonts(source: str) -> list[str]:
     """Font names of an RTF font table: {\\fonttbl{\\f0\\froman\\fcharset163 Times New Roman;}…}."""
-    from striprtf.striprtf import font_table_group
-
     table = font_table_group(source)
     names = []
     for entry in _rtf_font_entries(table):
