@@ -33,8 +33,11 @@ from tinbai.demo_samples import signature
 from tinbai.ingest.maildir import MaildirMailbox
 from tinbai.ingest.runner import Ingestor
 from tinbai.notifier.delivery import deliver_due
-from tinbai.notifier.scheduler import plan_item_reminders, queue_due_reminders, reminders_at
+from tinbai.notifier.planning import plan_item_reminders
+from tinbai.notifier.preview import reminders_at
+from tinbai.notifier.scheduler import queue_due_reminders
 from tinbai.queue.models import Item, Outbox, ReminderRow, User
+from tinbai.queue.states import CLOSED_STATES, FAILED, OPEN_STATES
 
 PROFILE = "thainguyen-thads"
 HOLDER = "lan.tv@thads-thainguyen.example.vn"
@@ -345,6 +348,22 @@ def test_a_change_made_without_replanning_is_picked_up_by_the_daemon(env) -> Non
         s.commit()
     quiet(env, at(2026, 3, 4, 7, 30), at(2026, 3, 5, 7, 30))
     assert planned(engine, item_id) == []
+
+
+def test_a_failed_item_is_not_open_and_gets_no_reminders(env) -> None:
+    """`failed` is neither open nor closed (tinbai.queue.states): no clock runs, nobody is reminded."""
+    cfg, engine, _ = env
+    assert FAILED not in OPEN_STATES and FAILED not in CLOSED_STATES
+    item_id = make_item(engine, cfg, received=at(2026, 3, 2, 8), deadline=at(2026, 3, 3, 17), holder=HOLDER)
+    assert planned(engine, item_id)
+    with Session(engine) as s:  # its processing broke afterwards (a retry that failed), without replanning
+        item = s.get(Item, item_id)
+        item.state = FAILED
+        s.add(item)
+        s.commit()
+    assert reminders_at(engine, cfg, at(2026, 3, 3, 17)) == []
+    quiet(env, at(2026, 3, 3, 17), at(2026, 3, 4, 7, 30))
+    assert planned(engine, item_id) == [] and planned(engine, item_id, "cancelled")
 
 
 def test_users_added_later_get_the_reminders_of_waiting_items(tmp_path: Path, smtp_sink: SmtpSink) -> None:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -360,3 +360,12 @@ def late_on_arrival(deadline: datetime | None, received_at: datetime, tz: str = 
     if received_at.tzinfo is None:
         received_at = received_at.replace(tzinfo=zone)
     return received_at > deadline
+
+
+def vn_time(value: datetime | None, zone: tzinfo, with_time: bool = True) -> str:
+    """A time as the emails and the review history write it, in `zone`: "09:30 ngày 28/04/2026",
+    or "28/04/2026" without the time; "—" for none."""
+    if value is None:
+        return "—"
+    local = value.astimezone(zone)
+    return local.strftime("%H:%M ngày %d/%m/%Y") if with_time else local.strftime("%d/%m/%Y")

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from tinbai.config import Config, ConfigError, load_config
 from tinbai.procmem import give_big_buffers_back
+from tinbai.queue.states import FAILED
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 log = logging.getLogger("tinbai")
@@ -197,7 +198,7 @@ def cmd_queue(cfg: Config, args: argparse.Namespace) -> int:
         if item is None:
             raise UsageError(f"no queue item #{args.id}")
         if args.queue_cmd == "show":
-            if item.state == "failed":
+            if item.state == FAILED:
                 print(f"#{item.id} ({item.state}) {item.subject}\nLỗi xử lý:\n{item.error}")
                 return 0
             rep = json.loads(item.report_json)
@@ -225,7 +226,8 @@ def cmd_queue(cfg: Config, args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- reminders
 def cmd_reminders(cfg: Config, args: argparse.Namespace) -> int:
     """What the reminder job would send at --at (default: now); writes nothing."""
-    from tinbai.notifier.scheduler import KIND_LABELS, reminders_at
+    from tinbai.notifier.preview import reminders_at
+    from tinbai.notifier.reminder_mail import KIND_LABELS
 
     at = parse_time(args.at, "--at") if args.at else datetime.now(UTC)
     rows = reminders_at(open_db(cfg), cfg, at)

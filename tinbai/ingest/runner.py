@@ -28,7 +28,8 @@ from tinbai.parsers.analyse import Analyser
 from tinbai.pipeline import Analysed, analyse_message, check_with_texts
 from tinbai.queue.history import DbHistory
 from tinbai.queue.models import Item, ReviewEvent, utcnow
-from tinbai.queue.store import FAILED, SourceRef, already_stored, enqueue, record_failure
+from tinbai.queue.states import FAILED
+from tinbai.queue.store import SourceRef, already_stored, enqueue, record_failure
 
 log = logging.getLogger(__name__)
 

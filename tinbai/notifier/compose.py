@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from tinbai.calendar import vn_time as calendar_vn_time
+
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 _env = Environment(
     loader=PackageLoader("tinbai.notifier", "templates"),
@@ -20,10 +22,7 @@ _env = Environment(
 
 
 def vn_time(value: datetime | None, with_time: bool = True) -> str:
-    if value is None:
-        return "—"
-    local = value.astimezone(VN)
-    return local.strftime("%H:%M ngày %d/%m/%Y") if with_time else local.strftime("%d/%m/%Y")
+    return calendar_vn_time(value, VN, with_time)
 
 
 _env.filters["vn_time"] = vn_time

@@ -14,6 +14,8 @@ from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
+from tinbai.queue.states import NEW
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -111,7 +113,7 @@ class Item(SQLModel, table=True):
     deadline: datetime | None = TZ(nullable=True)
     verdict: str | None = None
     # new → in_review → … → published | refused | returned; failed when processing broke
-    state: str = Field(default="new", index=True)
+    state: str = Field(default=NEW, index=True)
     step: str | None = None  # the review step the item is at
     holder: str | None = None  # who holds it now (user email)
     report_json: str = Field(default="{}", sa_column=Column(Text))

@@ -18,7 +18,10 @@ from starlette.datastructures import FormData
 
 from tinbai.config import Config, Profile
 from tinbai.queue.models import Item, User
-from tinbai.queue.workflow import ACTION_LABELS, EVENT_LABELS, ROLES, STATE_LABELS, can_see
+from tinbai.queue.permissions import can_see
+from tinbai.queue.states import STATE_LABELS
+from tinbai.queue.workflow import ACTION_LABELS, EVENT_LABELS
+from tinbai.roles import ROLES
 from tinbai.web.auth import LoginRequired, PasswordChangeRequired, check_csrf, csrf_token, session_user
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 
 from tinbai.config import Config
 from tinbai.queue.models import User, utcnow
-from tinbai.queue.workflow import ROLES
+from tinbai.roles import ROLES
 from tinbai.web.auth import find_user, hash_password, one_time_password
 
 DEMO_EMAIL = "demo@tinbai.local"

@@ -14,25 +14,22 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import Session, select
 from starlette.datastructures import FormData
 
+from tinbai.board import act as board_act
 from tinbai.config import Config, Profile
 from tinbai.ingest.archive import ContentStore
 from tinbai.message import parse_message
 from tinbai.notifier.notices import FIX
 from tinbai.queue.models import Attachment, Item, Outbox, ProblemRow, ReviewEvent, User, utcnow
-from tinbai.queue.workflow import (
-    ANCHOR_LABELS,
-    OPEN_STATES,
-    NotAllowed,
-    StaleItem,
-    WorkflowError,
+from tinbai.queue.permissions import (
     agency_heads,
     allowed_actions,
-    apply,
     assignable_users,
     current_step,
     step_index,
     steps_of,
 )
+from tinbai.queue.states import APPROVED, FAILED, OPEN_STATES, PUBLISHED
+from tinbai.queue.workflow import ANCHOR_LABELS, NotAllowed, StaleItem, WorkflowError
 from tinbai.textutil import html_to_text
 from tinbai.web.common import VN, CheckedForm, CurrentUser, config_of, db, item_for, page
 from tinbai.web.views_files import PDF_TYPES, PICTURE_TYPES, pdf_page_count
@@ -149,11 +146,11 @@ def _forms(s: Session, item: Item, profile: Profile, actions: list[str]) -> dict
 
 def _step_marks(item: Item, profile: Profile | None) -> list[tuple[str, str]]:
     """The steps and publication as a progress line: done / current / still to come."""
-    if profile is None or item.state == "failed":
+    if profile is None or item.state == FAILED:
         return []
     labels = [st.label for st in steps_of(profile)] + ["Đăng tải"]
-    if item.state in ("approved", "published"):
-        here = len(labels) - 1 if item.state == "approved" else len(labels)
+    if item.state in (APPROVED, PUBLISHED):
+        here = len(labels) - 1 if item.state == APPROVED else len(labels)
     else:
         here = step_index(item, profile)
     live = item.state in OPEN_STATES
@@ -241,7 +238,7 @@ def act(request: Request, item_id: int, form: CheckedForm, user: CurrentUser):
         if item.profile not in config.profiles:
             raise HTTPException(403, "Hồ sơ của mục này không còn trong cấu hình.")
         try:
-            apply(s, item, user, action, config=config, expected_state=str(form.get("expected_state") or "") or None,
+            board_act(s, item, user, action, config=config, expected_state=str(form.get("expected_state") or "") or None,
                   expected_step=str(form.get("expected_step") or "") or None, **_params(action, form))
             s.commit()
         except WorkflowError as e:

@@ -12,8 +12,9 @@ from sqlmodel import col, select
 
 from tinbai.config import Config
 from tinbai.queue.models import Item, ProblemRow, User, utcnow
+from tinbai.queue.permissions import current_step, user_profiles
+from tinbai.queue.states import OPEN_STATES, STATE_LABELS
 from tinbai.queue.store import search_key
-from tinbai.queue.workflow import OPEN_STATES, STATE_LABELS, current_step, user_profiles
 from tinbai.web.common import VN, CurrentUser, config_of, db, page, visible_profiles
 
 router = APIRouter()
