@@ -39,14 +39,13 @@ from tests.mailflow import (
 from tests.pg import PgCluster, pg_bin
 from tests.procs import Tinbai, count_rows, env_for, imap_mailbox, run_once, wait_until, write_config
 from tests.servers import HOST, DovecotServer, SmtpSink, free_port
-from tinbai.cli import open_db
 from tinbai.config import load_config
 from tinbai.daemon import Daemon
 from tinbai.ingest.maildir import MaildirMailbox
 from tinbai.ingest.runner import Ingestor
 from tinbai.ingest.sources import mailbox_pass
 from tinbai.notifier.delivery import LOCK_SECONDS, deliver_due
-from tinbai.queue.db import make_engine, migrate
+from tinbai.queue.db import make_engine, migrate, open_db
 from tinbai.queue.models import Item, MailboxState, Outbox, utcnow
 
 pytestmark = pytest.mark.timeout(300)

@@ -26,7 +26,6 @@ from sqlmodel import Session, select
 from tests.factories import VN, make_config, news_email
 from tests.servers import SmtpSink
 from tinbai import cli
-from tinbai.cli import open_db
 from tinbai.daemon import Daemon
 from tinbai.demo_samples import email as make_email
 from tinbai.demo_samples import signature
@@ -36,6 +35,7 @@ from tinbai.notifier.delivery import deliver_due
 from tinbai.notifier.planning import plan_item_reminders
 from tinbai.notifier.preview import reminders_at
 from tinbai.notifier.scheduler import queue_due_reminders
+from tinbai.queue.db import open_db
 from tinbai.queue.models import Item, Outbox, ReminderRow, User
 from tinbai.queue.states import CLOSED_STATES, FAILED, OPEN_STATES
 

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from tinbai.config import Config, ConfigError, load_config
 from tinbai.procmem import give_big_buffers_back
 from tinbai.queue.states import FAILED
+from tinbai.web.user_args import add_user_commands
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 log = logging.getLogger("tinbai")
@@ -43,6 +44,8 @@ def setup_logging(level: str, quiet: bool = False) -> None:
 
 # ---------------------------------------------------------------- check
 def cmd_check(cfg: Config, args: argparse.Namespace) -> int:
+    # the parsers, the checks and the calendar load only for `check` (and the daemon); main.py is
+    # also what every sandboxed parser worker imports first, so this module's own imports stay few
     from tinbai.calendar import WorkCalendar
     from tinbai.message import parse_message
     from tinbai.pipeline import check
@@ -115,16 +118,12 @@ def fmt(value: str | None) -> str:
 
 
 # ---------------------------------------------------------------- daemon
-def open_db(cfg: Config):
-    from tinbai.queue.db import make_engine, migrate
-
-    engine = make_engine(cfg.database_url())
-    migrate(engine)
-    return engine
-
-
+# Each of the following commands loads the subsystems it needs when it runs: `check`, the
+# contract's command, must not pay for the database, the daemon or the web server.
 def cmd_run(cfg: Config, args: argparse.Namespace) -> int:
+    # the daemon: mailboxes, parsers, scheduler, database
     from tinbai.daemon import Daemon
+    from tinbai.queue.db import open_db
 
     now = parse_time(args.now, "--now") if args.now else None
     engine = open_db(cfg)
@@ -143,9 +142,11 @@ def _progress(name: str, i: int, n: int) -> None:
 
 
 def cmd_status(cfg: Config, args: argparse.Namespace) -> int:
+    # the database, and the mailboxes' health
     from sqlmodel import Session, func, select
 
     from tinbai.ingest.sources import is_stale
+    from tinbai.queue.db import open_db
     from tinbai.queue.models import Item, MailboxState, Outbox
 
     engine = open_db(cfg)
@@ -166,8 +167,10 @@ def cmd_status(cfg: Config, args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------- queue
 def cmd_queue(cfg: Config, args: argparse.Namespace) -> int:
+    # the database
     from sqlmodel import Session, select
 
+    from tinbai.queue.db import open_db
     from tinbai.queue.models import Item, ProblemRow
 
     engine = open_db(cfg)
@@ -209,25 +212,33 @@ def cmd_queue(cfg: Config, args: argparse.Namespace) -> int:
                 print(f"(trong cơ sở dữ liệu có {len(probs)} vấn đề)")
             return 0
     if args.queue_cmd == "retry":
-        from tinbai.ingest.runner import Ingestor
-
-        ing = Ingestor(cfg, engine)
-        try:
-            outcome = ing.retry(args.id)
-        except (LookupError, ValueError) as e:
-            raise UsageError(str(e)) from None
-        finally:
-            ing.close()
-        print(f"#{outcome.item_id}: " + ("vẫn lỗi, xem `queue show`" if outcome.failed else "đã xử lý lại thành công"))
-        return 1 if outcome.failed else 0
+        return _retry(cfg, engine, args.id)
     return 2
+
+
+def _retry(cfg: Config, engine, item_id: int) -> int:
+    """`queue retry ID`: a failed item processed again from its archived message."""
+    # the ingest (parsers and checks) loads only for a retry, not for list/show/export
+    from tinbai.ingest.runner import Ingestor
+
+    ing = Ingestor(cfg, engine)
+    try:
+        outcome = ing.retry(item_id)
+    except (LookupError, ValueError) as e:
+        raise UsageError(str(e)) from None
+    finally:
+        ing.close()
+    print(f"#{outcome.item_id}: " + ("vẫn lỗi, xem `queue show`" if outcome.failed else "đã xử lý lại thành công"))
+    return 1 if outcome.failed else 0
 
 
 # ---------------------------------------------------------------- reminders
 def cmd_reminders(cfg: Config, args: argparse.Namespace) -> int:
     """What the reminder job would send at --at (default: now); writes nothing."""
+    # the database and the reminders' planning
     from tinbai.notifier.preview import reminders_at
     from tinbai.notifier.reminder_mail import KIND_LABELS
+    from tinbai.queue.db import open_db
 
     at = parse_time(args.at, "--at") if args.at else datetime.now(UTC)
     rows = reminders_at(open_db(cfg), cfg, at)
@@ -251,6 +262,7 @@ def cmd_reminders(cfg: Config, args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------- demo
 def cmd_demo(cfg: Config, args: argparse.Namespace) -> int:
+    # the samples, the daemon and (unless --no-serve) the pages
     from tinbai.demo import run_demo
 
     return run_demo(cfg, serve=not args.no_serve, port=args.port)
@@ -293,13 +305,12 @@ def build_parser() -> argparse.ArgumentParser:
     d = sub.add_parser("demo", help="fill the local mailboxes with samples, process them, serve the pages")
     d.add_argument("--no-serve", action="store_true", help="process and exit, do not serve the pages")
     d.add_argument("--port", type=int, default=None)
-    from tinbai.web.user_args import add_user_commands
-
     add_user_commands(sub)
     return p
 
 
 def cmd_user(cfg: Config, args: argparse.Namespace) -> int:
+    # the accounts (their password hashing lives with the pages' login) and the database
     from tinbai.web.users import run_user_command
 
     return run_user_command(cfg, args)

@@ -118,12 +118,10 @@ class Daemon:
         signal.signal(signal.SIGTERM, stop)
 
     def _serve_web(self) -> None:
-        import uvicorn
+        # the web server (FastAPI, uvicorn) loads only when pages are served, not for --once or --no-web
+        from tinbai.web.serve import serve
 
-        from tinbai.web.app import create_app
-
-        app = create_app(self.config, self.engine)
-        uvicorn.run(app, host=self.config.web.host, port=self.config.web.port, log_level="warning")
+        serve(self.config, self.engine)
 
     def _maildir_job(self, name: str, box: Mailbox) -> None:
         if not self.leases.wait_for(name, 0):

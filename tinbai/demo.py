@@ -16,8 +16,10 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from tinbai.config import Config
+from tinbai.daemon import Daemon
 from tinbai.demo_samples import samples
 from tinbai.ingest.maildir import MaildirMailbox
+from tinbai.queue.db import open_db
 from tinbai.queue.models import Item, Outbox
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -25,9 +27,6 @@ VERDICT = {"accept": "tiếp nhận", "needs_correction": "cần sửa", "quaran
 
 
 def run_demo(cfg: Config, *, serve: bool = True, port: int | None = None) -> int:
-    from tinbai.cli import open_db
-    from tinbai.daemon import Daemon
-
     started = time.monotonic()
     now = datetime.now(VN)
     engine = open_db(cfg)
@@ -73,20 +72,8 @@ def run_demo(cfg: Config, *, serve: bool = True, port: int | None = None) -> int
         print(f"  {outbox}/                  # thư báo nhận, đề nghị sửa (.eml)")
     if not serve:
         return 0
-    return serve_pages(cfg, engine, port)
+    # the web server (FastAPI, uvicorn) loads only when the pages are served, not for --no-serve
+    from tinbai.web.serve import serve_demo
 
-
-def serve_pages(cfg: Config, engine, port: int | None) -> int:
-    import uvicorn
-
-    from tinbai.web.app import create_app
-    from tinbai.web.users import ensure_demo_account
-
-    email, password = ensure_demo_account(cfg, engine)
-    port = port or cfg.web.port
-    print()
-    print(f"Trang xét duyệt: http://{cfg.web.host}:{port}/")
-    print(f"  Tài khoản thử: {email}  mật khẩu: {password}")
-    print("  (Ctrl+C để dừng)", flush=True)
-    uvicorn.run(create_app(cfg, engine), host=cfg.web.host, port=port, log_level="warning")
+    serve_demo(cfg, engine, port)
     return 0
