@@ -76,7 +76,7 @@ class Daemon:
 
     # ----------------------------------------------------------- forever
     def run_forever(self, web: bool = True) -> None:
-        sched = BackgroundScheduler(timezone=self.config.settings.timezone)
+        sched = BackgroundScheduler(timezone=self.config.settings.zone)
         self.leases.start(balance=True)  # takes this instance's share of the mailboxes
         for name, box in self.config.mailboxes.items():
             if box.kind == "imap":

@@ -11,7 +11,6 @@ import json
 import sys
 import time
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
@@ -22,13 +21,13 @@ from tinbai.ingest.maildir import MaildirMailbox
 from tinbai.queue.db import open_db
 from tinbai.queue.models import Item, Outbox
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 VERDICT = {"accept": "tiếp nhận", "needs_correction": "cần sửa", "quarantine": "CÁCH LY"}
 
 
 def run_demo(cfg: Config, *, serve: bool = True, port: int | None = None) -> int:
     started = time.monotonic()
-    now = datetime.now(VN)
+    zone = cfg.settings.zone
+    now = datetime.now(zone)
     engine = open_db(cfg)
     boxes = {cfg.profiles[p].mailbox: p for p in cfg.profiles if cfg.profiles[p].mailbox}
     by_profile = {p: b for b, p in boxes.items()}
@@ -57,7 +56,7 @@ def run_demo(cfg: Config, *, serve: bool = True, port: int | None = None) -> int
     for it in items:
         rep = json.loads(it.report_json or "{}")
         codes = ", ".join(sorted({p["code"] for p in rep.get("problems", [])})) or "—"
-        due = it.deadline.astimezone(VN).strftime("%H:%M %d/%m/%Y") if it.deadline else "—"
+        due = it.deadline.astimezone(zone).strftime("%H:%M %d/%m/%Y") if it.deadline else "—"
         print(f"{it.tracking_code or '#' + str(it.id):16s} {it.profile:17s} {(it.category or '-'):10s} {due:17s} "
               f"{VERDICT.get(it.verdict or '', it.state):9s} {codes}")
     print()

@@ -68,7 +68,7 @@ def notices_for_new_item(session: Session, item: Item, report: CheckReport, prof
         comment=None,
     )
     domain = sender_domain(config)
-    ack = render("acknowledgement", **base)
+    ack = render("acknowledgement", **base, zone=config.settings.zone)
     queue_email(session, kind="acknowledgement", to=to, subject=ack.subject, body_text=ack.text,
                 body_html=ack.html, item_id=item.id, dedupe_key=f"ack:{item.id}",
                 in_reply_to=report.message_id, domain=domain)
@@ -83,8 +83,8 @@ def queue_correction(session: Session, item: Item, report: CheckReport, profile:
     problems = [dict(detail=p.detail, attachment=p.attachment, article=p.article,
                      fix=FIX.get(p.code, DEFAULT_FIX))
                 for p in report.problems if p.severity in ("error", "security")]
-    mail = render("correction", agency=profile.agency, code=item.tracking_code, subject=report.subject,
-                  sender_name=report.sender.name, problems=problems, comment=comment,
+    mail = render("correction", zone=config.settings.zone, agency=profile.agency, code=item.tracking_code,
+                  subject=report.subject, sender_name=report.sender.name, problems=problems, comment=comment,
                   regulation_short=regulation_short(profile), title="")
     queue_email(session, kind="correction", to=to, subject=mail.subject, body_text=mail.text,
                 body_html=mail.html, item_id=item.id, dedupe_key=key, in_reply_to=report.message_id,
@@ -113,10 +113,12 @@ def _queue_sender_notice(session: Session, it: Item, event: ReviewEvent, notice:
             "sender_name": it.sender_name, "regulation_short": regulation_short(prof), "title": ""}
     if notice.kind == "refusal":
         ground = notice.ground
-        mail = render("refusal", **base, ground=ground, ground_text=prof.refusal_grounds[ground], comment=comment)
+        mail = render("refusal", **base, zone=config.settings.zone, ground=ground,
+                      ground_text=prof.refusal_grounds[ground], comment=comment)
         key = f"refusal:{it.id}:event:{event.id}"
     else:
-        mail = render("publication", **base, url=it.published_url, published_at=it.published_at)
+        mail = render("publication", **base, zone=config.settings.zone, url=it.published_url,
+                      published_at=it.published_at)
         key = f"publication:{it.id}"
     queue_email(session, kind=notice.kind, to=[it.sender_address], subject=mail.subject, body_text=mail.text,
                 body_html=mail.html, item_id=it.id, dedupe_key=key, in_reply_to=it.message_id,

@@ -10,7 +10,6 @@ from sqlmodel import Session
 
 from tinbai.calendar import WorkCalendar
 from tinbai.config import Config
-from tinbai.notifier.compose import VN
 from tinbai.notifier.decisions import decide, may_send
 from tinbai.notifier.planning import calendar_for, load_reminded
 from tinbai.notifier.reminder_mail import TEMPLATES, compose
@@ -19,6 +18,7 @@ from tinbai.notifier.reminder_mail import TEMPLATES, compose
 def reminders_at(engine: Engine, config: Config, at: datetime) -> list[dict]:
     """What a tick at `at` would send: one dict per email, in time order. Writes nothing."""
     calendars: dict[str, WorkCalendar] = {}
+    zone = config.settings.zone
     out = []
     with Session(engine, expire_on_commit=False) as s:
         items, rows, directory = load_reminded(s)
@@ -41,9 +41,9 @@ def reminders_at(engine: Engine, config: Config, at: datetime) -> list[dict]:
                 "subject": item.subject,
                 "kind": e.kind,
                 "email_kind": TEMPLATES[e.kind],
-                "due_at": e.at.astimezone(VN).isoformat(),
+                "due_at": e.at.astimezone(zone).isoformat(),
                 "overdue_days": e.overdue_days,
-                "deadline": item.deadline.astimezone(VN).isoformat(),
+                "deadline": item.deadline.astimezone(zone).isoformat(),
                 "holder": item.holder,
                 "recipients": [a.strip() for a in e.recipient.split(",") if a.strip()],
                 "email_subject": mail.subject,

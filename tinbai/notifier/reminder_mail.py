@@ -48,6 +48,7 @@ def compose(item: Item, entry: Entry, profile: Profile, config: Config, cal: Wor
         sender = f"{sender} <{item.sender_address}>" if sender else item.sender_address
     return render(
         TEMPLATES[entry.kind],
+        zone=config.settings.zone,
         kind=entry.kind,
         agency=profile.agency,
         code=item.tracking_code or f"#{item.id}",

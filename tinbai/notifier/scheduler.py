@@ -21,7 +21,6 @@ from sqlmodel import Session, select
 
 from tinbai.calendar import WorkCalendar
 from tinbai.config import Config
-from tinbai.notifier.compose import VN
 from tinbai.notifier.decisions import Directory, Entry, decide, may_send
 from tinbai.notifier.outbox import queue_email, sender_domain
 from tinbai.notifier.planning import calendar_for, load_reminded, rows_of, write_plan
@@ -110,6 +109,6 @@ def _process(engine: Engine, config: Config, item_id: int, now: datetime, calend
                 s.add(row)
         s.commit()
         if queued:
-            log.info("nhắc hạn %s (%s) cho mục #%s gửi tới %s", d.send.kind,
-                     d.send.at.astimezone(VN).strftime("%H:%M %d/%m/%Y"), item.id, d.send.recipient)
+            when = d.send.at.astimezone(config.settings.zone).strftime("%H:%M %d/%m/%Y")
+            log.info("nhắc hạn %s (%s) cho mục #%s gửi tới %s", d.send.kind, when, item.id, d.send.recipient)
         return queued

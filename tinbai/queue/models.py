@@ -1,9 +1,10 @@
 """The queue's tables (SQLModel). Alembic migrations under tinbai/queue/migrations
 create and change them; nothing calls create_all outside the tests of a migration.
 
-Times are stored as timezone-aware UTC; the application shows them in
-Asia/Ho_Chi_Minh. JSON documents (the check report, file facts) are stored as text
-so that SQLite and PostgreSQL behave the same.
+Times are stored as timezone-aware UTC; the application shows them in the
+configured zone (settings.timezone, by default Asia/Ho_Chi_Minh). JSON documents
+(the check report, file facts) are stored as text so that SQLite and PostgreSQL
+behave the same.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -31,7 +31,7 @@ from tinbai.queue.permissions import (
 from tinbai.queue.states import APPROVED, FAILED, OPEN_STATES, PUBLISHED
 from tinbai.queue.workflow import ANCHOR_LABELS, NotAllowed, StaleItem, WorkflowError
 from tinbai.textutil import html_to_text
-from tinbai.web.common import VN, CheckedForm, CurrentUser, config_of, db, item_for, page
+from tinbai.web.common import CheckedForm, CurrentUser, config_of, db, item_for, page
 from tinbai.web.views_files import PDF_TYPES, PICTURE_TYPES, pdf_page_count
 
 log = logging.getLogger(__name__)
@@ -197,8 +197,8 @@ def item_page(request: Request, item_id: int, user: CurrentUser, done: str = "")
     return page(request, "item.html", user=user, error=None, done=done, **ctx)
 
 
-def _when(value: str, what: str) -> datetime | None:
-    """A datetime-local / date (+ time) field, read as Vietnam's wall-clock time."""
+def _when(value: str, what: str, zone: tzinfo) -> datetime | None:
+    """A datetime-local / date (+ time) field, read as a wall-clock time in `zone` (the configured one)."""
     value = value.strip()
     if not value:
         return None
@@ -206,24 +206,24 @@ def _when(value: str, what: str) -> datetime | None:
         dt = datetime.fromisoformat(value)
     except ValueError:
         raise WorkflowError(f"{what}: “{value}” không phải ngày giờ hợp lệ.") from None
-    return dt if dt.tzinfo else dt.replace(tzinfo=VN)
+    return dt if dt.tzinfo else dt.replace(tzinfo=zone)
 
 
-def _params(action: str, form: FormData) -> dict[str, Any]:
+def _params(action: str, form: FormData, zone: tzinfo) -> dict[str, Any]:
     get = lambda k: str(form.get(k) or "")
     p: dict[str, Any] = {"comment": get("comment")}
     if action in ("assign", "forward", "escalate"):
         p["assignee"] = get("assignee") or None
     if action == "publish":
         p["url"] = get("url")
-        p["published_at"] = _when(get("published_at"), "Thời điểm đăng")
+        p["published_at"] = _when(get("published_at"), "Thời điểm đăng", zone)
     if action == "refuse":
         p["ground"] = get("ground") or None
     if action == "change_category":
         p["category"] = get("category")
         day, clock = get("anchor_date").strip(), get("anchor_time").strip()
         if day:
-            p["anchor_at"] = _when(f"{day}T{clock or '00:00'}", "Mốc tính hạn")
+            p["anchor_at"] = _when(f"{day}T{clock or '00:00'}", "Mốc tính hạn", zone)
             p["anchor_has_time"] = bool(clock)
     return p
 
@@ -239,7 +239,7 @@ def act(request: Request, item_id: int, form: CheckedForm, user: CurrentUser):
             raise HTTPException(403, "Hồ sơ của mục này không còn trong cấu hình.")
         try:
             board_act(s, item, user, action, config=config, expected_state=str(form.get("expected_state") or "") or None,
-                  expected_step=str(form.get("expected_step") or "") or None, **_params(action, form))
+                  expected_step=str(form.get("expected_step") or "") or None, **_params(action, form, config.settings.zone))
             s.commit()
         except WorkflowError as e:
             s.rollback()
