@@ -45,7 +45,7 @@ def setup_logging(level: str, quiet: bool = False) -> None:
 # ---------------------------------------------------------------- check
 def cmd_check(cfg: Config, args: argparse.Namespace) -> int:
     # the parsers, the checks and the calendar load only for `check` (and the daemon); main.py is
-    # also what every sandboxed parser worker imports first, so this module's own imports stay few
+    # also what the parsers' sandbox fork server imports first, so this module's own imports stay few
     from tinbai.calendar import WorkCalendar
     from tinbai.message import parse_message
     from tinbai.pipeline import check
@@ -64,7 +64,8 @@ def cmd_check(cfg: Config, args: argparse.Namespace) -> int:
         received = parse_time(args.received, "--received", cfg.settings.zone)
     else:
         received = parse_message(raw).date or datetime.now(UTC)
-    report = check(raw, profile, received.astimezone(cfg.settings.zone), calendar=WorkCalendar.for_profile(profile, cfg))
+    report = check(raw, profile, received.astimezone(cfg.settings.zone),
+                   calendar=WorkCalendar.for_profile(profile, cfg))
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
