@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from tinbai.calendar import WorkCalendar, vn_time
 from tinbai.config import ConfigError, load_config
+from tinbai.notifier.compose import render
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -81,3 +85,34 @@ def test_password_comes_from_the_environment(tmp_path, monkeypatch):
         cfg.mailboxes["m"].password()
     monkeypatch.setenv("TB_TEST_PW", "s3cret")
     assert cfg.mailboxes["m"].password() == "s3cret"
+
+
+def test_a_wrong_time_zone_is_one_line_naming_the_key(tmp_path):
+    text = (ROOT / "config.toml").read_text(encoding="utf-8")
+    assert 'timezone = "Asia/Ho_Chi_Minh"' in text
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text.replace('timezone = "Asia/Ho_Chi_Minh"', 'timezone = "Asia/Hanoi_City"', 1), encoding="utf-8")
+    with pytest.raises(ConfigError, match="settings.timezone") as e:
+        load_config(bad)
+    assert "Asia/Hanoi_City" in str(e.value) and "\n" not in str(e.value)
+    p = subprocess.run([sys.executable, "main.py", "--config", str(bad), "reminders"], cwd=ROOT,
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode == 2 and p.stderr.count("\n") == 1 and "settings.timezone" in p.stderr
+    assert "Traceback" not in p.stderr
+
+
+def test_the_configured_time_zone_is_the_one_used(tmp_path):
+    """The calendar, the emails and the history count and write times in settings.timezone."""
+    text = (ROOT / "config.toml").read_text(encoding="utf-8")
+    other = tmp_path / "other.toml"
+    other.write_text(text.replace('timezone = "Asia/Ho_Chi_Minh"', 'timezone = "UTC"', 1), encoding="utf-8")
+    cfg = load_config(other)
+    assert cfg.settings.zone == ZoneInfo("UTC")
+    assert load_config(ROOT / "config.toml").settings.zone == ZoneInfo("Asia/Ho_Chi_Minh")
+    assert WorkCalendar.for_profile(cfg.profile("kontum-stp"), cfg).tz == ZoneInfo("UTC")
+    when = datetime(2026, 4, 28, 2, 30, tzinfo=UTC)  # 09:30 in Vietnam
+    mail = render("publication", zone=cfg.settings.zone, agency="Cục THADS", code="TB-2026-000001",
+                  subject="Tin", sender_name=None, regulation_short="Quy chế", title="", url="https://x.vn/a",
+                  published_at=when)
+    assert "02:30 ngày 28/04/2026" in mail.text
+    assert vn_time(when, ZoneInfo("Asia/Ho_Chi_Minh")) == "09:30 ngày 28/04/2026"

@@ -18,7 +18,6 @@ import socket
 import sqlite3
 import threading
 import time
-from collections import Counter
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -28,24 +27,30 @@ from sqlalchemy import event
 from sqlmodel import Session, select
 
 from tests.factories import make_config, news_email
+from tests.mailflow import (
+    BAD,
+    GOOD,
+    assert_each_email_once,
+    assert_each_message_once,
+    items,
+    submission,
+    unseen,
+)
 from tests.pg import PgCluster, pg_bin
 from tests.procs import Tinbai, count_rows, env_for, imap_mailbox, run_once, wait_until, write_config
 from tests.servers import HOST, DovecotServer, SmtpSink, free_port
-from tinbai.cli import open_db
 from tinbai.config import load_config
 from tinbai.daemon import Daemon
 from tinbai.ingest.maildir import MaildirMailbox
 from tinbai.ingest.runner import Ingestor
 from tinbai.ingest.sources import mailbox_pass
 from tinbai.notifier.delivery import LOCK_SECONDS, deliver_due
-from tinbai.queue.db import make_engine, migrate
+from tinbai.queue.db import make_engine, migrate, open_db
 from tinbai.queue.models import Item, MailboxState, Outbox, utcnow
 
 pytestmark = pytest.mark.timeout(300)
 
 SENDER = "Ban Biên tập <bbt@example.gov.vn>"
-GOOD = "hoa.nt@thads-thainguyen.example.vn"
-BAD = "khongton.tai@thads-thainguyen.example.vn"
 PW_ENV = "TINBAI_TEST_FAULTS_PW"
 
 
@@ -54,60 +59,6 @@ PW_ENV = "TINBAI_TEST_FAULTS_PW"
 
 def smtp_settings(sink: SmtpSink) -> dict:
     return {"kind": "smtp", "host": HOST, "port": sink.port, "security": "plain", "timeout": 5, "sender": SENDER}
-
-
-def submission(i: int, *, sender: str = GOOD, photo_size: tuple[int, int] | None = None) -> bytes:
-    raw = news_email(i, sender=sender, subject=f"Gửi tin: Hội nghị số {i}")
-    if photo_size is not None:  # a bigger photo: FETCH responses long enough to be cut in the middle
-        from tinbai.demo_samples import email as make_email
-        from tinbai.demo_samples import photo
-
-        msg = email.message_from_bytes(raw, policy=email.policy.default)
-        body = msg.get_body(("plain",)).get_content()
-        raw = make_email(sender=msg["From"], to=msg["To"], subject=msg["Subject"], body=body,
-                         date=msg["Date"].datetime, attachments=[(f"anh {i}.jpg", "image/jpeg", photo(i, photo_size))])
-    return raw.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")  # as IMAP stores it: same bytes, same hash
-
-
-def items(engine) -> list[Item]:
-    with Session(engine) as s:
-        return list(s.exec(select(Item).order_by(Item.id)))
-
-
-def unseen(server: DovecotServer, user: str, folder: str = "INBOX") -> list[int]:
-    with server.session(user) as c:
-        c.select_folder(folder, readonly=True)
-        return sorted(c.search("UNSEEN"))
-
-
-def assert_each_message_once(engine, n: int) -> list[Item]:
-    got = items(engine)
-    assert len(got) == n, f"{len(got)} items for {n} messages"
-    assert len({it.message_id for it in got}) == n, "a message stored twice"
-    assert len({(it.mailbox, it.source_key) for it in got}) == n
-    assert [it.id for it in got if it.state == "failed"] == [], [it.error for it in got if it.state == "failed"][:2]
-    return got
-
-
-def assert_each_email_once(engine, sink: SmtpSink) -> int:
-    """Every outbox row reached the server under its own Message-ID, and no item got two different
-    emails of one kind. Returns how many copies were re-sent under the same Message-ID (allowed:
-    a crash between the server's 250 and marking the row sent)."""
-    with Session(engine) as s:
-        rows = list(s.exec(select(Outbox)))
-    assert rows
-    assert [r.id for r in rows if r.status != "sent"] == []
-    kinds = Counter((r.item_id, r.kind) for r in rows)
-    assert max(kinds.values()) == 1, "two outbox rows for one item and kind"
-    msgs = [email.message_from_bytes(m.content, policy=email.policy.default) for m in sink.messages]
-    ids = [m["Message-ID"] for m in msgs]
-    assert set(ids) == {r.message_id for r in rows}
-    # the same check on the wire, without the database: one Message-ID per (submission, subject)
-    by_thread: dict[tuple[str, str], set[str]] = {}
-    for m in msgs:
-        by_thread.setdefault((m["In-Reply-To"], m["Subject"]), set()).add(m["Message-ID"])
-    assert all(len(v) == 1 for v in by_thread.values()), [v for v in by_thread.values() if len(v) > 1][:3]
-    return len(ids) - len(set(ids))
 
 
 @contextlib.contextmanager

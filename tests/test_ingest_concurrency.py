@@ -16,10 +16,10 @@ from sqlmodel import Session, select
 
 import tinbai.ingest.runner as runner
 from tests.factories import VN, make_config, news_email
-from tinbai.cli import open_db
 from tinbai.ingest.maildir import MaildirMailbox
 from tinbai.ingest.runner import Ingestor
 from tinbai.ingest.sources import mailbox_pass
+from tinbai.queue.db import open_db
 from tinbai.queue.models import Item
 
 T0 = datetime(2026, 4, 28, 9, 0, tzinfo=VN)

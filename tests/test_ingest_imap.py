@@ -10,10 +10,10 @@ import pytest
 from sqlmodel import Session, func, select
 
 from tests.factories import make_config, news_email
-from tinbai.cli import open_db
 from tinbai.daemon import Daemon
 from tinbai.ingest.runner import Ingestor
 from tinbai.ingest.sources import imap_pass, open_imap
+from tinbai.queue.db import open_db
 from tinbai.queue.models import Item
 
 

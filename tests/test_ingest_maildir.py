@@ -9,10 +9,10 @@ import pytest
 from sqlmodel import Session, select
 
 from tests.factories import VN, make_config, news_email
-from tinbai.cli import open_db
 from tinbai.daemon import Daemon
 from tinbai.ingest.maildir import MaildirMailbox
 from tinbai.ingest.runner import Ingestor
+from tinbai.queue.db import open_db
 from tinbai.queue.models import Item, Outbox, ReviewEvent
 
 

@@ -17,15 +17,14 @@ from sqlalchemy import text
 
 from tests import pg
 from tests.factories import make_config
+from tests.mailflow import assert_each_email_once, assert_each_message_once, submission, unseen
 from tests.pg import PgCluster, pg_bin
 from tests.procs import Tinbai, count_rows, env_for, imap_mailbox, wait_until, write_config
 from tests.servers import HOST, DovecotServer, SmtpSink
-from tests.test_faults import assert_each_email_once, assert_each_message_once, submission, unseen
-from tinbai.cli import open_db
 from tinbai.config import load_config
 from tinbai.daemon import Daemon
 from tinbai.ingest.maildir import MaildirMailbox
-from tinbai.queue.db import make_engine, migrate
+from tinbai.queue.db import make_engine, migrate, open_db
 from tinbai.queue.lease import Leases, instances
 from tinbai.queue.models import Item, Outbox
 

@@ -26,15 +26,18 @@ from sqlmodel import Session, select
 from tests.factories import VN, make_config, news_email
 from tests.servers import SmtpSink
 from tinbai import cli
-from tinbai.cli import open_db
 from tinbai.daemon import Daemon
 from tinbai.demo_samples import email as make_email
 from tinbai.demo_samples import signature
 from tinbai.ingest.maildir import MaildirMailbox
 from tinbai.ingest.runner import Ingestor
 from tinbai.notifier.delivery import deliver_due
-from tinbai.notifier.scheduler import plan_item_reminders, queue_due_reminders, reminders_at
+from tinbai.notifier.planning import plan_item_reminders
+from tinbai.notifier.preview import reminders_at
+from tinbai.notifier.scheduler import queue_due_reminders
+from tinbai.queue.db import open_db
 from tinbai.queue.models import Item, Outbox, ReminderRow, User
+from tinbai.queue.states import CLOSED_STATES, FAILED, OPEN_STATES
 
 PROFILE = "thainguyen-thads"
 HOLDER = "lan.tv@thads-thainguyen.example.vn"
@@ -163,7 +166,7 @@ def test_reminders_across_tet_2026(env) -> None:
     body = text_of(msg)
     assert "Kính gửi đồng chí Trần Văn Lan" in body
     assert "còn 5 giờ 45 phút làm việc" in body  # 9:15–11:30 and 13:30–17:00
-    assert "Điều 7.4 Quy chế Thi hành án dân sự tỉnh Thái Nguyên" in body
+    assert "Điều 7.4.a Quy chế Thi hành án dân sự tỉnh Thái Nguyên" in body
     assert f"http://127.0.0.1:8080/items/{item}" in body
     assert f'href="http://127.0.0.1:8080/items/{item}"' in msg.get_body(("html",)).get_content()
     quiet(env, at(2026, 2, 13, 9, 16), at(2026, 2, 13, 15, 59))
@@ -175,7 +178,7 @@ def test_reminders_across_tet_2026(env) -> None:
           at(2026, 2, 21, 10), at(2026, 2, 23, 7, 29))
     msg = one(tick(env, at(2026, 2, 23, 7, 30)))
     assert msg["Subject"].startswith(f"[{code}] Quá hạn 1 ngày làm việc:")
-    assert "đã quá thời hạn xử lý 1 ngày làm việc (hạn 17:00 ngày 13/02/2026, theo Điều 7.4 Quy chế" in text_of(msg)
+    assert "đã quá thời hạn xử lý 1 ngày làm việc (hạn 17:00 ngày 13/02/2026, theo Điều 7.4.a Quy chế" in text_of(msg)
     quiet(env, at(2026, 2, 23, 16))
     assert one(tick(env, at(2026, 2, 24, 7, 30)))["Subject"].startswith(f"[{code}] Quá hạn 2 ngày")
     msg = one(tick(env, at(2026, 2, 25, 7, 30)))
@@ -345,6 +348,22 @@ def test_a_change_made_without_replanning_is_picked_up_by_the_daemon(env) -> Non
         s.commit()
     quiet(env, at(2026, 3, 4, 7, 30), at(2026, 3, 5, 7, 30))
     assert planned(engine, item_id) == []
+
+
+def test_a_failed_item_is_not_open_and_gets_no_reminders(env) -> None:
+    """`failed` is neither open nor closed (tinbai.queue.states): no clock runs, nobody is reminded."""
+    cfg, engine, _ = env
+    assert FAILED not in OPEN_STATES and FAILED not in CLOSED_STATES
+    item_id = make_item(engine, cfg, received=at(2026, 3, 2, 8), deadline=at(2026, 3, 3, 17), holder=HOLDER)
+    assert planned(engine, item_id)
+    with Session(engine) as s:  # its processing broke afterwards (a retry that failed), without replanning
+        item = s.get(Item, item_id)
+        item.state = FAILED
+        s.add(item)
+        s.commit()
+    assert reminders_at(engine, cfg, at(2026, 3, 3, 17)) == []
+    quiet(env, at(2026, 3, 3, 17), at(2026, 3, 4, 7, 30))
+    assert planned(engine, item_id) == [] and planned(engine, item_id, "cancelled")
 
 
 def test_users_added_later_get_the_reminders_of_waiting_items(tmp_path: Path, smtp_sink: SmtpSink) -> None:

@@ -21,11 +21,11 @@ from sqlmodel import Session, select
 from tests.factories import ROOT, VN, make_config, news_email
 from tests.servers import SmtpSink
 from tinbai import cli
-from tinbai.cli import open_db
 from tinbai.daemon import Daemon
 from tinbai.ingest.maildir import MaildirMailbox
 from tinbai.notifier.delivery import LOCK_SECONDS, claim_due, deliver_due
 from tinbai.notifier.outbox import queue_email
+from tinbai.queue.db import open_db
 from tinbai.queue.models import Outbox, utcnow
 
 SENDER = "Ban Biên tập <bbt@example.gov.vn>"

@@ -266,7 +266,7 @@ def test_queue_filters_and_quick_filters(env, app) -> None:
     overdue = client.get("/?quick=overdue").text
     assert "Tin đã quá hạn" in overdue and "Tin còn hạn" not in overdue and "Quá hạn" in overdue
     today = client.get("/?quick=today").text
-    _, tomorrow, _ = day_bounds(utcnow())
+    _, tomorrow, _ = day_bounds(utcnow(), config.settings.zone)
     if utcnow() + timedelta(minutes=1) < tomorrow:  # not in the last minute of the day
         assert "Tin đến hạn hôm nay" in today
     assert "Tin đã quá hạn" not in today and "Tin còn hạn" not in today

@@ -1,5 +1,5 @@
-"""The review workflow (tinbai.queue.workflow): transitions per profile, who may act, the audit log,
-and the emails an action causes, written in the action's own transaction."""
+"""The review workflow (tinbai.queue.workflow, through tinbai.board.act): transitions per profile,
+who may act, the audit log, and the emails an action causes, written in the action's own transaction."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ import pytest
 from sqlmodel import Session, select
 
 from tests.web_fixtures import VN, add_user, make_config, make_engine_for, make_item
+from tinbai import board
 from tinbai.calendar import WorkCalendar, compute_deadline
 from tinbai.queue.models import Item, Outbox, ReminderRow, ReviewEvent, User, utcnow
-from tinbai.queue.workflow import (
+from tinbai.queue.permissions import allowed_actions, steps_of
+from tinbai.queue.states import (
     APPROVED,
     CLOSED_STATES,
     ESCALATED,
@@ -21,13 +23,8 @@ from tinbai.queue.workflow import (
     PUBLISHED,
     REFUSED,
     RETURNED,
-    NotAllowed,
-    StaleItem,
-    WorkflowError,
-    allowed_actions,
-    apply,
-    steps_of,
 )
+from tinbai.queue.workflow import NotAllowed, StaleItem, WorkflowError
 from tinbai.rules import problem
 
 ROLES = ("secretary", "member", "head", "agency_head", "admin", "viewer")
@@ -50,7 +47,7 @@ def staff(engine, profile: str) -> dict[str, User]:
 def act(engine, config, item_id: int, user: User, action: str, **params) -> ReviewEvent:
     with Session(engine, expire_on_commit=False) as s:
         item = s.get(Item, item_id)
-        event = apply(s, item, user, action, config=config, **params)
+        event = board.act(s, item, user, action, config=config, **params)
         s.commit()
         return event
 
@@ -262,7 +259,7 @@ def test_one_transaction_and_stale_pages(env) -> None:
     item = make_item(engine, config)
     with Session(engine, expire_on_commit=False) as s:
         fresh = s.get(Item, item.id)
-        apply(s, fresh, people["head"], "refuse", config=config, ground="a")
+        board.act(s, fresh, people["head"], "refuse", config=config, ground="a")
         assert s.exec(select(Outbox).where(Outbox.item_id == item.id)).first() is not None
         s.rollback()
     assert load(engine, item.id).state == NEW

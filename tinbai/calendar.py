@@ -14,10 +14,10 @@ what it computes per year.
   config, which wins over the package.
 * Office hours are a profile setting (default 07:30–11:30 and 13:30–17:00); the
   closing time of a day is the end of its last span.
-* All times are wall-clock times in the calendar's time zone
-  (Asia/Ho_Chi_Minh, which has no daylight-saving time). A naive datetime given
-  to any function here is read as a wall-clock time in that zone; every
-  datetime returned is aware, in that zone.
+* All times are wall-clock times in the calendar's time zone: the config's
+  ``[settings] timezone`` (Settings.zone; by default Asia/Ho_Chi_Minh, which has
+  no daylight-saving time). A naive datetime given to any function here is read
+  as a wall-clock time in that zone; every datetime returned is aware, in that zone.
 """
 
 from __future__ import annotations
@@ -25,17 +25,14 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import holidays
 
-if TYPE_CHECKING:
-    from tinbai.config import Config, DeadlineRule, Profile
+from tinbai.config import DEFAULT_TIMEZONE, Config, DeadlineRule, Profile
 
-DEFAULT_TZ = "Asia/Ho_Chi_Minh"
 DEFAULT_SPANS: list[tuple[time, time]] = [(time(7, 30), time(11, 30)), (time(13, 30), time(17, 0))]
 # Name given to a day off that only the configuration knows about.
 CONFIG_DAY_OFF_NAME = "Ngày nghỉ theo thông báo (cấu hình)"
@@ -74,7 +71,7 @@ class WorkCalendar:
         self,
         office_hours: Iterable[tuple[time, time]] | None = None,
         overrides: Overrides | None = None,
-        tz: str = DEFAULT_TZ,
+        tz: tzinfo | str = DEFAULT_TIMEZONE,
     ) -> None:
         spans = sorted(office_hours if office_hours is not None else DEFAULT_SPANS)
         if not spans:
@@ -87,7 +84,7 @@ class WorkCalendar:
                 raise ValueError("office-hours spans must not overlap")
             last = end
         self.spans: tuple[tuple[time, time], ...] = tuple(spans)
-        self.tz = ZoneInfo(tz)
+        self.tz = _zone(tz)
         # The admin's overrides, filed under each date's own year (the config's key is
         # only how they are grouped in the file).
         self._off: dict[int, set[date]] = {}
@@ -106,13 +103,13 @@ class WorkCalendar:
     @classmethod
     def for_profile(cls, profile: Profile, config: Config | None = None) -> WorkCalendar:
         """The profile's office hours with the config's yearly overrides and time zone.
-        Without a config: the package's calendar only, in Asia/Ho_Chi_Minh."""
+        Without a config: the package's calendar only, in the default zone (Asia/Ho_Chi_Minh)."""
         if config is None:
             return cls(profile.office_hours.as_times())
         overrides = {
             int(year): (set(o.days_off), set(o.working_days)) for year, o in config.calendar.overrides.items()
         }
-        return cls(profile.office_hours.as_times(), overrides, config.settings.timezone)
+        return cls(profile.office_hours.as_times(), overrides, config.settings.zone)
 
     # ----- days ------------------------------------------------------------------
 
@@ -348,15 +345,29 @@ def _limit(rule: DeadlineRule) -> int:
     return rule.limit
 
 
-def late_on_arrival(deadline: datetime | None, received_at: datetime, tz: str = DEFAULT_TZ) -> bool:
+def late_on_arrival(deadline: datetime | None, received_at: datetime,
+                    tz: tzinfo | str = DEFAULT_TIMEZONE) -> bool:
     """True when the deadline had already passed when the item arrived
     (CHECK-REPORT ``deadline.late_submission``). Arriving at the deadline is on time.
     A naive datetime is read as wall-clock time in `tz`."""
     if deadline is None:
         return False
-    zone = ZoneInfo(tz)
+    zone = _zone(tz)
     if deadline.tzinfo is None:
         deadline = deadline.replace(tzinfo=zone)
     if received_at.tzinfo is None:
         received_at = received_at.replace(tzinfo=zone)
     return received_at > deadline
+
+
+def vn_time(value: datetime | None, zone: tzinfo, with_time: bool = True) -> str:
+    """A time as the emails and the review history write it, in `zone`: "09:30 ngày 28/04/2026",
+    or "28/04/2026" without the time; "—" for none."""
+    if value is None:
+        return "—"
+    local = value.astimezone(zone)
+    return local.strftime("%H:%M ngày %d/%m/%Y") if with_time else local.strftime("%d/%m/%Y")
+
+
+def _zone(tz: tzinfo | str) -> tzinfo:
+    return tz if isinstance(tz, tzinfo) else ZoneInfo(tz)

@@ -16,9 +16,10 @@ from zoneinfo import ZoneInfo
 
 from tinbai.config import Config, ConfigError, load_config
 from tinbai.procmem import give_big_buffers_back
+from tinbai.queue.states import FAILED
 from tinbai.rules.table import markdown, rule_rows
+from tinbai.web.user_args import add_user_commands
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 log = logging.getLogger("tinbai")
 
 
@@ -26,12 +27,13 @@ class UsageError(Exception):
     """A user's mistake on the command line: one line, exit 2."""
 
 
-def parse_time(value: str, what: str) -> datetime:
+def parse_time(value: str, what: str, zone: ZoneInfo) -> datetime:
+    """An ISO 8601 time from the command line; without an offset, a wall-clock time in `zone`."""
     try:
         dt = datetime.fromisoformat(value.strip())  # 3.11 reads "Z" itself
     except ValueError:
         raise UsageError(f"{what}: {value!r} is not a time like 2026-04-28T09:00:00+07:00") from None
-    return dt if dt.tzinfo else dt.replace(tzinfo=VN)
+    return dt if dt.tzinfo else dt.replace(tzinfo=zone)
 
 
 def setup_logging(level: str, quiet: bool = False) -> None:
@@ -43,6 +45,8 @@ def setup_logging(level: str, quiet: bool = False) -> None:
 
 # ---------------------------------------------------------------- check
 def cmd_check(cfg: Config, args: argparse.Namespace) -> int:
+    # the parsers, the checks and the calendar load only for `check` (and the daemon); main.py is
+    # also what the parsers' sandbox fork server imports first, so this module's own imports stay few
     from tinbai.calendar import WorkCalendar
     from tinbai.message import parse_message
     from tinbai.pipeline import check
@@ -58,10 +62,11 @@ def cmd_check(cfg: Config, args: argparse.Namespace) -> int:
     except OSError as e:
         raise UsageError(f"{path}: cannot read: {e.strerror}") from None
     if args.received:
-        received = parse_time(args.received, "--received")
+        received = parse_time(args.received, "--received", cfg.settings.zone)
     else:
         received = parse_message(raw).date or datetime.now(UTC)
-    report = check(raw, profile, received.astimezone(VN), calendar=WorkCalendar.for_profile(profile, cfg))
+    report = check(raw, profile, received.astimezone(cfg.settings.zone),
+                   calendar=WorkCalendar.for_profile(profile, cfg))
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -80,8 +85,8 @@ def print_report(rep: dict, cfg: Config) -> None:
     print(f"            {s['title'] or '—'} · {s['unit'] or '—'} · ĐT {s['phone'] or '—'} · {s['postal_address'] or '—'}")
     print(f"Loại tin:   {cat}")
     anchor = rep["anchor"]
-    print(f"Mốc tính:   {anchor['kind']} {fmt(anchor['at'])}")
-    print(f"Thời hạn:   {fmt(rep['deadline'])}")
+    print(f"Mốc tính:   {anchor['kind']} {fmt(anchor['at'], cfg.settings.zone)}")
+    print(f"Thời hạn:   {fmt(rep['deadline'], cfg.settings.zone)}")
     for a in _flat(rep["attachments"]):
         bits = [a["detected_type"]]
         if a.get("text_encoding"):
@@ -108,25 +113,21 @@ def _flat(atts: list[dict]):
         yield from _flat(a.get("children") or [])
 
 
-def fmt(value: str | None) -> str:
+def fmt(value: str | None, zone: ZoneInfo) -> str:
     if not value:
         return "—"
-    return datetime.fromisoformat(value).astimezone(VN).strftime("%H:%M %d/%m/%Y")
+    return datetime.fromisoformat(value).astimezone(zone).strftime("%H:%M %d/%m/%Y")
 
 
 # ---------------------------------------------------------------- daemon
-def open_db(cfg: Config):
-    from tinbai.queue.db import make_engine, migrate
-
-    engine = make_engine(cfg.database_url())
-    migrate(engine)
-    return engine
-
-
+# Each of the following commands loads the subsystems it needs when it runs: `check`, the
+# contract's command, must not pay for the database, the daemon or the web server.
 def cmd_run(cfg: Config, args: argparse.Namespace) -> int:
+    # the daemon: mailboxes, parsers, scheduler, database
     from tinbai.daemon import Daemon
+    from tinbai.queue.db import open_db
 
-    now = parse_time(args.now, "--now") if args.now else None
+    now = parse_time(args.now, "--now", cfg.settings.zone) if args.now else None
     engine = open_db(cfg)
     daemon = Daemon(cfg, engine, now=now)
     if args.once:
@@ -143,18 +144,21 @@ def _progress(name: str, i: int, n: int) -> None:
 
 
 def cmd_status(cfg: Config, args: argparse.Namespace) -> int:
+    # the database, and the mailboxes' health
     from sqlmodel import Session, func, select
 
     from tinbai.ingest.sources import is_stale
+    from tinbai.queue.db import open_db
     from tinbai.queue.models import Item, MailboxState, Outbox
 
     engine = open_db(cfg)
+    zone = cfg.settings.zone
     with Session(engine) as s:
         print(f"{'Hộp thư':14s} {'Lần kiểm tra tốt gần nhất':26s} {'Tồn':>5s}  Lỗi gần nhất")
         for name, box in cfg.mailboxes.items():
             st = s.get(MailboxState, name) or MailboxState(name=name)
-            ok = fmt(st.last_check_ok_at.isoformat()) if st.last_check_ok_at else "chưa lần nào"
-            err = f"{fmt(st.last_error_at.isoformat())}: {st.last_error}" if st.last_error else "—"
+            ok = fmt(st.last_check_ok_at.isoformat(), zone) if st.last_check_ok_at else "chưa lần nào"
+            err = f"{fmt(st.last_error_at.isoformat(), zone)}: {st.last_error}" if st.last_error else "—"
             flag = "  ⚠ quá lâu chưa kiểm tra" if is_stale(st, box) else ""
             print(f"{name:14s} {ok:26s} {st.backlog:5d}  {err}{flag}")
         by_state = dict(s.exec(select(Item.state, func.count()).group_by(Item.state)).all())
@@ -166,11 +170,14 @@ def cmd_status(cfg: Config, args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------- queue
 def cmd_queue(cfg: Config, args: argparse.Namespace) -> int:
+    # the database
     from sqlmodel import Session, select
 
+    from tinbai.queue.db import open_db
     from tinbai.queue.models import Item, ProblemRow
 
     engine = open_db(cfg)
+    zone = cfg.settings.zone
     with Session(engine) as s:
         if args.queue_cmd == "list":
             q = select(Item).order_by(Item.id)
@@ -183,13 +190,13 @@ def cmd_queue(cfg: Config, args: argparse.Namespace) -> int:
                 print("Hàng đợi trống.")
             for it in items:
                 print(f"#{it.id:<5d} {it.tracking_code or '':16s} {it.state:10s} {it.profile:17s} "
-                      f"{(it.category or '-'):10s} hạn {fmt(it.deadline.isoformat()) if it.deadline else '—':17s} "
+                      f"{(it.category or '-'):10s} hạn {fmt(it.deadline.isoformat(), zone) if it.deadline else '—':17s} "
                       f"{(it.verdict or '-'):16s} {it.subject[:60]}")
             return 0
         if args.queue_cmd == "export":
             items = list(s.exec(select(Item).order_by(Item.received_at, Item.id)))
             out = [{"id": it.id, "tracking_code": it.tracking_code, "state": it.state,
-                    "message_id": it.message_id, "received_at": it.received_at.astimezone(VN).isoformat(),
+                    "message_id": it.message_id, "received_at": it.received_at.astimezone(zone).isoformat(),
                     "profile": it.profile, "error": it.error,
                     "report": json.loads(it.report_json or "{}")} for it in items]
             print(json.dumps(out, ensure_ascii=False, indent=2))
@@ -198,7 +205,7 @@ def cmd_queue(cfg: Config, args: argparse.Namespace) -> int:
         if item is None:
             raise UsageError(f"no queue item #{args.id}")
         if args.queue_cmd == "show":
-            if item.state == "failed":
+            if item.state == FAILED:
                 print(f"#{item.id} ({item.state}) {item.subject}\nLỗi xử lý:\n{item.error}")
                 return 0
             rep = json.loads(item.report_json)
@@ -209,31 +216,41 @@ def cmd_queue(cfg: Config, args: argparse.Namespace) -> int:
                 print(f"(trong cơ sở dữ liệu có {len(probs)} vấn đề)")
             return 0
     if args.queue_cmd == "retry":
-        from tinbai.ingest.runner import Ingestor
-
-        ing = Ingestor(cfg, engine)
-        try:
-            outcome = ing.retry(args.id)
-        except (LookupError, ValueError) as e:
-            raise UsageError(str(e)) from None
-        finally:
-            ing.close()
-        print(f"#{outcome.item_id}: " + ("vẫn lỗi, xem `queue show`" if outcome.failed else "đã xử lý lại thành công"))
-        return 1 if outcome.failed else 0
+        return _retry(cfg, engine, args.id)
     return 2
+
+
+def _retry(cfg: Config, engine, item_id: int) -> int:
+    """`queue retry ID`: a failed item processed again from its archived message."""
+    # the ingest (parsers and checks) loads only for a retry, not for list/show/export
+    from tinbai.ingest.runner import Ingestor
+
+    ing = Ingestor(cfg, engine)
+    try:
+        outcome = ing.retry(item_id)
+    except (LookupError, ValueError) as e:
+        raise UsageError(str(e)) from None
+    finally:
+        ing.close()
+    print(f"#{outcome.item_id}: " + ("vẫn lỗi, xem `queue show`" if outcome.failed else "đã xử lý lại thành công"))
+    return 1 if outcome.failed else 0
 
 
 # ---------------------------------------------------------------- reminders
 def cmd_reminders(cfg: Config, args: argparse.Namespace) -> int:
     """What the reminder job would send at --at (default: now); writes nothing."""
-    from tinbai.notifier.scheduler import KIND_LABELS, reminders_at
+    # the database and the reminders' planning
+    from tinbai.notifier.preview import reminders_at
+    from tinbai.notifier.reminder_mail import KIND_LABELS
+    from tinbai.queue.db import open_db
 
-    at = parse_time(args.at, "--at") if args.at else datetime.now(UTC)
+    zone = cfg.settings.zone
+    at = parse_time(args.at, "--at", zone) if args.at else datetime.now(UTC)
     rows = reminders_at(open_db(cfg), cfg, at)
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
-    when = at.astimezone(VN).strftime("%H:%M %d/%m/%Y")
+    when = at.astimezone(zone).strftime("%H:%M %d/%m/%Y")
     if not rows:
         print(f"Lúc {when}: không có thư nhắc nào được gửi (ngoài giờ làm việc, hoặc chưa đến hạn nhắc).")
         return 0
@@ -243,13 +260,14 @@ def cmd_reminders(cfg: Config, args: argparse.Namespace) -> int:
         label = KIND_LABELS.get(r["kind"], r["kind"])
         if r["overdue_days"]:
             label += f" ({r['overdue_days']} ngày)"
-        print(f"{(r['tracking_code'] or '#' + str(r['item_id'])):16s} {label:16s} {fmt(r['due_at']):17s} "
-              f"{fmt(r['deadline']):17s} {', '.join(r['recipients']):40s} {r['subject'][:60]}")
+        print(f"{(r['tracking_code'] or '#' + str(r['item_id'])):16s} {label:16s} {fmt(r['due_at'], zone):17s} "
+              f"{fmt(r['deadline'], zone):17s} {', '.join(r['recipients']):40s} {r['subject'][:60]}")
     return 0
 
 
 # ---------------------------------------------------------------- demo
 def cmd_demo(cfg: Config, args: argparse.Namespace) -> int:
+    # the samples, the daemon and (unless --no-serve) the pages
     from tinbai.demo import run_demo
 
     return run_demo(cfg, serve=not args.no_serve, port=args.port)
@@ -297,13 +315,12 @@ def build_parser() -> argparse.ArgumentParser:
     d = sub.add_parser("demo", help="fill the local mailboxes with samples, process them, serve the pages")
     d.add_argument("--no-serve", action="store_true", help="process and exit, do not serve the pages")
     d.add_argument("--port", type=int, default=None)
-    from tinbai.web.user_args import add_user_commands
-
     add_user_commands(sub)
     return p
 
 
 def cmd_user(cfg: Config, args: argparse.Namespace) -> int:
+    # the accounts (their password hashing lives with the pages' login) and the database
     from tinbai.web.users import run_user_command
 
     return run_user_command(cfg, args)

@@ -15,6 +15,7 @@ import tomllib
 from datetime import date, time
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     BaseModel,
@@ -30,6 +31,8 @@ from tinbai.parsers.facts import ParseLimits
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = ROOT / "config.toml"
+# [settings] timezone when the config names none (Vietnam has one zone and no daylight saving)
+DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 
 
 class ConfigError(Exception):
@@ -295,11 +298,25 @@ class Calendar(Strict):
 
 class Settings(Strict):
     var_dir: str = "var"
-    timezone: str = "Asia/Ho_Chi_Minh"
+    timezone: str = DEFAULT_TIMEZONE
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     tracking_prefix: str = "TB"
     # parser workers per mailbox pass (each a sandboxed process of ~150 MB): at most one per core
     parser_workers: int = Field(2, ge=1, le=16)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            raise ValueError(f"{v!r} is not a time zone name like {DEFAULT_TIMEZONE!r}") from None
+        return v
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The configured time zone: tinbai reads, counts and shows wall-clock times in it."""
+        return ZoneInfo(self.timezone)
 
 
 class Config(Strict):

@@ -76,7 +76,7 @@ class Daemon:
 
     # ----------------------------------------------------------- forever
     def run_forever(self, web: bool = True) -> None:
-        sched = BackgroundScheduler(timezone=self.config.settings.timezone)
+        sched = BackgroundScheduler(timezone=self.config.settings.zone)
         self.leases.start(balance=True)  # takes this instance's share of the mailboxes
         for name, box in self.config.mailboxes.items():
             if box.kind == "imap":
@@ -118,12 +118,10 @@ class Daemon:
         signal.signal(signal.SIGTERM, stop)
 
     def _serve_web(self) -> None:
-        import uvicorn
+        # the web server (FastAPI, uvicorn) loads only when pages are served, not for --once or --no-web
+        from tinbai.web.serve import serve
 
-        from tinbai.web.app import create_app
-
-        app = create_app(self.config, self.engine)
-        uvicorn.run(app, host=self.config.web.host, port=self.config.web.port, log_level="warning")
+        serve(self.config, self.engine)
 
     def _maildir_job(self, name: str, box: Mailbox) -> None:
         if not self.leases.wait_for(name, 0):

@@ -11,25 +11,23 @@ import json
 import sys
 import time
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
 from tinbai.config import Config
+from tinbai.daemon import Daemon
 from tinbai.demo_samples import samples
 from tinbai.ingest.maildir import MaildirMailbox
+from tinbai.queue.db import open_db
 from tinbai.queue.models import Item, Outbox
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 VERDICT = {"accept": "tiếp nhận", "needs_correction": "cần sửa", "quarantine": "CÁCH LY"}
 
 
 def run_demo(cfg: Config, *, serve: bool = True, port: int | None = None) -> int:
-    from tinbai.cli import open_db
-    from tinbai.daemon import Daemon
-
     started = time.monotonic()
-    now = datetime.now(VN)
+    zone = cfg.settings.zone
+    now = datetime.now(zone)
     engine = open_db(cfg)
     boxes = {cfg.profiles[p].mailbox: p for p in cfg.profiles if cfg.profiles[p].mailbox}
     by_profile = {p: b for b, p in boxes.items()}
@@ -58,7 +56,7 @@ def run_demo(cfg: Config, *, serve: bool = True, port: int | None = None) -> int
     for it in items:
         rep = json.loads(it.report_json or "{}")
         codes = ", ".join(sorted({p["code"] for p in rep.get("problems", [])})) or "—"
-        due = it.deadline.astimezone(VN).strftime("%H:%M %d/%m/%Y") if it.deadline else "—"
+        due = it.deadline.astimezone(zone).strftime("%H:%M %d/%m/%Y") if it.deadline else "—"
         print(f"{it.tracking_code or '#' + str(it.id):16s} {it.profile:17s} {(it.category or '-'):10s} {due:17s} "
               f"{VERDICT.get(it.verdict or '', it.state):9s} {codes}")
     print()
@@ -73,20 +71,8 @@ def run_demo(cfg: Config, *, serve: bool = True, port: int | None = None) -> int
         print(f"  {outbox}/                  # thư báo nhận, đề nghị sửa (.eml)")
     if not serve:
         return 0
-    return serve_pages(cfg, engine, port)
+    # the web server (FastAPI, uvicorn) loads only when the pages are served, not for --no-serve
+    from tinbai.web.serve import serve_demo
 
-
-def serve_pages(cfg: Config, engine, port: int | None) -> int:
-    import uvicorn
-
-    from tinbai.web.app import create_app
-    from tinbai.web.users import ensure_demo_account
-
-    email, password = ensure_demo_account(cfg, engine)
-    port = port or cfg.web.port
-    print()
-    print(f"Trang xét duyệt: http://{cfg.web.host}:{port}/")
-    print(f"  Tài khoản thử: {email}  mật khẩu: {password}")
-    print("  (Ctrl+C để dừng)", flush=True)
-    uvicorn.run(create_app(cfg, engine), host=cfg.web.host, port=port, log_level="warning")
+    serve_demo(cfg, engine, port)
     return 0

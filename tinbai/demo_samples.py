@@ -13,7 +13,11 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
+from docx import Document
+from docx.shared import Pt
 from PIL import Image, ImageDraw, ImageFont
+
+from tinbai.parsers.vietnamese import from_unicode
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
@@ -111,9 +115,6 @@ def _red_seal(img: Image.Image, center: tuple[int, int], diameter: int, ring_tex
 
 
 def docx(paragraphs: list[str], font: str | None = None) -> bytes:
-    from docx import Document
-    from docx.shared import Pt
-
     doc = Document()
     for text in paragraphs:
         run = doc.add_paragraph().add_run(text)
@@ -126,6 +127,7 @@ def docx(paragraphs: list[str], font: str | None = None) -> bytes:
 
 
 def pdf_document(lines: list[str]) -> bytes:
+    # reportlab is a test extra (pyproject [test]), not a dependency: only the sample PDF needs it
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
@@ -146,8 +148,6 @@ def pdf_document(lines: list[str]) -> bytes:
 
 def to_tcvn3(text: str) -> str:
     """Vietnamese Unicode typed as an old office machine would: TCVN3 bytes seen as Latin-1."""
-    from tinbai.parsers.vietnamese import from_unicode
-
     return from_unicode(text, "tcvn3")
 
 

@@ -9,11 +9,11 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from tests.factories import VN, make_config
-from tinbai.cli import open_db
 from tinbai.daemon import Daemon
 from tinbai.demo_samples import document_scan, docx, email, photo, signature
 from tinbai.extract.duplicates import similarity, text_fingerprint
 from tinbai.ingest.maildir import MaildirMailbox
+from tinbai.queue.db import open_db
 from tinbai.queue.models import Item
 
 ARTICLE = ("Sáng ngày 20/4/2026, Phòng Thi hành án dân sự khu vực 3 tổ chức Hội nghị tập huấn nghiệp vụ thi hành "

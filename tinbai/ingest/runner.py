@@ -9,6 +9,8 @@ a `failed` item with its error (retryable), so it never blocks the ones behind i
 
 from __future__ import annotations
 
+import email.parser
+import email.policy
 import logging
 import os
 import traceback
@@ -27,8 +29,9 @@ from tinbai.message import parse_message
 from tinbai.notifier.notices import notices_for_new_item
 from tinbai.pipeline import Analysed, analyse_message, judge, submission_of
 from tinbai.queue.history import DbHistory
-from tinbai.queue.models import Item, ReviewEvent, utcnow
-from tinbai.queue.store import FAILED, SourceRef, already_stored, enqueue, record_failure
+from tinbai.queue.models import Item, Outbox, ReviewEvent, utcnow
+from tinbai.queue.states import FAILED
+from tinbai.queue.store import SourceRef, already_stored, enqueue, record_failure
 
 log = logging.getLogger(__name__)
 
@@ -213,8 +216,6 @@ def _parent_item(s: Session, report, profile_id: str) -> Item | None:
                                          Item.profile == profile_id)).first()
         if item is not None:
             return item
-    from tinbai.queue.models import Outbox
-
     for ref in [report.in_reply_to, *report.references]:
         if not ref:
             continue
@@ -229,9 +230,6 @@ def _parent_item(s: Session, report, profile_id: str) -> Item | None:
 
 def parse_message_id(raw: bytes) -> str | None:
     head = _header_block(raw)
-    import email.parser
-    import email.policy
-
     try:
         msg = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(head)
         value = msg.get("Message-ID")

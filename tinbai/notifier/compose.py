@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime, tzinfo
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2.runtime import Context
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
+from tinbai.calendar import vn_time
+
 _env = Environment(
     loader=PackageLoader("tinbai.notifier", "templates"),
     autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
@@ -19,14 +20,13 @@ _env = Environment(
 )
 
 
-def vn_time(value: datetime | None, with_time: bool = True) -> str:
-    if value is None:
-        return "—"
-    local = value.astimezone(VN)
-    return local.strftime("%H:%M ngày %d/%m/%Y") if with_time else local.strftime("%d/%m/%Y")
+@pass_context
+def _vn_time(context: Context, value: datetime | None, with_time: bool = True) -> str:
+    """The templates' `vn_time` filter: a time in the zone the email is rendered for (render's `zone`)."""
+    return vn_time(value, context["zone"], with_time)
 
 
-_env.filters["vn_time"] = vn_time
+_env.filters["vn_time"] = _vn_time
 
 
 @dataclass
@@ -36,8 +36,10 @@ class Rendered:
     html: str
 
 
-def render(name: str, **context: object) -> Rendered:
-    """Render templates/<name>.subject.txt, <name>.txt and <name>.html with the same context."""
+def render(name: str, *, zone: tzinfo, **context: object) -> Rendered:
+    """Render templates/<name>.subject.txt, <name>.txt and <name>.html with the same context;
+    times are written in `zone` (the config's settings.zone)."""
+    context["zone"] = zone
     subject = _env.get_template(f"{name}.subject.txt").render(**context).strip()
     text = _env.get_template(f"{name}.txt").render(**context)
     html = _env.get_template(f"{name}.html").render(**context)

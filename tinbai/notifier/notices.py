@@ -1,14 +1,20 @@
-"""Which emails a new submission causes, written into the outbox in its own transaction."""
+"""Which emails reach the sender: for a new submission (an acknowledgement, a correction
+request) and for the board's actions on it (a return, a refusal, a publication), written
+into the outbox in the transaction of what caused them."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from sqlmodel import Session
 
 from tinbai.config import Config, Profile
 from tinbai.notifier.compose import render
-from tinbai.notifier.outbox import queue_email
-from tinbai.notifier.scheduler import plan_item_reminders
-from tinbai.queue.models import Item
+from tinbai.notifier.outbox import queue_email, sender_domain
+from tinbai.notifier.planning import plan_item_reminders
+from tinbai.queue.models import Item, ReviewEvent
+from tinbai.queue.stored_report import load_report
+from tinbai.queue.workflow import SenderNotice
 from tinbai.report import CheckReport
 
 # What the sender should do about each problem, in plain Vietnamese.
@@ -61,8 +67,8 @@ def notices_for_new_item(session: Session, item: Item, report: CheckReport, prof
         title="",
         comment=None,
     )
-    domain = _domain(config)
-    ack = render("acknowledgement", **base)
+    domain = sender_domain(config)
+    ack = render("acknowledgement", **base, zone=config.settings.zone)
     queue_email(session, kind="acknowledgement", to=to, subject=ack.subject, body_text=ack.text,
                 body_html=ack.html, item_id=item.id, dedupe_key=f"ack:{item.id}",
                 in_reply_to=report.message_id, domain=domain)
@@ -77,14 +83,43 @@ def queue_correction(session: Session, item: Item, report: CheckReport, profile:
     problems = [dict(detail=p.detail, attachment=p.attachment, article=p.article,
                      fix=FIX.get(p.code, DEFAULT_FIX))
                 for p in report.problems if p.severity in ("error", "security")]
-    mail = render("correction", agency=profile.agency, code=item.tracking_code, subject=report.subject,
-                  sender_name=report.sender.name, problems=problems, comment=comment,
+    mail = render("correction", zone=config.settings.zone, agency=profile.agency, code=item.tracking_code,
+                  subject=report.subject, sender_name=report.sender.name, problems=problems, comment=comment,
                   regulation_short=regulation_short(profile), title="")
     queue_email(session, kind="correction", to=to, subject=mail.subject, body_text=mail.text,
                 body_html=mail.html, item_id=item.id, dedupe_key=key, in_reply_to=report.message_id,
-                domain=_domain(config))
+                domain=sender_domain(config))
 
 
-def _domain(config: Config) -> str:
-    addr = config.smtp.sender
-    return addr.rsplit("@", 1)[1].strip(" >") if "@" in addr else "tinbai.local"
+def queue_sender_notices(session: Session, item: Item, event: ReviewEvent, notices: Iterable[SenderNotice],
+                         profile: Profile, config: Config) -> None:
+    """The emails a board's action causes (tinbai.queue.workflow.Applied.notices), into the
+    outbox in the action's session; `event` is the action's flushed history entry."""
+    for notice in notices:
+        _queue_sender_notice(session, item, event, notice, profile, config)
+
+
+def _queue_sender_notice(session: Session, it: Item, event: ReviewEvent, notice: SenderNotice, prof: Profile,
+                         config: Config) -> None:
+    comment = notice.comment
+    if notice.kind == "correction":
+        # a key per event: a second return of the same item is a second email
+        queue_correction(session, it, load_report(it), prof, config, comment=comment,
+                         key=f"correction:{it.id}:event:{event.id}")
+        return
+    if not it.sender_address:
+        return
+    base = {"agency": prof.agency, "code": it.tracking_code or f"#{it.id}", "subject": it.subject,
+            "sender_name": it.sender_name, "regulation_short": regulation_short(prof), "title": ""}
+    if notice.kind == "refusal":
+        ground = notice.ground
+        mail = render("refusal", **base, zone=config.settings.zone, ground=ground,
+                      ground_text=prof.refusal_grounds[ground], comment=comment)
+        key = f"refusal:{it.id}:event:{event.id}"
+    else:
+        mail = render("publication", **base, zone=config.settings.zone, url=it.published_url,
+                      published_at=it.published_at)
+        key = f"publication:{it.id}"
+    queue_email(session, kind=notice.kind, to=[it.sender_address], subject=mail.subject, body_text=mail.text,
+                body_html=mail.html, item_id=it.id, dedupe_key=key, in_reply_to=it.message_id,
+                domain=sender_domain(config))

@@ -13,7 +13,14 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
+from tinbai.config import Config
 from tinbai.queue.models import Outbox, utcnow
+
+
+def sender_domain(config: Config) -> str:
+    """The domain of the Message-IDs tinbai writes: the one of its sending address."""
+    addr = config.smtp.sender
+    return addr.rsplit("@", 1)[1].strip(" >") if "@" in addr else "tinbai.local"
 
 
 def stable_message_id(kind: str, key: str, domain: str) -> str:

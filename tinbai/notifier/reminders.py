@@ -35,12 +35,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Literal, get_args
 
 from tinbai.calendar import WorkCalendar
 from tinbai.config import ReminderRule
 
 ReminderKind = Literal["due_soon", "due_now", "overdue", "escalation"]
+REMINDER_KINDS: tuple[str, ...] = get_args(ReminderKind)
 _RANK: dict[str, int] = {"due_soon": 0, "due_now": 1, "overdue": 2, "escalation": 3}
 # Without `until`, how many working days of overdue reminders are planned.
 DEFAULT_MAX_OVERDUE = 20

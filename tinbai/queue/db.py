@@ -15,6 +15,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
+from tinbai.config import Config
+
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -59,6 +61,13 @@ def migrate(engine: Engine) -> None:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+
+
+def open_db(config: Config) -> Engine:
+    """The configured database, its schema brought up to the newest revision."""
+    engine = make_engine(config.database_url())
+    migrate(engine)
+    return engine
 
 
 def session(engine: Engine) -> Session:

@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 from tinbai.extract.duplicates import similarity
 from tinbai.extract.submission import DuplicateMatch
 from tinbai.queue.models import Fingerprint, Item
+from tinbai.queue.states import FAILED
 
 
 class DbHistory:
@@ -33,7 +34,7 @@ class DbHistory:
         rows = self.session.exec(
             select(Fingerprint.item_id, Fingerprint.kind).distinct()
             .join(Item, col(Item.id) == Fingerprint.item_id)
-            .where(Fingerprint.profile == profile, Item.state != "failed", or_(*wanted)))
+            .where(Fingerprint.profile == profile, Item.state != FAILED, or_(*wanted)))
         kinds: dict[int, set[str]] = {}
         for item_id, kind in rows:
             kinds.setdefault(item_id, set()).add(kind)

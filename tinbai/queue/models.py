@@ -1,9 +1,10 @@
 """The queue's tables (SQLModel). Alembic migrations under tinbai/queue/migrations
 create and change them; nothing calls create_all outside the tests of a migration.
 
-Times are stored as timezone-aware UTC; the application shows them in
-Asia/Ho_Chi_Minh. JSON documents (the check report, file facts) are stored as text
-so that SQLite and PostgreSQL behave the same.
+Times are stored as timezone-aware UTC; the application shows them in the
+configured zone (settings.timezone, by default Asia/Ho_Chi_Minh). JSON documents
+(the check report, file facts) are stored as text so that SQLite and PostgreSQL
+behave the same.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from datetime import UTC, datetime
 from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
+
+from tinbai.queue.states import NEW
 
 
 def utcnow() -> datetime:
@@ -111,7 +114,7 @@ class Item(SQLModel, table=True):
     deadline: datetime | None = TZ(nullable=True)
     verdict: str | None = None
     # new → in_review → … → published | refused | returned; failed when processing broke
-    state: str = Field(default="new", index=True)
+    state: str = Field(default=NEW, index=True)
     step: str | None = None  # the review step the item is at
     holder: str | None = None  # who holds it now (user email)
     report_json: str = Field(default="{}", sa_column=Column(Text))

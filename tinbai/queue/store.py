@@ -25,13 +25,12 @@ from tinbai.queue.models import (
     StoredFile,
     utcnow,
 )
+from tinbai.queue.states import FAILED, NEW
 from tinbai.report import AttachmentReport, CheckReport
 from tinbai.textutil import strip_diacritics
 
 log = logging.getLogger(__name__)
 
-FAILED = "failed"
-NEW = "new"
 
 
 @dataclass

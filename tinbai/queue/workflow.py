@@ -1,61 +1,51 @@
-"""The board's review workflow (REGULATIONS §5), the same code for every profile.
+"""The board's review actions (REGULATIONS §5), the same code for every profile.
 
 An item moves  new → in_review (at step k of profile.review_steps) → approved (the
 last step passed) → published; or refused; or returned (to the sender, for
 correction); a sensitive item is escalated to the agency head and comes back to
 its step; failed items (processing errors) are only retried by an administrator
-from the command line.
+from the command line (the states: tinbai.queue.states).
 
-Who may do what is decided by `allowed_actions`, a pure function of the item, the
-user and the profile: the roles of the item's current step act on it, the board's
-head may act on any step, the administrator on everything, the agency head on
-escalated items, a viewer on nothing. `apply` checks the same rule, changes the
-item and writes its ReviewEvent (and any email, into the outbox) in the caller's
-session, so that the caller's one commit holds the change, its audit entry and its
-email together.
+Who may do what is decided by `allowed_actions` (tinbai.queue.permissions). `apply`
+checks the same rule, changes the item and writes its ReviewEvent in the caller's
+session, and returns what the action means for the sender (SenderNotice) as data: the
+application layer (tinbai.board) has the notifier turn it into outbox rows and replan
+the item's reminders in the same session, so that the caller's one commit holds the
+change, its audit entry and its email together.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any
+from datetime import datetime
+from typing import Any, Literal
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from tinbai.calendar import WorkCalendar, compute_deadline
+from tinbai.calendar import WorkCalendar, compute_deadline, vn_time
 from tinbai.config import Config, Profile, ReviewStep
-from tinbai.notifier.compose import render
-from tinbai.notifier.notices import queue_correction, regulation_short
-from tinbai.notifier.outbox import queue_email
-from tinbai.notifier.scheduler import plan_item_reminders
 from tinbai.queue.models import Item, ReviewEvent, User, utcnow
-from tinbai.report import Anchor, CheckReport, Problem, Sender
+from tinbai.queue.permissions import (
+    agency_heads,
+    allowed_actions,
+    assignable_users,
+    current_step,
+    step_index,
+    steps_of,
+)
+from tinbai.queue.states import (
+    APPROVED,
+    ESCALATED,
+    IN_REVIEW,
+    NEW,
+    PUBLISHED,
+    REFUSED,
+    RETURNED,
+    STATE_LABELS,
+)
 from tinbai.roles import ROLES
 
-# ----- vocabulary ------------------------------------------------------------------------
-
-NEW, IN_REVIEW, APPROVED, PUBLISHED = "new", "in_review", "approved", "published"
-REFUSED, RETURNED, ESCALATED, FAILED = "refused", "returned", "escalated", "failed"
-
-STATE_LABELS: dict[str, str] = {
-    NEW: "Mới nhận",
-    IN_REVIEW: "Đang xét duyệt",
-    APPROVED: "Đã duyệt, chờ đăng",
-    PUBLISHED: "Đã đăng",
-    REFUSED: "Từ chối đăng",
-    RETURNED: "Trả lại để sửa",
-    ESCALATED: "Xin ý kiến Thủ trưởng",
-    FAILED: "Lỗi xử lý",
-}
-# The deadline's clock runs only while the board holds the item.
-OPEN_STATES: tuple[str, ...] = (NEW, IN_REVIEW, APPROVED, ESCALATED)
-CLOSED_STATES: tuple[str, ...] = (PUBLISHED, REFUSED, RETURNED)
-
-# The secretary posts what the board approved (binhphuoc Art. 11.1: the secretary is the
-# portal's administrator), whoever held the last step.
-PUBLISHER_ROLES: frozenset[str] = frozenset({"secretary"})
+# ----- the actions' vocabulary --------------------------------------------------------------
 
 ACTION_LABELS: dict[str, str] = {
     "take": "Nhận xử lý",
@@ -92,9 +82,6 @@ ANCHOR_LABELS: dict[str, str] = {
     "period_end": "cuối kỳ báo cáo",
 }
 
-# Without configured steps a profile still has one review step, held by the board.
-DEFAULT_STEP = ReviewStep(id="review", label="Xét duyệt", roles=["secretary", "member", "head"])
-
 
 class WorkflowError(Exception):
     """An action that cannot be done as asked (a missing or wrong parameter); the message is for the user."""
@@ -108,130 +95,26 @@ class StaleItem(WorkflowError):
     """The item changed since the user's page was shown."""
 
 
-# ----- who may do what (pure) ----------------------------------------------------------
+# ----- what an action returns -------------------------------------------------------------
 
 
-def steps_of(profile: Profile) -> list[ReviewStep]:
-    return list(profile.review_steps) or [DEFAULT_STEP]
+@dataclass(frozen=True)
+class SenderNotice:
+    """What the sender is to be told of an action; the notifier writes the email (and sends
+    none when the item has no sender's address)."""
+
+    kind: Literal["correction", "refusal", "publication"]
+    comment: str | None = None  # the board's words to the sender
+    ground: str | None = None  # a refusal's ground (a key of profile.refusal_grounds)
 
 
-def step_index(item: Item, profile: Profile) -> int:
-    """Where the item stands; an unknown or missing step is the first one (a new item)."""
-    for i, s in enumerate(steps_of(profile)):
-        if s.id == item.step:
-            return i
-    return 0
+@dataclass(frozen=True)
+class Applied:
+    """What an action did: its entry in the history (flushed: it has its id) and what the
+    sender is to be told because of it."""
 
-
-def current_step(item: Item, profile: Profile) -> ReviewStep:
-    return steps_of(profile)[step_index(item, profile)]
-
-
-def is_last_step(item: Item, profile: Profile) -> bool:
-    return step_index(item, profile) == len(steps_of(profile)) - 1
-
-
-def user_profiles(user: User) -> set[str] | None:
-    """The profiles a user works on; None means all of them."""
-    raw = (user.profiles or "").strip()
-    if raw == "*":
-        return None
-    return {p.strip() for p in raw.split(",") if p.strip()}
-
-
-def can_see(user: User, profile_id: str) -> bool:
-    if user.disabled:
-        return False
-    allowed = user_profiles(user)
-    return allowed is None or profile_id in allowed
-
-
-def can_act_on_step(user: User, step: ReviewStep) -> bool:
-    return user.role in ("admin", "head") or user.role in step.roles
-
-
-def allowed_actions(item: Item, user: User, profile: Profile) -> list[str]:
-    """The actions `user` may take on `item` now, in the order the page offers them."""
-    if user.disabled or user.role == "viewer" or not can_see(user, item.profile):
-        return []
-    role, state = user.role, item.state
-    boss = role in ("admin", "head")
-    if state == FAILED or state in (PUBLISHED, REFUSED):
-        return ["comment"]  # a failed item is retried from the command line, by an administrator
-    if role == "agency_head":
-        return ["deescalate", "refuse", "comment"] if state == ESCALATED else ["comment"]
-    step = current_step(item, profile)
-    on_step = can_act_on_step(user, step)
-    # someone else holds it: only the head and the administrator may step in
-    free = boss or not item.holder or item.holder == user.email
-    acts: list[str] = []
-    if state in (NEW, IN_REVIEW) and on_step and free:
-        if item.holder != user.email:
-            acts.append("take")
-        acts.append("assign")
-        if is_last_step(item, profile):
-            acts += ["approve", "publish"]
-        else:
-            acts.append("forward")
-        acts += ["return", "refuse", "escalate", "change_category"]
-    elif state == APPROVED:
-        last = steps_of(profile)[-1]
-        if boss or role in last.roles or role in PUBLISHER_ROLES:
-            acts.append("publish")
-        if boss:
-            acts += ["return", "refuse", "change_category"]
-    elif state == ESCALATED and role == "admin":
-        acts += ["deescalate", "refuse"]
-    elif state == RETURNED and on_step:
-        acts.append("reopen")
-    acts.append("comment")
-    return acts
-
-
-def assignable_users(session: Session, item: Item, profile: Profile, step: ReviewStep | None = None) -> list[User]:
-    """Who can be given the item at `step` (default: its current step)."""
-    step = step or current_step(item, profile)
-    users = session.exec(select(User).where(User.disabled == False).order_by(User.email)).all()
-    return [u for u in users if can_see(u, item.profile) and u.role != "admin" and can_act_on_step(u, step)]
-
-
-def agency_heads(session: Session, item: Item) -> list[User]:
-    users = session.exec(select(User).where(User.role == "agency_head", User.disabled == False)).all()
-    return [u for u in users if can_see(u, item.profile)]
-
-
-# ----- the report as stored ------------------------------------------------------------
-
-
-def load_report(item: Item) -> CheckReport:
-    """The item's check report back from report_json (what the correction email needs)."""
-    data = json.loads(item.report_json or "{}")
-    sender = data.get("sender") or {}
-    anchor = data.get("anchor") or {}
-    return CheckReport(
-        profile=data.get("profile") or item.profile,
-        message_id=data.get("message_id") or item.message_id,
-        received_at=_dt(data.get("received_at")) or item.received_at,
-        subject=data.get("subject") if data.get("subject") is not None else item.subject,
-        sender=Sender(**{k: sender.get(k) for k in ("address", "name", "title", "unit", "phone", "postal_address")}),
-        category=data.get("category") or item.category or "other",
-        anchor=Anchor(kind=anchor.get("kind") or item.anchor_kind or "received",
-                      at=_dt(anchor.get("at")) or item.anchor_at or item.received_at,
-                      has_time=anchor.get("has_time", True), source=anchor.get("source")),
-        deadline=_dt(data.get("deadline")),
-        attachments=[],
-        problems=[Problem(code=p.get("code", ""), severity=p.get("severity", "warning"),
-                          attachment=p.get("attachment"), detail=p.get("detail", ""), article=p.get("article"))
-                  for p in data.get("problems") or []],
-        verdict=data.get("verdict") or item.verdict or "accept",
-    )
-
-
-def _dt(value: Any) -> datetime | None:
-    if not value:
-        return None
-    dt = datetime.fromisoformat(str(value))
-    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+    event: ReviewEvent
+    notices: tuple[SenderNotice, ...] = ()
 
 
 # ----- applying an action ---------------------------------------------------------------
@@ -258,11 +141,12 @@ def apply(
     expected_state: str | None = None,
     expected_step: str | None = None,
     **params: Any,
-) -> ReviewEvent:
-    """Do `action` on `item` as `user`: change it, record a ReviewEvent and queue the emails it
-    causes, all in `session` (the caller commits). Raises WorkflowError when the action is not
-    allowed, when the item changed since the user saw it (expected_state/expected_step, from the
-    page's form), or when a required parameter is missing or wrong."""
+) -> Applied:
+    """Do `action` on `item` as `user`: change it and record a ReviewEvent in `session`; return
+    both with what the sender is to be told (tinbai.board.act adds the emails and the
+    reminders; the caller commits). Raises WorkflowError when the action is not allowed, when
+    the item changed since the user saw it (expected_state/expected_step, from the page's
+    form), or when a required parameter is missing or wrong."""
     profile = config.profile(item.profile)
     if expected_state is not None and (expected_state != item.state or (expected_step or None) != item.step):
         raise StaleItem("Mục này vừa được người khác xử lý: hãy xem lại trạng thái mới rồi thao tác lại.")
@@ -285,10 +169,21 @@ def apply(
                         from_state=from_state, to_state=to_state, step=step_before or item.step, comment=text)
     session.add(event)
     session.flush()  # the event's id names the emails it causes
-    _after(ctx, action, event, comment, params)
-    # a new holder, deadline or state changes who is reminded and when (a closed item: nobody)
-    plan_item_reminders(session, item, profile, config, now=ctx.now)
-    return event
+    return Applied(event, _sender_notices(action, comment, params))
+
+
+def _sender_notices(action: str, comment: str | None, params: dict[str, Any]) -> tuple[SenderNotice, ...]:
+    """A return asks the sender for corrections (the board's comment says which), a refusal
+    gives its ground, a publication its address; the other actions stay inside the board."""
+    if action == "return":
+        return (SenderNotice("correction", comment=comment),)
+    if action == "refuse":
+        return (SenderNotice("refusal", comment=comment, ground=params["ground"]),)
+    if action == "publish":
+        return (SenderNotice("publication"),)
+    return ()
+
+
 
 
 # Each handler changes the item and returns (what to add to the history, new state, action name).
@@ -413,7 +308,7 @@ def _change_category(c: _Ctx, comment: str | None, *, category: str | None = Non
         raise WorkflowError("Loại tin và mốc tính hạn không thay đổi.")
     old_label = c.profile.categories[old[0]].label if old[0] in c.profile.categories else (old[0] or "—")
     note = (f"Loại tin: {old_label} → {rule.label}; mốc: {ANCHOR_LABELS.get(kind, kind)} "
-            f"{_vn(at, has_time)}; hạn: {_vn(old[3])} → {_vn(it.deadline)}")
+            f"{vn_time(at, cal.tz, has_time)}; hạn: {vn_time(old[3], cal.tz)} → {vn_time(it.deadline, cal.tz)}")
     return note, it.state, "change_category"
 
 
@@ -447,41 +342,3 @@ def _pick_user(c: _Ctx, email: str | None, step: ReviewStep) -> User:
 
 def _who(u: User) -> str:
     return f"{u.name} <{u.email}>" if u.name else u.email
-
-
-def _vn(dt: datetime | None, with_time: bool = True) -> str:
-    from tinbai.notifier.compose import vn_time
-
-    return vn_time(dt, with_time)
-
-
-# ----- the emails an action causes -------------------------------------------------------
-
-
-def _after(c: _Ctx, action: str, event: ReviewEvent, comment: str | None, params: dict[str, Any]) -> None:
-    it, prof = c.item, c.profile
-    if action == "return":
-        # a key per event: a second return of the same item is a second email
-        queue_correction(c.session, it, load_report(it), prof, c.config, comment=comment,
-                         key=f"correction:{it.id}:event:{event.id}")
-        return
-    if not it.sender_address or action not in ("refuse", "publish"):
-        return
-    base = {"agency": prof.agency, "code": it.tracking_code or f"#{it.id}", "subject": it.subject,
-            "sender_name": it.sender_name, "regulation_short": regulation_short(prof), "title": ""}
-    if action == "refuse":
-        ground = params["ground"]
-        mail = render("refusal", **base, ground=ground, ground_text=prof.refusal_grounds[ground], comment=comment)
-        key = f"refusal:{it.id}:event:{event.id}"
-    else:
-        mail = render("publication", **base, url=it.published_url, published_at=it.published_at)
-        key = f"publication:{it.id}"
-    kind = "refusal" if action == "refuse" else "publication"
-    queue_email(c.session, kind=kind, to=[it.sender_address], subject=mail.subject, body_text=mail.text,
-                body_html=mail.html, item_id=it.id, dedupe_key=key, in_reply_to=it.message_id,
-                domain=_domain(c.config))
-
-
-def _domain(config: Config) -> str:
-    addr = config.smtp.sender
-    return addr.rsplit("@", 1)[1].strip(" >") if "@" in addr else "tinbai.local"

@@ -12,9 +12,8 @@ import hashlib
 import hmac
 import os
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -24,7 +23,6 @@ from sqlmodel import Session, select
 from tinbai.config import Config, ConfigError
 from tinbai.queue.models import User, utcnow
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 10
@@ -105,9 +103,10 @@ def find_user(session: Session, email: str) -> User | None:
     return session.exec(select(User).where(User.email == email.strip().lower())).first()
 
 
-def attempt_login(session: Session, email: str, password: str, now: datetime | None = None) -> tuple[User | None, str]:
+def attempt_login(session: Session, email: str, password: str, zone: tzinfo,
+                  now: datetime | None = None) -> tuple[User | None, str]:
     """(user, "") on success; (None, message) otherwise. Counts failures and locks the account
-    for 15 minutes at the 5th; the caller commits."""
+    for 15 minutes at the 5th; the caller commits. `zone`: the one the lock's end is told in."""
     now = now or utcnow()
     user = find_user(session, email)
     generic = "Email hoặc mật khẩu không đúng."
@@ -115,7 +114,7 @@ def attempt_login(session: Session, email: str, password: str, now: datetime | N
         verify_password(None, password)
         return None, generic
     if user.locked_until is not None and user.locked_until > now:
-        local = user.locked_until.astimezone(VN).strftime("%H:%M")
+        local = user.locked_until.astimezone(zone).strftime("%H:%M")
         return None, f"Tài khoản tạm khóa do nhập sai mật khẩu {MAX_FAILED_LOGINS} lần. Thử lại sau {local}."
     if user.locked_until is not None:  # the lock has run out: a fresh count
         user.locked_until, user.failed_logins = None, 0
@@ -125,7 +124,7 @@ def attempt_login(session: Session, email: str, password: str, now: datetime | N
             user.locked_until = now + LOCKOUT
             user.failed_logins = 0
             session.add(user)
-            local = user.locked_until.astimezone(VN).strftime("%H:%M")
+            local = user.locked_until.astimezone(zone).strftime("%H:%M")
             return None, (f"Nhập sai mật khẩu {MAX_FAILED_LOGINS} lần: tài khoản tạm khóa đến {local}.")
         session.add(user)
         return None, generic

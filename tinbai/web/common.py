@@ -9,30 +9,36 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
 from tinbai.config import Config, Profile
 from tinbai.queue.models import Item, User
-from tinbai.queue.workflow import ACTION_LABELS, EVENT_LABELS, ROLES, STATE_LABELS, can_see
+from tinbai.queue.permissions import can_see
+from tinbai.queue.states import STATE_LABELS
+from tinbai.queue.workflow import ACTION_LABELS, EVENT_LABELS
+from tinbai.roles import ROLES
 from tinbai.web.auth import LoginRequired, PasswordChangeRequired, check_csrf, csrf_token, session_user
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 HERE = Path(__file__).resolve().parent
 
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 
 
-def vn_time(value: datetime | None, fmt: str = "%H:%M %d/%m/%Y") -> str:
-    return value.astimezone(VN).strftime(fmt) if value else "—"
+@pass_context
+def vn_time(context: Context, value: datetime | None, fmt: str = "%H:%M %d/%m/%Y") -> str:
+    """The pages' times, in the configured zone (page() puts it in every template's context)."""
+    return value.astimezone(context["zone"]).strftime(fmt) if value else "—"
 
 
-def vn_date(value: datetime | None) -> str:
-    return vn_time(value, "%d/%m/%Y")
+@pass_context
+def vn_date(context: Context, value: datetime | None) -> str:
+    return vn_time(context, value, "%d/%m/%Y")
 
 
 def filesize(n: int | None) -> str:
@@ -106,8 +112,8 @@ CheckedForm = Annotated[FormData, Depends(checked_form)]
 
 def page(request: Request, name: str, status_code: int = 200, **ctx: Any):
     user = ctx.pop("user", None)
-    return templates.TemplateResponse(request, name, {"user": user, "csrf": csrf_token(request), **ctx},
-                                      status_code=status_code)
+    context = {"user": user, "csrf": csrf_token(request), "zone": config_of(request).settings.zone, **ctx}
+    return templates.TemplateResponse(request, name, context, status_code=status_code)
 
 
 def visible_profiles(config: Config, user: User) -> dict[str, Profile]:

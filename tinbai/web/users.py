@@ -19,8 +19,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from tinbai.config import Config
+from tinbai.queue.db import open_db
 from tinbai.queue.models import User, utcnow
-from tinbai.queue.workflow import ROLES
+from tinbai.roles import ROLES
 from tinbai.web.auth import find_user, hash_password, one_time_password
 
 DEMO_EMAIL = "demo@tinbai.local"
@@ -117,10 +118,7 @@ def ensure_demo_account(config: Config, engine: Engine) -> tuple[str, str]:
 
 
 def run_user_command(config: Config, args: argparse.Namespace) -> int:
-    from tinbai.queue.db import make_engine, migrate
-
-    engine = make_engine(config.database_url())
-    migrate(engine)
+    engine = open_db(config)
     try:
         if args.user_cmd == "add":
             pw = user_add(config, engine, args.email, args.role, args.profile, name=args.name)

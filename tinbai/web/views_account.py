@@ -16,7 +16,7 @@ from tinbai.web.auth import (
     start_session,
     verify_password,
 )
-from tinbai.web.common import CheckedForm, db, optional_user, page
+from tinbai.web.common import CheckedForm, config_of, db, optional_user, page
 
 router = APIRouter()
 
@@ -42,7 +42,7 @@ def login(request: Request, form: CheckedForm):
     password = str(form.get("password") or "")
     target = _safe_next(str(form.get("next") or "/"))
     with db(request) as s:
-        user, error = attempt_login(s, email, password)
+        user, error = attempt_login(s, email, password, config_of(request).settings.zone)
         s.commit()
     if user is None:
         return page(request, "login.html", status_code=401, next=target, email=email, error=error)

@@ -13,6 +13,7 @@ import threading
 from collections import OrderedDict
 from urllib.parse import quote
 
+import pypdfium2 as pdfium
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 from PIL import Image
@@ -148,8 +149,6 @@ def picture(request: Request, att_id: int, user: CurrentUser):
 
 
 def render_pdf_page(data: bytes, page_no: int, width: int = PAGE_WIDTH) -> bytes:
-    import pypdfium2 as pdfium
-
     with _pdfium_lock:
         pdf = pdfium.PdfDocument(data)
         try:
@@ -166,8 +165,6 @@ def render_pdf_page(data: bytes, page_no: int, width: int = PAGE_WIDTH) -> bytes
 def pdf_page_count(store: ContentStore, sha256: str | None) -> int:
     if not sha256:
         return 0
-    import pypdfium2 as pdfium
-
     try:
         data = store.get(sha256)
         with _pdfium_lock:

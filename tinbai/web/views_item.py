@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -14,27 +14,24 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import Session, select
 from starlette.datastructures import FormData
 
+from tinbai.board import act as board_act
 from tinbai.config import Config, Profile
 from tinbai.ingest.archive import ContentStore
 from tinbai.message import parse_message
 from tinbai.notifier.notices import FIX
 from tinbai.queue.models import Attachment, Item, Outbox, ProblemRow, ReviewEvent, User, utcnow
-from tinbai.queue.workflow import (
-    ANCHOR_LABELS,
-    OPEN_STATES,
-    NotAllowed,
-    StaleItem,
-    WorkflowError,
+from tinbai.queue.permissions import (
     agency_heads,
     allowed_actions,
-    apply,
     assignable_users,
     current_step,
     step_index,
     steps_of,
 )
+from tinbai.queue.states import APPROVED, FAILED, OPEN_STATES, PUBLISHED
+from tinbai.queue.workflow import ANCHOR_LABELS, NotAllowed, StaleItem, WorkflowError
 from tinbai.textutil import html_to_text
-from tinbai.web.common import VN, CheckedForm, CurrentUser, config_of, db, item_for, page
+from tinbai.web.common import CheckedForm, CurrentUser, config_of, db, item_for, page
 from tinbai.web.views_files import PDF_TYPES, PICTURE_TYPES, pdf_page_count
 
 log = logging.getLogger(__name__)
@@ -149,11 +146,11 @@ def _forms(s: Session, item: Item, profile: Profile, actions: list[str]) -> dict
 
 def _step_marks(item: Item, profile: Profile | None) -> list[tuple[str, str]]:
     """The steps and publication as a progress line: done / current / still to come."""
-    if profile is None or item.state == "failed":
+    if profile is None or item.state == FAILED:
         return []
     labels = [st.label for st in steps_of(profile)] + ["Đăng tải"]
-    if item.state in ("approved", "published"):
-        here = len(labels) - 1 if item.state == "approved" else len(labels)
+    if item.state in (APPROVED, PUBLISHED):
+        here = len(labels) - 1 if item.state == APPROVED else len(labels)
     else:
         here = step_index(item, profile)
     live = item.state in OPEN_STATES
@@ -200,8 +197,8 @@ def item_page(request: Request, item_id: int, user: CurrentUser, done: str = "")
     return page(request, "item.html", user=user, error=None, done=done, **ctx)
 
 
-def _when(value: str, what: str) -> datetime | None:
-    """A datetime-local / date (+ time) field, read as Vietnam's wall-clock time."""
+def _when(value: str, what: str, zone: tzinfo) -> datetime | None:
+    """A datetime-local / date (+ time) field, read as a wall-clock time in `zone` (the configured one)."""
     value = value.strip()
     if not value:
         return None
@@ -209,24 +206,24 @@ def _when(value: str, what: str) -> datetime | None:
         dt = datetime.fromisoformat(value)
     except ValueError:
         raise WorkflowError(f"{what}: “{value}” không phải ngày giờ hợp lệ.") from None
-    return dt if dt.tzinfo else dt.replace(tzinfo=VN)
+    return dt if dt.tzinfo else dt.replace(tzinfo=zone)
 
 
-def _params(action: str, form: FormData) -> dict[str, Any]:
+def _params(action: str, form: FormData, zone: tzinfo) -> dict[str, Any]:
     get = lambda k: str(form.get(k) or "")
     p: dict[str, Any] = {"comment": get("comment")}
     if action in ("assign", "forward", "escalate"):
         p["assignee"] = get("assignee") or None
     if action == "publish":
         p["url"] = get("url")
-        p["published_at"] = _when(get("published_at"), "Thời điểm đăng")
+        p["published_at"] = _when(get("published_at"), "Thời điểm đăng", zone)
     if action == "refuse":
         p["ground"] = get("ground") or None
     if action == "change_category":
         p["category"] = get("category")
         day, clock = get("anchor_date").strip(), get("anchor_time").strip()
         if day:
-            p["anchor_at"] = _when(f"{day}T{clock or '00:00'}", "Mốc tính hạn")
+            p["anchor_at"] = _when(f"{day}T{clock or '00:00'}", "Mốc tính hạn", zone)
             p["anchor_has_time"] = bool(clock)
     return p
 
@@ -241,8 +238,8 @@ def act(request: Request, item_id: int, form: CheckedForm, user: CurrentUser):
         if item.profile not in config.profiles:
             raise HTTPException(403, "Hồ sơ của mục này không còn trong cấu hình.")
         try:
-            apply(s, item, user, action, config=config, expected_state=str(form.get("expected_state") or "") or None,
-                  expected_step=str(form.get("expected_step") or "") or None, **_params(action, form))
+            board_act(s, item, user, action, config=config, expected_state=str(form.get("expected_state") or "") or None,
+                  expected_step=str(form.get("expected_step") or "") or None, **_params(action, form, config.settings.zone))
             s.commit()
         except WorkflowError as e:
             s.rollback()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime, time, timedelta, tzinfo
 
 from fastapi import APIRouter, Request
 from sqlalchemy import func, or_
@@ -12,9 +12,10 @@ from sqlmodel import col, select
 
 from tinbai.config import Config
 from tinbai.queue.models import Item, ProblemRow, User, utcnow
+from tinbai.queue.permissions import current_step, user_profiles
+from tinbai.queue.states import OPEN_STATES, STATE_LABELS
 from tinbai.queue.store import search_key
-from tinbai.queue.workflow import OPEN_STATES, STATE_LABELS, current_step, user_profiles
-from tinbai.web.common import VN, CurrentUser, config_of, db, page, visible_profiles
+from tinbai.web.common import CurrentUser, config_of, db, page, visible_profiles
 
 router = APIRouter()
 PAGE_SIZE = 50
@@ -32,10 +33,11 @@ class Row:
     security: int = 0
 
 
-def day_bounds(now: datetime) -> tuple[datetime, datetime, datetime]:
-    """Start of today, start of tomorrow, and the end of this week (next Monday 00:00), in Vietnam."""
-    local = now.astimezone(VN)
-    today = datetime.combine(local.date(), time(0), VN)
+def day_bounds(now: datetime, zone: tzinfo) -> tuple[datetime, datetime, datetime]:
+    """Start of today, start of tomorrow, and the end of this week (next Monday 00:00), in `zone`
+    (the configured one: Vietnam's)."""
+    local = now.astimezone(zone)
+    today = datetime.combine(local.date(), time(0), zone)
     tomorrow = today + timedelta(days=1)
     week_end = today + timedelta(days=7 - local.weekday())
     return today, tomorrow, week_end
@@ -64,7 +66,7 @@ def _category_label(config: Config, item: Item) -> str:
 
 
 def _rows(config: Config, items: list[Item], counts: dict[int, dict[str, int]], now: datetime) -> list[Row]:
-    _, tomorrow, _ = day_bounds(now)
+    _, tomorrow, _ = day_bounds(now, config.settings.zone)
     rows = []
     for it in items:
         prof = config.profiles.get(it.profile)
@@ -86,7 +88,7 @@ def queue(request: Request, user: CurrentUser, q: str = "", state: str = "",
           sort: str = "deadline", page_no: int = 1):
     config = config_of(request)
     now = utcnow()
-    _, tomorrow, _ = day_bounds(now)
+    _, tomorrow, _ = day_bounds(now, config.settings.zone)
     query = _visible(select(Item), user)
     # without a chosen state: the items still being handled; a search looks everywhere
     if state == "all" or (not state and q.strip()):
@@ -167,7 +169,7 @@ class Bucket:
 def dashboard(request: Request, user: CurrentUser, profile: str = ""):
     config = config_of(request)
     now = utcnow()
-    _, tomorrow, week_end = day_bounds(now)
+    _, tomorrow, week_end = day_bounds(now, config.settings.zone)
     query = _visible(select(Item), user).where(col(Item.state).in_(OPEN_STATES))
     if profile:
         query = query.where(Item.profile == profile)

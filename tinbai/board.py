@@ -1,0 +1,47 @@
+"""The editorial board's actions on an item, with everything they cause, in one transaction.
+
+The pages (and anything else that acts for a board member) call `act`: the workflow
+(tinbai.queue.workflow) changes the item and writes its history entry, then the notifier
+writes the emails the action causes to the sender into the outbox and replans the item's
+deadline reminders, all in the caller's session, so that the caller's one commit holds
+the change, its audit entry and its email together (and a rollback drops them together).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from tinbai.config import Config
+from tinbai.notifier.notices import queue_sender_notices
+from tinbai.notifier.planning import plan_item_reminders
+from tinbai.queue.models import Item, ReviewEvent, User, utcnow
+from tinbai.queue.workflow import apply
+
+
+def act(
+    session: Session,
+    item: Item,
+    user: User,
+    action: str,
+    *,
+    config: Config,
+    now: datetime | None = None,
+    expected_state: str | None = None,
+    expected_step: str | None = None,
+    **params: Any,
+) -> ReviewEvent:
+    """Do `action` on `item` as `user`: change it, record a ReviewEvent and queue the emails it
+    causes, all in `session` (the caller commits). Raises WorkflowError when the action is not
+    allowed, when the item changed since the user saw it (expected_state/expected_step, from the
+    page's form), or when a required parameter is missing or wrong."""
+    now = now or utcnow()
+    done = apply(session, item, user, action, config=config, now=now, expected_state=expected_state,
+                 expected_step=expected_step, **params)
+    profile = config.profile(item.profile)
+    queue_sender_notices(session, item, done.event, done.notices, profile, config)
+    # a new holder, deadline or state changes who is reminded and when (a closed item: nobody)
+    plan_item_reminders(session, item, profile, config, now=now)
+    return done.event
