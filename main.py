@@ -2,7 +2,9 @@
 
 import sys
 
-from tinbai.cli import main
-
 if __name__ == "__main__":
+    # imported here, not above: the parsers' sandbox workers (multiprocessing's fork server)
+    # import this file as their main module, and need none of the command line
+    from tinbai.cli import main
+
     sys.exit(main())

@@ -25,7 +25,9 @@ from sqlmodel import Session, select
 
 from tests.factories import VN, make_config, news_email
 from tests.servers import SmtpSink
-from tinbai import cli
+from tinbai.cli import reminders as reminders_command
+from tinbai.cli.common import UsageError
+from tinbai.cli.parser import build_parser
 from tinbai.daemon import Daemon
 from tinbai.demo_samples import email as make_email
 from tinbai.demo_samples import signature
@@ -445,19 +447,19 @@ def test_templates_are_nfc_vietnamese() -> None:
 def test_cli_reminders(env, capsys: pytest.CaptureFixture[str]) -> None:
     cfg, engine, _ = env
     item = make_item(engine, cfg, received=at(2026, 4, 28, 8), deadline=at(2026, 4, 29, 17), holder=HOLDER)
-    args = cli.build_parser().parse_args(["reminders", "--at", "2026-04-29T16:00:00+07:00", "--json"])
-    assert cli.cmd_reminders(cfg, args) == 0
+    args = build_parser().parse_args(["reminders", "--at", "2026-04-29T16:00:00+07:00", "--json"])
+    assert reminders_command.run(cfg, args) == 0
     rows = json.loads(capsys.readouterr().out)
     assert rows[0]["tracking_code"] == f"TB-2026-{item:06d}" and rows[0]["recipients"] == [HOLDER]
     assert rows[0]["due_at"] == "2026-04-29T16:00:00+07:00" and rows[0]["deadline"] == "2026-04-29T17:00:00+07:00"
-    assert cli.cmd_reminders(cfg, argparse.Namespace(at="2026-04-29T16:00:00+07:00", json=False)) == 0
+    assert reminders_command.run(cfg, argparse.Namespace(at="2026-04-29T16:00:00+07:00", json=False)) == 0
     out = capsys.readouterr().out
     assert "Lúc 16:00 29/04/2026 sẽ gửi 1 thư nhắc:" in out
     assert f"TB-2026-{item:06d}" in out and "Sắp đến hạn" in out and HOLDER in out
-    assert cli.cmd_reminders(cfg, argparse.Namespace(at="2026-04-30T09:00:00+07:00", json=False)) == 0
+    assert reminders_command.run(cfg, argparse.Namespace(at="2026-04-30T09:00:00+07:00", json=False)) == 0
     assert "không có thư nhắc nào" in capsys.readouterr().out
-    with pytest.raises(cli.UsageError):
-        cli.cmd_reminders(cfg, argparse.Namespace(at="ngày mai", json=False))
+    with pytest.raises(UsageError):
+        reminders_command.run(cfg, argparse.Namespace(at="ngày mai", json=False))
 
 
 # ----- notices caused by the ingest -----------------------------------------------------------

@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 
 from tests.factories import ROOT, VN, make_config, news_email
 from tests.servers import SmtpSink
-from tinbai import cli
+from tinbai.cli import status as status_command
 from tinbai.daemon import Daemon
 from tinbai.ingest.maildir import MaildirMailbox
 from tinbai.notifier.delivery import LOCK_SECONDS, claim_due, deliver_due
@@ -143,7 +143,7 @@ def test_5xx_for_one_recipient_fails_for_good_with_its_error(plain, capsys) -> N
     assert outbox_row(engine, good.id).status == "sent"
     assert deliver_due(engine, cfg, now=t0 + timedelta(days=1)) == {"sent": 0, "retry": 0, "failed": 0}
     assert [m.rcpt_tos for m in sink.messages] == [(GOOD,)]
-    cli.cmd_status(cfg, argparse.Namespace())
+    status_command.run(cfg, argparse.Namespace())
     assert "failed: 1" in capsys.readouterr().out
 
 

@@ -28,6 +28,7 @@ from tinbai.notifier.delivery import deliver_due
 from tinbai.notifier.scheduler import queue_due_reminders
 from tinbai.queue.lease import Leases
 from tinbai.queue.models import MailboxState
+from tinbai.web.serve import serve
 
 log = logging.getLogger(__name__)
 IDLE_RENEW_SECONDS = 25 * 60  # RFC 2177: servers may drop an IDLE after 29 minutes
@@ -118,9 +119,6 @@ class Daemon:
         signal.signal(signal.SIGTERM, stop)
 
     def _serve_web(self) -> None:
-        # the web server (FastAPI, uvicorn) loads only when pages are served, not for --once or --no-web
-        from tinbai.web.serve import serve
-
         serve(self.config, self.engine)
 
     def _maildir_job(self, name: str, box: Mailbox) -> None:

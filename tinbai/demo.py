@@ -20,6 +20,7 @@ from tinbai.demo_samples import samples
 from tinbai.ingest.maildir import MaildirMailbox
 from tinbai.queue.db import open_db
 from tinbai.queue.models import Item, Outbox
+from tinbai.web.serve import serve_demo
 
 VERDICT = {"accept": "tiếp nhận", "needs_correction": "cần sửa", "quarantine": "CÁCH LY"}
 
@@ -71,8 +72,5 @@ def run_demo(cfg: Config, *, serve: bool = True, port: int | None = None) -> int
         print(f"  {outbox}/                  # thư báo nhận, đề nghị sửa (.eml)")
     if not serve:
         return 0
-    # the web server (FastAPI, uvicorn) loads only when the pages are served, not for --no-serve
-    from tinbai.web.serve import serve_demo
-
     serve_demo(cfg, engine, port)
     return 0

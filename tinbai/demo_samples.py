@@ -16,6 +16,10 @@ from pathlib import Path
 from docx import Document
 from docx.shared import Pt
 from PIL import Image, ImageDraw, ImageFont
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
 
 from tinbai.parsers.vietnamese import from_unicode
 
@@ -127,12 +131,6 @@ def docx(paragraphs: list[str], font: str | None = None) -> bytes:
 
 
 def pdf_document(lines: list[str]) -> bytes:
-    # reportlab is a test extra (pyproject [test]), not a dependency: only the sample PDF needs it
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.pdfgen import canvas
-
     pdfmetrics.registerFont(TTFont("DejaVuSerif", str(FONT_DIR / "DejaVuSerif.ttf")))
     out = io.BytesIO()
     c = canvas.Canvas(out, pagesize=A4)

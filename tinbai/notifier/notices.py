@@ -16,29 +16,7 @@ from tinbai.queue.models import Item, ReviewEvent
 from tinbai.queue.stored_report import load_report
 from tinbai.queue.workflow import SenderNotice
 from tinbai.report import CheckReport
-
-# What the sender should do about each problem, in plain Vietnamese.
-FIX: dict[str, str] = {
-    "sender.missing_name": "Ghi rõ họ và tên người gửi ở cuối thư.",
-    "sender.missing_title": "Ghi rõ chức danh (chức vụ) của người gửi ở cuối thư.",
-    "sender.missing_unit": "Ghi rõ tên cơ quan, đơn vị của người gửi ở cuối thư.",
-    "sender.missing_contact": "Ghi số điện thoại hoặc địa chỉ liên hệ của người gửi ở cuối thư.",
-    "message.empty": "Gửi lại thư kèm nội dung tin, bài hoặc tệp đính kèm.",
-    "attachment.format_not_permitted": "Chuyển tệp sang một định dạng được phép (ví dụ .doc/.docx, .pdf, .jpg) rồi gửi lại.",
-    "attachment.legacy_encoding": "Chuyển văn bản sang bảng mã Unicode (ví dụ dùng Unikey: Công cụ chuyển mã, "
-                                  "từ TCVN3 hoặc VNI sang Unicode; phông Times New Roman) rồi gửi lại.",
-    "attachment.unreadable": "Tệp bị hỏng hoặc không đầy đủ: lưu lại tệp và gửi lại.",
-    "attachment.encrypted": "Bỏ mật khẩu của tệp (hoặc tệp nén) rồi gửi lại.",
-    "attachment.too_large": "Giảm dung lượng tệp (nén ảnh, chia nhỏ tệp) rồi gửi lại.",
-    "attachment.executable": "Không gửi tệp chương trình, mã lệnh; chỉ gửi văn bản, hình ảnh, âm thanh, video.",
-    "attachment.macro": "Lưu văn bản ở dạng không có macro (.docx, .xlsx) hoặc .pdf rồi gửi lại.",
-    "archive.path_traversal": "Nén lại các tệp bằng công cụ thông dụng, không dùng đường dẫn bất thường.",
-    "archive.bomb": "Gửi trực tiếp các tệp hoặc tệp nén có dung lượng bình thường.",
-    "signature.invalid": "Văn bản đã bị thay đổi sau khi ký số: gửi lại bản gốc đã ký số.",
-    "stamp.missing": "Gửi kèm bản chụp (scan) văn bản có dấu đỏ của cơ quan (hoặc bản ký số, nếu Quy chế cho phép).",
-    "news.missing_photo": "Gửi kèm ảnh minh họa cho tin hoạt động.",
-}
-DEFAULT_FIX = "Xem lại và gửi lại tin, bài đã chỉnh sửa."
+from tinbai.rules import fix_text
 
 
 def regulation_short(profile: Profile) -> str:
@@ -81,7 +59,7 @@ def queue_correction(session: Session, item: Item, report: CheckReport, profile:
                      *, comment: str | None, key: str) -> None:
     to = [report.sender.address] if report.sender.address else []
     problems = [dict(detail=p.detail, attachment=p.attachment, article=p.article,
-                     fix=FIX.get(p.code, DEFAULT_FIX))
+                     fix=fix_text(p.code))
                 for p in report.problems if p.severity in ("error", "security")]
     mail = render("correction", zone=config.settings.zone, agency=profile.agency, code=item.tracking_code,
                   subject=report.subject, sender_name=report.sender.name, problems=problems, comment=comment,

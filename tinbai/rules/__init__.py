@@ -78,9 +78,13 @@ def run_chain(sub: Submission) -> list[Problem]:
     return out
 
 
+DEFAULT_FIX = "Xem lại và gửi lại tin, bài đã chỉnh sửa."
+
+
 def fix_text(code: str) -> str:
-    """What the sender should do about a problem of this code."""
-    return CODES[code].fix
+    """What the sender should do about a problem of this code (a code an older version stored,
+    and no rule raises any more, gets the general advice)."""
+    return CODES[code].fix if code in CODES else DEFAULT_FIX
 
 
 def problem(code: str, detail: str | None = None, **kw) -> Problem:

@@ -18,12 +18,12 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 from PIL import Image
 
+from tinbai.filekinds import PICTURE_TYPES
 from tinbai.ingest.archive import ContentStore
 from tinbai.queue.models import Attachment, ReviewEvent, User, utcnow
 from tinbai.web.common import CheckedForm, CurrentUser, config_of, db, item_for, page
 
 router = APIRouter()
-PICTURE_TYPES = frozenset({"jpg", "png", "gif", "bmp", "tiff", "webp"})
 PDF_TYPES = frozenset({"pdf"})
 PREVIEW_MAX = 1600  # pixels on the longer side
 PAGE_WIDTH = 1100  # pixels of a rendered PDF page

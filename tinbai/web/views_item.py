@@ -16,9 +16,9 @@ from starlette.datastructures import FormData
 
 from tinbai.board import act as board_act
 from tinbai.config import Config, Profile
+from tinbai.filekinds import PICTURE_TYPES
 from tinbai.ingest.archive import ContentStore
 from tinbai.message import parse_message
-from tinbai.notifier.notices import FIX
 from tinbai.queue.models import Attachment, Item, Outbox, ProblemRow, ReviewEvent, User, utcnow
 from tinbai.queue.permissions import (
     agency_heads,
@@ -30,9 +30,10 @@ from tinbai.queue.permissions import (
 )
 from tinbai.queue.states import APPROVED, FAILED, OPEN_STATES, PUBLISHED
 from tinbai.queue.workflow import ANCHOR_LABELS, NotAllowed, StaleItem, WorkflowError
+from tinbai.rules import fix_text
 from tinbai.textutil import html_to_text
 from tinbai.web.common import CheckedForm, CurrentUser, config_of, db, item_for, page
-from tinbai.web.views_files import PDF_TYPES, PICTURE_TYPES, pdf_page_count
+from tinbai.web.views_files import PDF_TYPES, pdf_page_count
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -178,7 +179,7 @@ def _load(request: Request, user: User, item_id: int) -> dict[str, Any]:
         "item": item, "profile": profile, "report": report, "sender": report.get("sender") or {},
         "problems": [{"p": p, "severity": SEVERITY.get(p.severity, (p.severity, "warning")),
                       "article": p.article or (profile.article_for(p.code) if profile else None),
-                      "fix": FIX.get(p.code) if p.severity in ("error", "security") else None}
+                      "fix": fix_text(p.code) if p.severity in ("error", "security") else None}
                      for p in problems],
         "attachments": [_attachment_view(a, files) for a in atts], "events": events, "emails": emails,
         "replies": replies, "parent": parent, "actions": actions, "forms": forms,

@@ -1,0 +1,28 @@
+"""`main.py run [--once]`: the daemon."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from tinbai.cli.common import parse_time
+from tinbai.config import Config
+from tinbai.daemon import Daemon
+from tinbai.queue.db import open_db
+
+
+def run(cfg: Config, args: argparse.Namespace) -> int:
+    now = parse_time(args.now, "--now", cfg.settings.zone) if args.now else None
+    engine = open_db(cfg)
+    daemon = Daemon(cfg, engine, now=now)
+    if args.once:
+        totals = daemon.run_once(progress=_progress if sys.stderr.isatty() else None)
+        print(f"Đã xử lý: {totals['created']} mục mới, {totals['failed']} lỗi, "
+              f"{totals['sent']} thư đã gửi, {totals['errors']} hộp thư lỗi kết nối")
+        return 0
+    daemon.run_forever(web=not args.no_web)
+    return 0
+
+
+def _progress(name: str, i: int, n: int) -> None:
+    print(f"\r{name}: {i}/{n}", end="" if i < n else "\n", file=sys.stderr, flush=True)
