@@ -1,0 +1,127 @@
+"""The services tinbai talks to and runs with: mailboxes, SMTP, the database, the pages, the
+calendar's yearly overrides and the general settings. Passwords are never in the file: the
+config names the environment variable that holds each one."""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator, model_validator
+
+from tinbai.config.base import ConfigError, Strict
+from tinbai.config.profile import CalendarOverrides
+
+# [settings] timezone when the config names none (Vietnam has one zone and no daylight saving)
+DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+
+
+class Mailbox(Strict):
+    kind: Literal["imap", "maildir"]
+    # maildir
+    path: str | None = None
+    # imap
+    host: str | None = None
+    port: int | None = None
+    security: Literal["ssl", "starttls", "plain"] = "ssl"
+    username: str | None = None
+    password_env: str | None = None
+    folder: str = "INBOX"
+    after: Literal["seen", "move", "none"] = "seen"
+    move_to: str | None = None
+    ca_file: str | None = None
+    poll_seconds: int = 60
+    idle: bool = True
+    stale_after_minutes: int = 30
+
+    @model_validator(mode="after")
+    def _complete(self) -> Mailbox:
+        if self.kind == "maildir" and not self.path:
+            raise ValueError("a maildir mailbox needs path")
+        if self.kind == "imap":
+            if not self.host or not self.username:
+                raise ValueError("an imap mailbox needs host and username")
+            if self.security == "plain" and self.host not in ("127.0.0.1", "localhost", "::1"):
+                raise ValueError("security = 'plain' is allowed on loopback only (127.0.0.1)")
+            if self.after == "move" and not self.move_to:
+                raise ValueError("after = 'move' needs move_to")
+        return self
+
+    def password(self) -> str | None:
+        if not self.password_env:
+            return None
+        value = os.environ.get(self.password_env)
+        if value is None:
+            raise ConfigError(f"environment variable {self.password_env} (the password of the mailbox) is not set")
+        return value
+
+
+class Smtp(Strict):
+    kind: Literal["smtp", "directory"] = "directory"
+    directory: str = "var/outbox"  # kind = "directory": each email is written as an .eml file
+    host: str | None = None
+    port: int = 587
+    security: Literal["ssl", "starttls", "plain"] = "starttls"
+    username: str | None = None
+    password_env: str | None = None
+    ca_file: str | None = None
+    sender: str = "tinbai@localhost"
+    timeout: float = 30.0
+
+    def password(self) -> str | None:
+        if not self.password_env:
+            return None
+        value = os.environ.get(self.password_env)
+        if value is None:
+            raise ConfigError(f"environment variable {self.password_env} (the SMTP password) is not set")
+        return value
+
+
+class Database(Strict):
+    url: str = "sqlite:///var/tinbai.db"
+    lease_seconds: int = 60
+
+
+class Web(Strict):
+    host: str = "127.0.0.1"
+    port: int = Field(8080, ge=1, le=65535)
+    base_url: str = "http://127.0.0.1:8080"
+    secret_env: str | None = None  # the session-signing key; without it one is kept under var/
+    secure_cookies: bool = False  # set true behind HTTPS
+
+
+class Calendar(Strict):
+    overrides: dict[str, CalendarOverrides] = {}  # key: the year, "2026"
+
+    @field_validator("overrides")
+    @classmethod
+    def _years(cls, v: dict[str, CalendarOverrides]) -> dict[str, CalendarOverrides]:
+        for year in v:
+            if not re.fullmatch(r"\d{4}", year):
+                raise ValueError(f"{year!r} is not a year")
+        return v
+
+
+class Settings(Strict):
+    var_dir: str = "var"
+    timezone: str = DEFAULT_TIMEZONE
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    tracking_prefix: str = "TB"
+    # parser workers per mailbox pass (each a sandboxed process of ~150 MB): at most one per core
+    parser_workers: int = Field(2, ge=1, le=16)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            raise ValueError(f"{v!r} is not a time zone name like {DEFAULT_TIMEZONE!r}") from None
+        return v
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The configured time zone: tinbai reads, counts and shows wall-clock times in it."""
+        return ZoneInfo(self.timezone)
