@@ -22,7 +22,15 @@ from tinbai.extract.sender import (
     own_lines,
 )
 from tinbai.report import Sender
-from tinbai.textutil import ascii_fold, fold, html_to_text, nfc, normalize_spaces, strip_diacritics
+from tinbai.textutil import (
+    aligned_fold,
+    ascii_key,
+    casefold_key,
+    html_to_text,
+    nfc,
+    normalize_spaces,
+    strip_diacritics,
+)
 
 
 def make_profile(required: list[str], *, domains: list[str] | None = None,
@@ -235,7 +243,7 @@ def test_name_in_all_caps() -> None:
     s = extract_sender(None, BODY + "Trân trọng!\nNGUYỄN THỊ HOA\nCHUYÊN VIÊN\nVĂN PHÒNG CỤC\nMobile: 0912-345-678",
                        None)
     assert s.name == "Nguyễn Thị Hoa"
-    assert fold(s.title) == "chuyên viên" and fold(s.unit) == "văn phòng cục"
+    assert casefold_key(s.title) == "chuyên viên" and casefold_key(s.unit) == "văn phòng cục"
     assert s.phone == "0912-345-678"
 
 
@@ -479,7 +487,7 @@ def test_generated_classic_signatures(family: str, middle: str, given_name: str,
     written = written.upper() if caps else written
     plain = BODY + f"{closing}\n{written}\n{title}\n{unit}\n{label}{phone}\n"
     s = extract_sender(None, plain, None)
-    assert s.name is not None and fold(s.name) == fold(written)
+    assert s.name is not None and casefold_key(s.name) == casefold_key(written)
     assert (s.title, s.unit, s.phone) == (title, unit, phone)
 
 
@@ -519,8 +527,10 @@ def test_html_to_text_empty_and_pre() -> None:
 def test_strip_diacritics_and_folds() -> None:
     assert strip_diacritics("Đặng Thùy Huyền, Điện thoại") == "Dang Thuy Huyen, Dien thoai"
     assert strip_diacritics(None) == ""
-    assert ascii_fold("  Văn  phòng CỤC ") == "van phong cuc"
-    assert fold("  Văn  phòng CỤC ") == "văn phòng cục"
+    assert ascii_key("  Văn  phòng CỤC ") == "van phong cuc"
+    assert casefold_key("  Văn  phòng CỤC ") == "văn phòng cục"
+    # one character for one character: a match in the folded text is a span of the original
+    assert aligned_fold("Số:  117/QĐ-CTHADS ") == "so:  117/qd-cthads "
 
 
 def test_normalize_spaces_and_nfc() -> None:

@@ -27,8 +27,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from tinbai.extract.docheader import fold, parse_issued_line
+from tinbai.extract.docheader import parse_issued_line
 from tinbai.report import Anchor
+from tinbai.textutil import aligned_fold
 
 __all__ = ["VN_TZ", "EventTime", "find_event", "find_issued_date", "mentions_event"]
 
@@ -411,7 +412,7 @@ def find_event(text: str, received_at: datetime) -> EventTime | None:
         return None
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     ref = _tz(received_at).date()
-    folded = _blank_lines(text, fold(text))
+    folded = _blank_lines(text, aligned_fold(text))
     cands = [c for c in _candidates(folded, ref) if c.score >= 3]
     if not cands:
         return None
@@ -453,7 +454,7 @@ def mentions_event(text: str, *, min_score: float = 5) -> bool:
     if not text or not text.strip():
         return False
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    folded = _blank_lines(text, fold(text))
+    folded = _blank_lines(text, aligned_fold(text))
     return any(c.score >= min_score for c in _candidates(folded, None))
 
 

@@ -35,12 +35,11 @@ from datetime import date
 
 from tinbai.parsers.vietnamese import is_vietnamese_syllable
 from tinbai.report import DocumentHeader
-from tinbai.textutil import CharTable
+from tinbai.textutil import aligned_fold
 
 __all__ = [
     "KIND_CODES",
     "KIND_NAMES",
-    "fold",
     "looks_like_person_name",
     "mentions_portal",
     "parse_header",
@@ -50,28 +49,9 @@ __all__ = [
 # --------------------------------------------------------------------------- folding
 
 
-def _fold_char(ch: str) -> str:
-    if ch in "đĐÐð":
-        return "d"
-    base = unicodedata.normalize("NFD", ch)[0].lower()
-    return base if len(base) == 1 else ch
-
-
-_FOLD = CharTable(_fold_char)
-
-
-def fold(text: str) -> str:
-    """Lower case without diacritics (đ -> d), one character for one character.
-
-    The result has the length of `text`, so a match in the folded text is a span of
-    the original: "Số: 117/QĐ-CTHADS" -> "so: 117/qd-cthads". Give NFC text.
-    """
-    return text.translate(_FOLD)
-
-
 def _key(text: str) -> str:
     """A comparison key: folded, letters and digits only ("DÂNSỰ" == "Dân sự")."""
-    return re.sub(r"[^a-z0-9]", "", fold(unicodedata.normalize("NFC", text)))
+    return re.sub(r"[^a-z0-9]", "", aligned_fold(unicodedata.normalize("NFC", text)))
 
 
 def _spaced(phrase: str) -> str:
@@ -218,7 +198,7 @@ def _place_before(line: str, pos: int) -> tuple[int, str | None]:
         else:
             break
     # "Sáng ngày 15/7", "Vào lúc … ngày": words of time, not a place
-    while taken and (taken[-1].group() in "-–" or fold(taken[-1].group().rstrip(".,")) in _NOT_PLACE):
+    while taken and (taken[-1].group() in "-–" or aligned_fold(taken[-1].group().rstrip(".,")) in _NOT_PLACE):
         taken.pop()
     if not taken:
         return pos, None
@@ -237,7 +217,7 @@ def parse_issued_line(line: str) -> _PlaceDate | None:
     place before it (a law cited in the body) is not an issuance line.
     """
     line = unicodedata.normalize("NFC", line)
-    folded = fold(line)
+    folded = aligned_fold(line)
     for m in _NGAY.finditer(folded):
         dm = _DATE_AFTER_NGAY.match(folded, m.start())
         if not dm:
@@ -286,7 +266,7 @@ def _analyse(text: str) -> _Line:
     what precedes the first right-column piece is the left column.
     """
     line = _Line(text=text, right=[])
-    folded = fold(text)
+    folded = aligned_fold(text)
     spans: list[tuple[int, int]] = []
     for rx in (_QUOC_HIEU, _MOTTO):
         for m in rx.finditer(folded):
@@ -357,12 +337,12 @@ def _clean_body_line(text: str, place: str | None) -> str:
             break
     cleaned = " ".join(out).strip(" -–&")
     if place:
-        index = [i for i, c in enumerate(fold(cleaned)) if c.isalnum()]
-        squeezed = "".join(fold(cleaned)[i] for i in index)
+        index = [i for i, c in enumerate(aligned_fold(cleaned)) if c.isalnum()]
+        squeezed = "".join(aligned_fold(cleaned)[i] for i in index)
         words = place.split()
         # the place's last words ("Tin Thái Nguyên" read with a speck before it: "Thái Nguyên")
         for k in range(len(words)):
-            key_place = re.sub(r"[^a-z0-9]", "", fold(" ".join(words[k:])))
+            key_place = re.sub(r"[^a-z0-9]", "", aligned_fold(" ".join(words[k:])))
             hit = squeezed.find(key_place) if len(key_place) >= 4 else -1
             if hit >= 0:
                 cleaned = cleaned[:index[hit + len(key_place) - 1] + 1]
@@ -374,7 +354,7 @@ def _group_bodies(lines: list[str]) -> list[str]:
     """Left-column lines -> bodies: "THI HÀNH ÁN DÂN SỰ" + "TỈNH THÁI NGUYÊN" is one body."""
     groups: list[list[str]] = []
     for text in lines:
-        key = " ".join(fold(text).split())
+        key = " ".join(aligned_fold(text).split())
         starts_body = bool(_BODY_HEADS.match(key)) and not _LOCALITY.match(key)
         if key.startswith(("tinh uy", "thanh uy", "huyen uy", "quan uy", "thi uy")):
             starts_body = True
@@ -387,7 +367,7 @@ def _group_bodies(lines: list[str]) -> list[str]:
 
 def _continues(previous: str) -> bool:
     """A body line ending with a connective continues on the next line ("… VÀ")."""
-    return fold(previous).split()[-1:] in (["va"], ["cua"], ["-"], ["&"])
+    return aligned_fold(previous).split()[-1:] in (["va"], ["cua"], ["-"], ["&"])
 
 
 # --------------------------------------------------------------------------- number and symbol
@@ -438,7 +418,7 @@ def _kind_of(line: str) -> tuple[str, str] | None:
             break
     if not upper:
         return None
-    key_words = fold(" ".join(upper)).split()
+    key_words = aligned_fold(" ".join(upper)).split()
     for n in range(len(key_words), 0, -1):
         kind = _KIND_BY_KEY.get(re.sub(r"[^a-z0-9]", "", "".join(key_words[:n])))
         if kind is None:
@@ -470,7 +450,7 @@ def _summary_from(lines: list[_Line], i: int, first: str) -> str | None:
                 break
             j += 1
             continue
-        key = " ".join(fold(nxt).split())
+        key = " ".join(aligned_fold(nxt).split())
         if _SUMMARY_STOP.match(key) or _is_upper_line(nxt):
             break
         if parts and not (nxt[0].islower() or nxt[0] in "(-–"):
@@ -513,7 +493,7 @@ def _clean_item(item: str) -> str:
 
 def _split_recipient(item: str) -> tuple[str, str]:
     """A recipient item, and what the right column (the signer block) left on its line."""
-    if _LUU.match(fold(item)):
+    if _LUU.match(aligned_fold(item)):
         # "Lưu: VT, VP." ends at its first "." or ";" ("Lưu: VT. TẠO Á Ệ" is noise after it)
         m = re.search(r"[.;](?=\s|$)", item)
         if m:
@@ -526,7 +506,7 @@ def _split_recipient(item: str) -> tuple[str, str]:
     tokens = item.split()
     k = len(tokens)
     while k > 1 and _letters(tokens[k - 1]) and _upper_ratio(tokens[k - 1]) >= 0.99 \
-            and (is_vietnamese_syllable(_letters(tokens[k - 1])) or _AUTHORITY.match(fold(tokens[k - 1]) + "x")):
+            and (is_vietnamese_syllable(_letters(tokens[k - 1])) or _AUTHORITY.match(aligned_fold(tokens[k - 1]) + "x")):
         k -= 1
     if len(tokens) - k >= 2 and _title_fragment(" ".join(tokens[k:])):
         return " ".join(tokens[:k]), " ".join(tokens[k:])
@@ -541,7 +521,7 @@ def _title_fragment(s: str) -> str | None:
         tok = tokens[k - 1]
         letters = _letters(tok)
         is_upper = bool(letters) and _upper_ratio(tok) >= 0.99
-        is_auth = bool(_AUTHORITY.match(fold(tok) + " x"))
+        is_auth = bool(_AUTHORITY.match(aligned_fold(tok) + " x"))
         if is_upper or is_auth:
             k -= 1
             continue
@@ -549,8 +529,8 @@ def _title_fragment(s: str) -> str | None:
     frag = " ".join(tokens[k:]).strip(" ,;:")
     if not frag:
         return None
-    key = " ".join(re.sub(r"[^a-z ]", " ", fold(frag)).split())
-    if (_AUTHORITY.match(fold(frag)) or _TITLE_WORDS.search(key)) and len(_letters(frag)) >= 4:
+    key = " ".join(re.sub(r"[^a-z ]", " ", aligned_fold(frag)).split())
+    if (_AUTHORITY.match(aligned_fold(frag)) or _TITLE_WORDS.search(key)) and len(_letters(frag)) >= 4:
         return frag
     return None
 
@@ -579,21 +559,21 @@ def _signature(lines: list[_Line], body_end: int) -> tuple[str | None, str | Non
     """(signer title, signer name, Nơi nhận items) from the lines after the body."""
     marker_at = None
     for i in range(len(lines) - 1, body_end - 1, -1):
-        if _NOI_NHAN.match(fold(lines[i].text).lstrip(" -~\"'“")):
+        if _NOI_NHAN.match(aligned_fold(lines[i].text).lstrip(" -~\"'“")):
             marker_at = i
             break
     # the recipients block: bullet lines around the marker, or the bullet block with "Lưu"
     bullets = [i for i in range(body_end, len(lines)) if _BULLET.match(lines[i].text)]
     start = marker_at
     if start is None:
-        luu = [i for i in bullets if _LUU.match(fold(_strip_bullet(lines[i].text)))]
+        luu = [i for i in bullets if _LUU.match(aligned_fold(_strip_bullet(lines[i].text)))]
         if luu:
             start = luu[0]
             while start - 1 >= body_end and start - 1 in bullets:
                 start -= 1
         if start is not None:
             start = max(body_end, start - 3)  # the signer's title may stand above the list
-    elif start + 1 not in bullets and not _BULLET.match(_NOI_NHAN.sub("", fold(lines[start].text), count=1)):
+    elif start + 1 not in bullets and not _BULLET.match(_NOI_NHAN.sub("", aligned_fold(lines[start].text), count=1)):
         while start - 1 >= body_end and start - 1 in bullets:
             start -= 1  # OCR may read the marker after its list
     if start is None:
@@ -603,7 +583,7 @@ def _signature(lines: list[_Line], body_end: int) -> tuple[str | None, str | Non
     right: list[str] = []
     for i in range(start, min(len(lines), start + 30)):
         text = lines[i].text
-        folded = fold(text)
+        folded = aligned_fold(text)
         m = _NOI_NHAN.search(folded)
         if m and m.start() <= 3:
             text = text[m.end():].strip()
@@ -687,7 +667,7 @@ def parse_header(text: str) -> DocumentHeader | None:
         base = number_at if number_at is not None else start
         for i in range(base + 1, min(len(lines), base + 8)):
             left = lines[i].left.strip()
-            m = _VV.match(fold(left))
+            m = _VV.match(aligned_fold(left))
             if m:
                 vv_at, first_summary = i, "V/v " + left[m.end():].strip()
                 break
@@ -759,7 +739,7 @@ _PORTAL_GENERIC = re.compile(
 
 
 def _portal_key(s: str) -> str:
-    s = " ".join(fold(unicodedata.normalize("NFC", s)).split())
+    s = " ".join(aligned_fold(unicodedata.normalize("NFC", s)).split())
     return re.sub(r"\bttdt\b|\btt\s*dt\b|\btt-dt\b", "thong tin dien tu", s)
 
 

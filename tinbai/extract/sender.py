@@ -28,7 +28,7 @@ from dataclasses import field as _field
 from typing import TYPE_CHECKING
 
 from tinbai.report import Sender
-from tinbai.textutil import ascii_fold, fold, html_to_text, nfc, normalize_spaces, strip_diacritics
+from tinbai.textutil import ascii_key, casefold_key, html_to_text, nfc, normalize_spaces, strip_diacritics
 
 if TYPE_CHECKING:
     from tinbai.config import Contributor, Profile
@@ -41,7 +41,7 @@ FIELDS = ("name", "title", "unit", "phone", "postal_address")
 # Lexicons (general knowledge of Vietnamese names, job titles and administrative units)
 
 # Common Vietnamese family names, and some of the Central Highlands and northern minorities.
-FAMILY_NAMES = frozenset(fold(n) for n in [
+FAMILY_NAMES = frozenset(casefold_key(n) for n in [
     "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",
     "Dương", "Lý", "Đinh", "Đàm", "Hà", "Lưu", "Tạ", "Triệu", "Trịnh", "Mai", "Ma", "Lã", "Lại", "Nông",
     "Cao", "Chu", "Kiều", "Quách", "Tô", "Tăng", "Thái", "Văn", "Vương", "Khổng", "Đoàn", "Lương",
@@ -54,7 +54,7 @@ FAMILY_NAMES = frozenset(fold(n) for n in [
     "Niê", "Mlô", "Êban", "Bkrông", "Hwing", "Y", "A", "H'", "Cát", "Lữ", "Yên", "Dư", "Chiêm", "Đàng",
     "Ôn",
 ])
-FAMILY_NAMES_ASCII = frozenset(ascii_fold(n) for n in FAMILY_NAMES)
+FAMILY_NAMES_ASCII = frozenset(ascii_key(n) for n in FAMILY_NAMES)
 
 # Job titles, longest first when compiled. Modifiers ("chính", "cao cấp"…) are matched after them.
 TITLE_BASES = [
@@ -123,12 +123,12 @@ NOT_NAME_TOKENS = frozenset(["phòng", "cục", "sở", "ban", "ubnd", "hđnd", 
                              "tỉnh", "huyện", "xã", "phường", "quận", "viện", "tổ", "bộ", "vụ", "đội",
                              "admin", "administrator", "webmaster", "postmaster", "info", "mail", "email",
                              "noreply", "support", "office", "contact", "team", "ttđt", "bbt"])
-NOT_NAME_ASCII = [ascii_fold(p) for p in NOT_NAME_PHRASES] + [
+NOT_NAME_ASCII = [ascii_key(p) for p in NOT_NAME_PHRASES] + [
     "ubnd", "thads", "cthads", "admin", "webmaster", "postmaster", "noreply", "support", "office",
 ]
 
 # provinces and cities whose names read like a person's ("Hà Nội", "Thái Bình"): not a name alone
-PLACE_NAMES = frozenset(fold(n) for n in [
+PLACE_NAMES = frozenset(casefold_key(n) for n in [
     "Hà Nội", "Hà Giang", "Hà Nam", "Hà Tĩnh", "Cao Bằng", "Lâm Đồng", "Đồng Nai", "Đồng Tháp", "Thái Nguyên",
     "Thái Bình", "Kon Tum", "Gia Lai", "Đắk Lắk", "Đắk Nông", "Lào Cai", "Lai Châu", "Sơn La", "Yên Bái",
     "Tuyên Quang", "Bắc Kạn", "Lạng Sơn", "Quảng Ninh", "Hải Phòng", "Hải Dương", "Hưng Yên", "Nam Định",
@@ -139,7 +139,7 @@ PLACE_NAMES = frozenset(fold(n) for n in [
     "Bắc Ninh", "Bắc Giang", "Phú Thọ", "Hòa Bình", "Hoà Bình", "Điện Biên", "Việt Nam", "Hồ Chí Minh",
     "Đồng Xoài", "Chí Linh", "Gia Lộc", "Phổ Yên", "Sông Công", "Buôn Ma Thuột", "Pleiku", "Bình Long",
 ])
-PLACE_NAMES_ASCII = frozenset(ascii_fold(n) for n in PLACE_NAMES)
+PLACE_NAMES_ASCII = frozenset(ascii_key(n) for n in PLACE_NAMES)
 # pairs that are unit words with diacritics but also plausible names without them
 # ("Nguyen Van Phong" is Nguyễn Văn Phong, "Nguyen Thanh Tra" Nguyễn Thanh Trà)
 _NAME_LIKE_ASCII = frozenset(["van phong", "van thu", "thanh tra", "trung tam", "tong hop", "thong tin"])
@@ -189,7 +189,7 @@ def _alternation(words: Iterable[str]) -> str:
 def _both(words: Iterable[str]) -> str:
     """The words as written and without diacritics (for text typed without them)."""
     words = list(words)
-    return _alternation(words + [ascii_fold(w) for w in words])
+    return _alternation(words + [ascii_key(w) for w in words])
 
 
 _END = r"(?![^\W_])"  # the word ends here
@@ -199,14 +199,14 @@ _TITLE_RE = re.compile(
     re.IGNORECASE)
 _BARE_HEAD_RE = re.compile(r"(?:phó\s+)?trưởng\s+|(?:pho\s+)?truong\s+|phó\s+|pho\s+", re.IGNORECASE)
 _UNIT_RE = re.compile(r"(?:" + _both(UNIT_HEADS) + ")" + _END, re.IGNORECASE)
-_EMBEDDED = [(re.compile(p + "|" + ascii_fold(p), re.IGNORECASE), unit) for p, unit in TITLE_EMBEDDED_UNIT]
+_EMBEDDED = [(re.compile(p + "|" + ascii_key(p), re.IGNORECASE), unit) for p, unit in TITLE_EMBEDDED_UNIT]
 _CLOSING_RE = re.compile(r"(?:" + _both(CLOSINGS) + ")" + _END, re.IGNORECASE)
 
 _LABEL_FIELD: dict[str, str] = {}
 for _f, _words in LABELS.items():
     for _w in _words:
-        _LABEL_FIELD.setdefault(fold(_w), _f)
-        _LABEL_FIELD.setdefault(ascii_fold(_w), _f)
+        _LABEL_FIELD.setdefault(casefold_key(_w), _f)
+        _LABEL_FIELD.setdefault(ascii_key(_w), _f)
 _ALL_LABELS = _alternation(_LABEL_FIELD)
 # a label at the start of a piece: "Họ và tên:", "Điện thoại (cơ quan):", "Họ và tên | …" (table cell)
 _LABEL_RE = re.compile(
@@ -216,10 +216,10 @@ _LABEL_RE = re.compile(
 
 def _label_field(label: str) -> str | None:
     """The field of a label; "Đơn vị/Cơ quan", "Điện thoại/Fax": the first that is not ignored."""
-    whole = _LABEL_FIELD.get(fold(label)) or _LABEL_FIELD.get(ascii_fold(label))
+    whole = _LABEL_FIELD.get(casefold_key(label)) or _LABEL_FIELD.get(ascii_key(label))
     if whole:
         return whole
-    parts = [_LABEL_FIELD.get(fold(p)) or _LABEL_FIELD.get(ascii_fold(p)) for p in re.split(r"\s*[/,&]\s*", label)]
+    parts = [_LABEL_FIELD.get(casefold_key(p)) or _LABEL_FIELD.get(ascii_key(p)) for p in re.split(r"\s*[/,&]\s*", label)]
     return next((f for f in parts if f and f != "ignore"), next((f for f in parts if f), None))
 
 
@@ -227,7 +227,7 @@ def _label_field(label: str) -> str | None:
 _MID_LABEL_RE = re.compile(
     r"(?:^|(?<=\s)|(?<=[,;|]))(?:" + _ALL_LABELS + r")" + _END + r"\s*(?:\([^()]{0,30}\)\s*)?[:：]",
     re.IGNORECASE)
-_PHONE_LABEL = _alternation(LABELS["phone"] + [ascii_fold(w) for w in LABELS["phone"]])
+_PHONE_LABEL = _alternation(LABELS["phone"] + [ascii_key(w) for w in LABELS["phone"]])
 _PHONE_LABEL_RE = re.compile(r"(?<![^\W_])(?:" + _PHONE_LABEL + r")" + _END + r"\.?\s*(?:\([^()]{0,20}\)\s*)?[:：.]?\s*",
                              re.IGNORECASE)
 _FAX_BEFORE_RE = re.compile(r"fax\s*[:.]?\s*$", re.IGNORECASE)
@@ -396,7 +396,7 @@ def _name_shape(text: str | None, *, strict: bool, roles: bool) -> str | None:
         tokens = t.split()
     elif all(ch.islower() for ch in letters):
         # "nguyen van a" as some webmail users write it: only with a known family name
-        if ascii_fold(tokens[0]) not in FAMILY_NAMES_ASCII:
+        if ascii_key(tokens[0]) not in FAMILY_NAMES_ASCII:
             return None
         t = t.title()
         tokens = t.split()
@@ -404,22 +404,22 @@ def _name_shape(text: str | None, *, strict: bool, roles: bool) -> str | None:
         if not tok[0].isupper() or (len(tok) > 1 and not tok[1:].replace("'", "").replace("’", "").islower()
                                     and not re.fullmatch(r"[^\W\d_]['’][A-ZÀ-Ỹ][^\W\d_]*", tok)):
             return None
-    key = fold(t)
+    key = casefold_key(t)
     keys = key.split()
     if any(tok in NOT_NAME_TOKENS for tok in keys):
         return None
-    if key in PLACE_NAMES or (_is_ascii_letters(t) and ascii_fold(t) in PLACE_NAMES_ASCII):
+    if key in PLACE_NAMES or (_is_ascii_letters(t) and ascii_key(t) in PLACE_NAMES_ASCII):
         return None
     # after a family name and the middle name "Văn"/"Thị" come given names: "Nguyễn Văn Thư"
     # is a person even though "văn thư" is a title
-    family_first = keys[0] in FAMILY_NAMES or (_is_ascii_letters(t) and ascii_fold(keys[0]) in FAMILY_NAMES_ASCII)
+    family_first = keys[0] in FAMILY_NAMES or (_is_ascii_letters(t) and ascii_key(keys[0]) in FAMILY_NAMES_ASCII)
     start = 0
     if family_first and len(keys) >= 3:
         start = 2 if keys[1] in MIDDLE_NAMES else 1
     rest = " ".join(keys[start:])
     if _is_ascii_letters(t):
         pattern = _NOT_NAME_ASCII_FAMILY_RE if family_first else _NOT_NAME_ASCII_RE
-        if pattern.search(ascii_fold(rest)):
+        if pattern.search(ascii_key(rest)):
             return None
     elif _NOT_NAME_RE.search(rest):
         return None
@@ -431,14 +431,14 @@ def _name_shape(text: str | None, *, strict: bool, roles: bool) -> str | None:
             return None
     if _match_start(_CLOSING_RE, t) and not family_first:
         return None  # "Trân Trọng", "Thân Ái"
-    if strict and fold(tokens[0]) not in FAMILY_NAMES and ascii_fold(tokens[0]) not in FAMILY_NAMES_ASCII:
+    if strict and casefold_key(tokens[0]) not in FAMILY_NAMES and ascii_key(tokens[0]) not in FAMILY_NAMES_ASCII:
         return None
     return t
 
 
 def _known_family(name: str) -> bool:
     first = name.split()[0]
-    return fold(first) in FAMILY_NAMES or (_is_ascii_letters(name) and ascii_fold(first) in FAMILY_NAMES_ASCII)
+    return casefold_key(first) in FAMILY_NAMES or (_is_ascii_letters(name) and ascii_key(first) in FAMILY_NAMES_ASCII)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -475,7 +475,7 @@ def _split_title_unit(text: str) -> list[_Item] | None:
         return [_Item("title", title)]
     embedded = next((unit for pat, unit in _EMBEDDED if pat.search(title)), None)
     if embedded is not None:
-        if fold(rest_clean).startswith(fold(embedded)) or ascii_fold(rest_clean).startswith(ascii_fold(embedded)):
+        if casefold_key(rest_clean).startswith(casefold_key(embedded)) or ascii_key(rest_clean).startswith(ascii_key(embedded)):
             return [_Item("title", title), _Item("unit", rest_clean)]
         if rest_clean[0].isupper() or rest_clean[0].isdigit():
             return [_Item("title", title), _Item("unit", f"{embedded} {rest_clean}")]
@@ -903,7 +903,7 @@ def _display_fields(display: str | None, address: str | None) -> _Found:
     """A person's name (and unit or title, if written) from the display name; nothing for a unit
     mailbox ("Văn phòng Cục THADS") or an address-like string."""
     found = _Found()
-    if not display or "@" in display or (address and fold(display) == fold(address.split("@")[0])):
+    if not display or "@" in display or (address and casefold_key(display) == casefold_key(address.split("@")[0])):
         return found
     text = re.sub(r"\s*\(([^()]*)\)\s*", r" | \1 | ", display).strip(" |")
     items = _classify_unlabelled(text)
