@@ -11,11 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from tinbai.lexicon import LEADER_TITLES, alternation_folded
 from tinbai.textutil import aligned_fold, nfc
 
-LEADER_TITLE = re.compile(
-    r"\b(truong|pho truong|giam doc|pho giam doc|chanh van phong|pho chanh van phong|cuc truong|"
-    r"pho cuc truong|chi cuc truong|pho chi cuc truong|chanh thanh tra|to truong|thu truong)\b")
+LEADER_TITLE = re.compile(r"\b(?:" + alternation_folded(LEADER_TITLES) + r")\b")
 APPROVAL_TEXT = re.compile(
     r"(lanh dao|truong phong|giam doc|cuc truong|chi cuc truong|thu truong)[^.\n]{0,60}"
     r"(da (xem|duyet|phe duyet|dong y|cho y kien|ky)|dong y|phe duyet|cho phep)"

@@ -25,6 +25,7 @@ from difflib import SequenceMatcher
 from tinbai.config import Profile
 from tinbai.extract.dates import mentions_event
 from tinbai.extract.docheader import KIND_CODES, parse_header
+from tinbai.lexicon import SENDING_WORDS, UNIT_ABBREVIATIONS, alternation_folded
 from tinbai.report import DocumentHeader
 from tinbai.textutil import aligned_fold
 
@@ -33,11 +34,8 @@ __all__ = ["classify", "document_reference", "is_own_document"]
 
 # --------------------------------------------------------------------------- names of bodies
 
-_ABBREVIATIONS = {
-    "thads": "thi hanh an dan su", "ubnd": "uy ban nhan dan", "hdnd": "hoi dong nhan dan",
-    "tand": "toa an nhan dan", "vksnd": "vien kiem sat nhan dan", "tp": "thanh pho",
-    "cthads": "cuc thi hanh an dan su", "stp": "so tu phap", "snv": "so noi vu",
-}
+_ABBREVIATIONS = {aligned_fold(short): aligned_fold(full) for short, full in UNIT_ABBREVIATIONS.items()}
+_ABBREVIATIONS["tp"] = "thanh pho"
 # "… tỉnh Thái Nguyên", "… thành phố Hà Nội", "… huyện Gia Lộc" (not "quản lý", not "tỉnh ủy")
 _LOCALITY_SPLIT = re.compile(
     r"^(?P<core>.*?)\s*\b(?:tinh(?! uy\b)|thanh pho(?! uy\b)|huyen(?! uy\b)|quan(?! ly\b| uy\b)|thi xa)\s+(?P<loc>.+)$"
@@ -150,7 +148,7 @@ _REFERENCE = re.compile(
     r"(?:\s+của\s+(?P<body>[^,.;:()\n\[\]]+?))?(?=\s+(?:về|v/v|để|đề nghị|do|theo|bản|kèm|đăng)\b|[,.;:()\n\[\]]|$)",
     re.IGNORECASE,
 )
-_SENDING = re.compile(r"\b(?:gui|chuyen|chuyen tiep|dang tai|dang len|de nghi dang|fwd|fw)\b")
+_SENDING = re.compile(r"\b(?:" + alternation_folded(SENDING_WORDS) + r")\b")
 
 
 def document_reference(subject: str, body: str) -> DocumentHeader | None:

@@ -28,6 +28,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from tinbai.extract.docheader import parse_issued_line
+from tinbai.lexicon import SENDING_WORDS, TIMES_OF_DAY, alternation_folded
 from tinbai.report import Anchor
 from tinbai.textutil import aligned_fold
 
@@ -64,7 +65,7 @@ class EventTime:
 
 # --------------------------------------------------------------------------- patterns (folded text)
 
-_TOD = r"(?:sang|chieu|toi|trua|dem|rang sang|sang som)"
+_TOD = "(?:" + "|".join(aligned_fold(w) for w in TIMES_OF_DAY) + ")"  # in the lexicon's order
 _WEEKDAY = r"(?:thu\s*(?:hai|ba|tu|nam|sau|bay|[2-7])|chu\s*nhat)"
 # "15/7/2025", "29/04/2025", "28-4", "15.7.2025" (the dot only with a year)
 _NUMERIC = re.compile(
@@ -141,7 +142,7 @@ _EVENT_VERBS = re.compile(
     r"tham hoi|tham|du|chuc mung|phat dong|khanh thanh|ky ket|don|tiep|lam viec|thuc hien|xac minh|"
     r"ke bien|to chuc thi hanh|giai quyet|dang cai|trao tang|cong tac)\b"
 )
-_SENDING = re.compile(r"\b(?:gui|chuyen|chuyen tiep|dang tai|de nghi dang|xin gui|kinh gui)\b")
+_SENDING = re.compile(r"\b(?:" + alternation_folded(SENDING_WORDS) + r")\b")
 _SKIP_LINE = re.compile(
     r"^\s*(?:>|from\s*:|date\s*:|sent\s*:|to\s*:|subject\s*:|ngay gui\s*:|gui luc\s*:|vao .* da viet|"
     r"on .* wrote|-{2,}\s*forwarded|-{2,}\s*original)"

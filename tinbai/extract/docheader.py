@@ -33,6 +33,15 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from tinbai.lexicon import (
+    ADMINISTRATIVE_UNITS,
+    FAMILY_NAMES,
+    NOT_PLACE_WORDS,
+    SIGNER_TITLES,
+    SURNAME_UNIT_HEADS,
+    UNIT_HEADS,
+    alternation_folded,
+)
 from tinbai.parsers.vietnamese import is_vietnamese_syllable
 from tinbai.report import DocumentHeader
 from tinbai.textutil import aligned_fold
@@ -128,32 +137,15 @@ _END_MARK = re.compile(r"\./\.|\.\s/\s\.")  # "./." ends the body of an administ
 # Thẩm quyền ký (NĐ 30/2020 Art. 13): KT. (ký thay), TM. (thay mặt), TL. (thừa lệnh),
 # TUQ. (thừa ủy quyền), Q. (quyền).
 _AUTHORITY = re.compile(r"^(?:kt|tm|tl|tuq|q)\s*[.,:]\s*\S")
-_TITLE_WORDS = re.compile(
-    r"\b(?:truong|pho|giam doc|chu tich|chanh|bi thu|thu truong|tong cuc truong|cuc truong|"
-    r"vien truong|chu nhiem|uy vien|can bo|nguoi ky|ke toan truong)\b"
-)
+# the words of a signer's title (tinbai.lexicon.SIGNER_TITLES)
+_TITLE_WORDS = re.compile(r"\b(?:" + alternation_folded(SIGNER_TITLES) + r")\b")
 
 # Words that start a new body in the left column (a line without one continues the body above).
-_BODY_HEADS = re.compile(
-    r"^(?:bo|tong cuc|cuc|so|uy ban|ubnd|hdnd|hoi dong|toa an|tand|vien|thi hanh an|thads|"
-    r"chi cuc|phong|van phong|ban|trung tam|truong|cong an|dang uy|dang bo|chi bo|cong doan|"
-    r"doan|hoi|thanh tra|kho bac|chi nhanh|bao hiem|lien doan|mat tran|tinh uy|thanh uy|huyen uy|"
-    r"quan uy|thi uy|dai|nha|benh vien|cong ty|tap doan|to|vu|ngan hang|kiem toan|uy ban mat tran)\b"
-)
+_BODY_HEADS = re.compile(r"^(?:" + alternation_folded(UNIT_HEADS + SURNAME_UNIT_HEADS) + r")\b")
 # Administrative units: a line starting with one continues the body above ("TỈNH THÁI NGUYÊN").
-_LOCALITY = re.compile(r"^(?:tinh|thanh pho|tp|huyen|quan|thi xa|thi tran|xa|phuong|khu vuc|dac khu)\b")
+_LOCALITY = re.compile(r"^(?:" + alternation_folded(ADMINISTRATIVE_UNITS) + r")\b")
 
-def _words(text: str) -> list[str]:
-    return text.split()
-
-
-_SURNAMES = frozenset(_key(s) for s in _words(
-    "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Đoàn Trịnh Mai "
-    "Cao Lương Tạ Hà Đàm Nông Triệu Lưu Tô Thái La Vương Chu Quách Lâm Kiều Khúc Âu Phùng Tăng "
-    "Mạc Thân Từ Lại Lục Trương Tống Kim Ông Giang Doãn Diệp Bạch Châu Cù Đào Đồng Hứa Kha Khổng "
-    "Lạc Lã Lò Lữ Mã Nghiêm Ninh Phí Quan Thạch Tôn Trình Ứng Vi Hầu Văn Lường Sầm Hoàng Ksor Siu "
-    "Rơ Y H Nay Rah Lan Quang Trương Viên Giáp Lăng Nhâm Cấn Khổng Bế Hà Mông Chế Yên"
-))
+_SURNAMES = frozenset(_key(s) for s in FAMILY_NAMES)
 
 
 # --------------------------------------------------------------------------- the issued line
@@ -175,10 +167,7 @@ def _is_title_word(tok: str) -> bool:
     return bool(word) and word.isalpha() and word[0].isupper() and (len(word) == 1 or not word[1:].isupper())
 
 
-_NOT_PLACE = frozenset(_words(
-    "sang chieu toi trua dem hom vao luc tu den nay sau truoc cung trong ngay thang nam thu chu va tai "
-    "theo can cu ky ban hanh hieu luc ke tu sinh cap dau cuoi giua"
-))
+_NOT_PLACE = frozenset(word for words in NOT_PLACE_WORDS for word in aligned_fold(words).split())
 
 
 def _place_before(line: str, pos: int) -> tuple[int, str | None]:

@@ -22,11 +22,30 @@ import email.errors
 import email.header
 import email.utils
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field as _field
 from typing import TYPE_CHECKING
 
+from tinbai.lexicon import (
+    ADDRESS_WORDS,
+    CLOSINGS,
+    FAMILY_NAMES,
+    LABELS,
+    MIDDLE_NAMES,
+    NAME_LIKE_ASCII,
+    NOT_NAME_ASCII,
+    NOT_NAME_PHRASES,
+    NOT_NAME_TOKENS,
+    OPENING_VERBS,
+    PLACE_NAMES,
+    TITLE_BASES,
+    TITLE_EMBEDDED_UNIT,
+    TITLE_MODIFIERS,
+    UNIT_HEADS,
+    alternation,
+    alternation_with_ascii,
+)
 from tinbai.report import Sender
 from tinbai.textutil import ascii_key, casefold_key, html_to_text, nfc, normalize_spaces, strip_diacritics
 
@@ -38,176 +57,29 @@ __all__ = ["extract_sender", "find_phones", "looks_like_person_name", "own_lines
 FIELDS = ("name", "title", "unit", "phone", "postal_address")
 
 # ---------------------------------------------------------------------------------------------
-# Lexicons (general knowledge of Vietnamese names, job titles and administrative units)
+# Keys and patterns of the lexicon (tinbai.lexicon)
 
-# Common Vietnamese family names, and some of the Central Highlands and northern minorities.
-FAMILY_NAMES = frozenset(casefold_key(n) for n in [
-    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",
-    "Dương", "Lý", "Đinh", "Đàm", "Hà", "Lưu", "Tạ", "Triệu", "Trịnh", "Mai", "Ma", "Lã", "Lại", "Nông",
-    "Cao", "Chu", "Kiều", "Quách", "Tô", "Tăng", "Thái", "Văn", "Vương", "Khổng", "Đoàn", "Lương",
-    "Trương", "Đào", "Lâm", "Phùng", "Mạc", "Tống", "Hứa", "Giang", "Khúc", "Khuất", "Lục", "Mông", "Hầu",
-    "Âu", "Doãn", "Đồng", "Bạch", "Cù", "Diệp", "La", "Lò", "Lường", "Quàng", "Cầm", "Hán", "Kim",
-    "Nghiêm", "Ông", "Phí", "Phó", "Sầm", "Thân", "Thạch", "Tiêu", "Từ", "Ứng", "Viên", "Vi", "Nhữ",
-    "Tiết", "Tôn", "Châu", "Quan", "Bế", "Vy", "Mẫn", "Thiều", "Lăng", "Chử", "Bành", "Hàn", "Ninh",
-    "Trình", "Đường", "Lạc", "Tào", "Chế", "Nhan", "Bàng", "Khương", "Đậu", "Tòng", "Vàng",
-    "Giàng", "Thào", "Sùng", "Lầu", "Mùa", "Hờ", "Ksor", "Siu", "Rơ", "Rahlan", "Rmah", "Nay", "Kpă",
-    "Niê", "Mlô", "Êban", "Bkrông", "Hwing", "Y", "A", "H'", "Cát", "Lữ", "Yên", "Dư", "Chiêm", "Đàng",
-    "Ôn",
-])
-FAMILY_NAMES_ASCII = frozenset(ascii_key(n) for n in FAMILY_NAMES)
-
-# Job titles, longest first when compiled. Modifiers ("chính", "cao cấp"…) are matched after them.
-TITLE_BASES = [
-    "chuyên viên", "chuyên viên chính", "chuyên viên cao cấp", "cán sự", "văn thư", "lưu trữ viên",
-    "văn thư - lưu trữ", "văn thư lưu trữ", "thủ quỹ", "thủ kho", "kế toán", "kế toán trưởng",
-    "kế toán viên", "phụ trách kế toán", "chấp hành viên", "thư ký thi hành án", "thư ký", "thẩm tra viên",
-    "thanh tra viên", "chánh thanh tra", "phó chánh thanh tra", "trưởng phòng", "phó trưởng phòng",
-    "phó phòng", "chánh văn phòng", "phó chánh văn phòng", "phó văn phòng", "chi cục trưởng",
-    "phó chi cục trưởng", "cục trưởng", "phó cục trưởng", "tổng cục trưởng", "giám đốc", "phó giám đốc",
-    "trưởng ban", "phó trưởng ban", "trợ giúp viên pháp lý", "trợ giúp viên", "công chứng viên",
-    "cán bộ", "công chức", "viên chức", "nhân viên", "cộng tác viên", "người lao động", "lái xe",
-    "bảo vệ", "tạp vụ", "phục vụ", "giám định viên", "đấu giá viên", "hòa giải viên", "hoà giải viên",
-    "báo cáo viên", "tuyên truyền viên", "kiểm sát viên", "thẩm phán", "luật sư", "biên tập viên",
-    "phóng viên", "quản trị viên", "quản trị mạng", "kỹ thuật viên", "kĩ thuật viên", "chủ tịch",
-    "phó chủ tịch", "bí thư", "phó bí thư", "ủy viên", "uỷ viên", "chánh án", "phó chánh án",
-    "viện trưởng", "phó viện trưởng", "hiệu trưởng", "phó hiệu trưởng", "tổ trưởng", "tổ phó",
-    "đội trưởng", "đội phó", "trưởng đoàn", "phó trưởng đoàn", "trưởng trạm", "trợ lý", "giáo viên",
-    "giảng viên", "kiểm soát viên", "kiểm toán viên", "hộ tịch viên", "công chức tư pháp - hộ tịch",
-    "công chức tư pháp hộ tịch", "tổng biên tập", "phó tổng biên tập", "thư ký tòa soạn",
-    "thành viên ban biên tập", "thư ký ban biên tập", "thẩm định viên", "điều tra viên",
-    "thừa phát lại", "quản tài viên", "trưởng văn phòng", "phó trưởng văn phòng", "chuyên trách",
-    "văn phòng viên", "kế hoạch viên", "thống kê viên", "nhân viên hợp đồng", "hợp đồng lao động",
-]
-TITLE_MODIFIERS = [
-    "chính", "cao cấp", "trung cấp", "sơ cấp", "tập sự", "hạng iv", "hạng iii", "hạng ii", "hạng i",
-    "phụ trách", "thường trực", "kiêm nhiệm", "chuyên trách", "hợp đồng",
-]
-# titles that name the kind of unit they head: "Trưởng phòng Nghiệp vụ" -> unit "Phòng Nghiệp vụ"
-TITLE_EMBEDDED_UNIT = [
-    (r"trưởng phòng|phó phòng", "Phòng"),
-    (r"chánh văn phòng|phó văn phòng|trưởng văn phòng", "Văn phòng"),
-    (r"chánh thanh tra", "Thanh tra"),
-    (r"chi cục trưởng", "Chi cục"),
-    (r"tổng cục trưởng", "Tổng cục"),
-    (r"cục trưởng", "Cục"),
-    (r"trưởng ban", "Ban"),
-    (r"viện trưởng", "Viện"),
-    (r"chánh án", "Tòa án"),
-    (r"hiệu trưởng", "Trường"),
-    (r"tổ trưởng|tổ phó", "Tổ"),
-    (r"đội trưởng|đội phó", "Đội"),
-    (r"trưởng đoàn", "Đoàn"),
-    (r"trưởng trạm", "Trạm"),
-]
-
-# How the name of an agency or unit starts.
-UNIT_HEADS = [
-    "phòng", "văn phòng", "vp", "chi cục", "cục", "tổng cục", "sở", "ban", "trung tâm", "thanh tra",
-    "ubnd", "ủy ban", "uỷ ban", "hđnd", "hội đồng", "tòa án", "toà án", "tand", "viện", "vksnd",
-    "trường", "bộ", "vụ", "đội", "tổ", "hội", "chi hội", "công đoàn", "đoàn thanh niên", "đoàn luật sư",
-    "chi nhánh", "bộ phận", "thi hành án", "thads", "cthads", "cơ quan", "công an", "đảng ủy", "đảng uỷ",
-    "đảng bộ", "chi bộ", "công ty", "tổng công ty", "báo", "đài", "tạp chí", "bệnh viện", "kho bạc",
-    "quỹ", "liên đoàn", "mặt trận", "hạt kiểm lâm", "trạm", "học viện", "đại học", "nhà xuất bản",
-    "stp", "snv", "văn phòng công chứng", "phòng công chứng", "văn phòng luật sư", "hợp tác xã",
-]
-# words that never occur in a person's name: a display name containing them is a unit or a role
-NOT_NAME_PHRASES = [
-    "văn phòng", "chi cục", "tổng cục", "trung tâm", "thanh tra", "tư pháp", "thi hành án", "ủy ban",
-    "uỷ ban", "biên tập", "lãnh đạo", "hành chính", "một cửa", "tiếp nhận", "kế toán", "văn thư",
-    "chuyên viên", "thông tin", "điện tử", "công ty", "hộp thư", "tổng hợp", "cơ quan", "đơn vị",
-    "bộ phận", "trân trọng", "cảm ơn", "kính gửi", "giám đốc", "trưởng phòng", "cán bộ", "nhân viên",
-    "tòa án", "toà án", "viện kiểm sát", "công an", "hội đồng", "trợ giúp", "công chứng", "nội vụ",
-    "thi đua", "khen thưởng", "phổ biến", "nghiệp vụ", "tổ chức", "quản trị", "hỗ trợ", "người gửi",
-]
-NOT_NAME_TOKENS = frozenset(["phòng", "cục", "sở", "ban", "ubnd", "hđnd", "thads", "cthads", "stp", "snv",
-                             "tỉnh", "huyện", "xã", "phường", "quận", "viện", "tổ", "bộ", "vụ", "đội",
-                             "admin", "administrator", "webmaster", "postmaster", "info", "mail", "email",
-                             "noreply", "support", "office", "contact", "team", "ttđt", "bbt"])
-NOT_NAME_ASCII = [ascii_key(p) for p in NOT_NAME_PHRASES] + [
-    "ubnd", "thads", "cthads", "admin", "webmaster", "postmaster", "noreply", "support", "office",
-]
-
-# provinces and cities whose names read like a person's ("Hà Nội", "Thái Bình"): not a name alone
-PLACE_NAMES = frozenset(casefold_key(n) for n in [
-    "Hà Nội", "Hà Giang", "Hà Nam", "Hà Tĩnh", "Cao Bằng", "Lâm Đồng", "Đồng Nai", "Đồng Tháp", "Thái Nguyên",
-    "Thái Bình", "Kon Tum", "Gia Lai", "Đắk Lắk", "Đắk Nông", "Lào Cai", "Lai Châu", "Sơn La", "Yên Bái",
-    "Tuyên Quang", "Bắc Kạn", "Lạng Sơn", "Quảng Ninh", "Hải Phòng", "Hải Dương", "Hưng Yên", "Nam Định",
-    "Ninh Bình", "Thanh Hóa", "Thanh Hoá", "Nghệ An", "Quảng Bình", "Quảng Trị", "Thừa Thiên Huế", "Đà Nẵng",
-    "Quảng Nam", "Quảng Ngãi", "Bình Định", "Phú Yên", "Khánh Hòa", "Khánh Hoà", "Ninh Thuận", "Bình Thuận",
-    "Bình Phước", "Tây Ninh", "Bình Dương", "Long An", "Tiền Giang", "Bến Tre", "Trà Vinh", "Vĩnh Long",
-    "An Giang", "Kiên Giang", "Cần Thơ", "Hậu Giang", "Sóc Trăng", "Bạc Liêu", "Cà Mau", "Vĩnh Phúc",
-    "Bắc Ninh", "Bắc Giang", "Phú Thọ", "Hòa Bình", "Hoà Bình", "Điện Biên", "Việt Nam", "Hồ Chí Minh",
-    "Đồng Xoài", "Chí Linh", "Gia Lộc", "Phổ Yên", "Sông Công", "Buôn Ma Thuột", "Pleiku", "Bình Long",
-])
-PLACE_NAMES_ASCII = frozenset(ascii_key(n) for n in PLACE_NAMES)
-# pairs that are unit words with diacritics but also plausible names without them
-# ("Nguyen Van Phong" is Nguyễn Văn Phong, "Nguyen Thanh Tra" Nguyễn Thanh Trà)
-_NAME_LIKE_ASCII = frozenset(["van phong", "van thu", "thanh tra", "trung tam", "tong hop", "thong tin"])
-MIDDLE_NAMES = frozenset(["văn", "thị", "van", "thi"])
-
-CLOSINGS = [
-    "trân trọng cảm ơn", "trân trọng", "xin trân trọng cảm ơn", "xin chân thành cảm ơn",
-    "chân thành cảm ơn", "trân thành cảm ơn", "xin cảm ơn", "xin cám ơn", "cảm ơn", "cám ơn",
-    "rất cảm ơn", "kính thư", "thân ái", "thân chào", "thân mến", "kính chào", "kính chúc",
-    "chúc sức khỏe", "chúc sức khoẻ", "best regards", "kind regards", "warm regards", "regards",
-    "many thanks", "thanks and best regards", "thanks & best regards", "thanks", "thank you",
-    "sincerely", "yours sincerely", "yours faithfully",
-]
-
-# Field labels. Values follow a colon, or a table cell (" | ") after HTML conversion.
-LABELS: dict[str, list[str]] = {
-    "name": ["họ và tên", "họ tên", "họ, tên", "tên người gửi", "người gửi", "người liên hệ",
-             "người liên lạc", "cán bộ gửi", "người gửi tin", "full name", "name", "sender",
-             "contact person", "họ và tên người gửi", "họ tên người gửi"],
-    "title": ["chức danh/chức vụ", "chức danh, chức vụ", "chức vụ/chức danh", "chức danh", "chức vụ",
-              "job title", "title", "position"],
-    "unit": ["cơ quan, đơn vị", "cơ quan/đơn vị", "cơ quan - đơn vị", "đơn vị công tác", "nơi công tác",
-             "cơ quan công tác", "đơn vị", "cơ quan", "phòng ban", "bộ phận", "department",
-             "organization", "organisation", "unit", "company"],
-    "postal_address": ["địa chỉ liên hệ", "địa chỉ liên lạc", "địa chỉ cơ quan", "địa chỉ", "đ/c", "đc",
-                       "add", "addr", "address", "trụ sở", "trụ sở chính"],
-    "phone": ["số điện thoại", "điện thoại di động", "điện thoại cơ quan", "điện thoại", "đthoại", "số đt",
-              "điện thoại liên hệ", "điện thoại bàn", "điện thoại văn phòng", "điện thoại nhà riêng",
-              "đt cơ quan", "đt di động", "đt liên hệ", "đt văn phòng", "đt nhà riêng", "số điện thoại liên hệ",
-              "di động/zalo", "điện thoại/zalo", "sđt/zalo",
-              "sđt", "đtdđ", "đtcq", "đt cq", "đt", "dđ", "di động", "tel", "telephone", "phone", "mobile",
-              "mob", "mobi", "cell", "hotline", "zalo", "tel/fax", "đt/fax", "điện thoại/fax"],
-    "ignore": ["email", "e-mail", "mail", "thư điện tử", "website", "web", "fax", "mst", "mã số thuế",
-               "số tài khoản", "stk", "skype"],
-}
-
-# ---------------------------------------------------------------------------------------------
-# Pattern building
-
-
-def _alternation(words: Iterable[str]) -> str:
-    """Longest first, spaces matching any run of spaces."""
-    uniq = sorted(set(words), key=len, reverse=True)
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in uniq)
-
-
-def _both(words: Iterable[str]) -> str:
-    """The words as written and without diacritics (for text typed without them)."""
-    words = list(words)
-    return _alternation(words + [ascii_key(w) for w in words])
-
+FAMILY_KEYS = frozenset(casefold_key(n) for n in FAMILY_NAMES)
+FAMILY_KEYS_ASCII = frozenset(ascii_key(n) for n in FAMILY_KEYS)
+PLACE_KEYS = frozenset(casefold_key(n) for n in PLACE_NAMES)
+PLACE_KEYS_ASCII = frozenset(ascii_key(n) for n in PLACE_KEYS)
 
 _END = r"(?![^\W_])"  # the word ends here
 _TITLE_RE = re.compile(
-    r"(?:(?:q\.|quyền|phó)\s*)?(?:" + _both(TITLE_BASES) + ")" + _END
-    + r"(?:\s+(?:" + _both(TITLE_MODIFIERS) + ")" + _END + ")*",
+    r"(?:(?:q\.|quyền|phó)\s*)?(?:" + alternation_with_ascii(TITLE_BASES) + ")" + _END
+    + r"(?:\s+(?:" + alternation_with_ascii(TITLE_MODIFIERS) + ")" + _END + ")*",
     re.IGNORECASE)
 _BARE_HEAD_RE = re.compile(r"(?:phó\s+)?trưởng\s+|(?:pho\s+)?truong\s+|phó\s+|pho\s+", re.IGNORECASE)
-_UNIT_RE = re.compile(r"(?:" + _both(UNIT_HEADS) + ")" + _END, re.IGNORECASE)
+_UNIT_RE = re.compile(r"(?:" + alternation_with_ascii(UNIT_HEADS) + ")" + _END, re.IGNORECASE)
 _EMBEDDED = [(re.compile(p + "|" + ascii_key(p), re.IGNORECASE), unit) for p, unit in TITLE_EMBEDDED_UNIT]
-_CLOSING_RE = re.compile(r"(?:" + _both(CLOSINGS) + ")" + _END, re.IGNORECASE)
+_CLOSING_RE = re.compile(r"(?:" + alternation_with_ascii(CLOSINGS) + ")" + _END, re.IGNORECASE)
 
 _LABEL_FIELD: dict[str, str] = {}
 for _f, _words in LABELS.items():
     for _w in _words:
         _LABEL_FIELD.setdefault(casefold_key(_w), _f)
         _LABEL_FIELD.setdefault(ascii_key(_w), _f)
-_ALL_LABELS = _alternation(_LABEL_FIELD)
+_ALL_LABELS = alternation(_LABEL_FIELD)
 # a label at the start of a piece: "Họ và tên:", "Điện thoại (cơ quan):", "Họ và tên | …" (table cell)
 _LABEL_RE = re.compile(
     r"(?P<label>(?:" + _ALL_LABELS + r")" + _END + r"(?:\s*[/,&]\s*(?:" + _ALL_LABELS + r")" + _END + r")*)\s*(?:\([^()]{0,30}\)\s*)?(?:[:：]\s*(?:\|\s*)?|\|\s*|$)",
@@ -227,7 +99,7 @@ def _label_field(label: str) -> str | None:
 _MID_LABEL_RE = re.compile(
     r"(?:^|(?<=\s)|(?<=[,;|]))(?:" + _ALL_LABELS + r")" + _END + r"\s*(?:\([^()]{0,30}\)\s*)?[:：]",
     re.IGNORECASE)
-_PHONE_LABEL = _alternation(LABELS["phone"] + [ascii_key(w) for w in LABELS["phone"]])
+_PHONE_LABEL = alternation_with_ascii(LABELS["phone"])
 _PHONE_LABEL_RE = re.compile(r"(?<![^\W_])(?:" + _PHONE_LABEL + r")" + _END + r"\.?\s*(?:\([^()]{0,20}\)\s*)?[:：.]?\s*",
                              re.IGNORECASE)
 _FAX_BEFORE_RE = re.compile(r"fax\s*[:.]?\s*$", re.IGNORECASE)
@@ -241,10 +113,7 @@ _PHONE_SPLIT_RE = re.compile(r"\s+[-–/]\s+|\s{2,}|\s*,\s*|\s*;\s*")
 _EMAIL_RE = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+", re.UNICODE)
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 
-_PLACE = _both(["đường", "phố", "ngõ", "ngách", "hẻm", "kiệt", "phường", "xã", "thị trấn", "quận", "huyện",
-                "thị xã", "thành phố", "tp.", "tp", "tỉnh", "thôn", "xóm", "ấp", "bản", "khu phố",
-                "tổ dân phố", "tổ", "khu", "tiểu khu", "quốc lộ", "ql", "tỉnh lộ", "đại lộ", "khu đô thị",
-                "lô", "km"])
+_PLACE = alternation_with_ascii(ADDRESS_WORDS)
 _PLACE_RE = re.compile(r"(?<![^\W_])(?:" + _PLACE + r")" + _END, re.IGNORECASE)
 _ADDRESS_START_RE = re.compile(
     r"(?:số\s*(?:nhà\s*)?\d+[a-z]?(?:/\d+[a-z]?)*(?![\w/])|so\s*(?:nha\s*)?\d+[a-z]?(?:/\d+[a-z]?)*(?![\w/])"
@@ -252,10 +121,10 @@ _ADDRESS_START_RE = re.compile(
     r"|(?=(?:thôn|xóm|ấp|bản|khu phố|tổ dân phố|tiểu khu|thon|xom|ap|khu pho|to dan pho|tieu khu)\s))",
     re.IGNORECASE)
 
-_NOT_NAME_RE = re.compile(r"(?<!\w)(?:" + _alternation(NOT_NAME_PHRASES) + r")(?!\w)")
-_NOT_NAME_ASCII_RE = re.compile(r"(?<!\w)(?:" + _alternation(NOT_NAME_ASCII) + r")(?!\w)")
+_NOT_NAME_RE = re.compile(r"(?<!\w)(?:" + alternation(NOT_NAME_PHRASES) + r")(?!\w)")
+_NOT_NAME_ASCII_RE = re.compile(r"(?<!\w)(?:" + alternation(NOT_NAME_ASCII) + r")(?!\w)")
 _NOT_NAME_ASCII_FAMILY_RE = re.compile(
-    r"(?<!\w)(?:" + _alternation(p for p in NOT_NAME_ASCII if p not in _NAME_LIKE_ASCII) + r")(?!\w)")
+    r"(?<!\w)(?:" + alternation(p for p in NOT_NAME_ASCII if p not in NAME_LIKE_ASCII) + r")(?!\w)")
 _HONORIFIC_RE = re.compile(r"^(?:(?:pgs|gs|ts|ths|th\.s|cn|ks|bs|ls|ncs|mr|ms|mrs|bà)\.?\s+|(?:pgs|gs|ts|ths|cn|ks|bs|ls|ncs)\.)+(?=\S)",
                            re.IGNORECASE)
 _NAME_TOKEN_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|[^\W\d_]['’]")
@@ -396,7 +265,7 @@ def _name_shape(text: str | None, *, strict: bool, roles: bool) -> str | None:
         tokens = t.split()
     elif all(ch.islower() for ch in letters):
         # "nguyen van a" as some webmail users write it: only with a known family name
-        if ascii_key(tokens[0]) not in FAMILY_NAMES_ASCII:
+        if ascii_key(tokens[0]) not in FAMILY_KEYS_ASCII:
             return None
         t = t.title()
         tokens = t.split()
@@ -408,11 +277,11 @@ def _name_shape(text: str | None, *, strict: bool, roles: bool) -> str | None:
     keys = key.split()
     if any(tok in NOT_NAME_TOKENS for tok in keys):
         return None
-    if key in PLACE_NAMES or (_is_ascii_letters(t) and ascii_key(t) in PLACE_NAMES_ASCII):
+    if key in PLACE_KEYS or (_is_ascii_letters(t) and ascii_key(t) in PLACE_KEYS_ASCII):
         return None
     # after a family name and the middle name "Văn"/"Thị" come given names: "Nguyễn Văn Thư"
     # is a person even though "văn thư" is a title
-    family_first = keys[0] in FAMILY_NAMES or (_is_ascii_letters(t) and ascii_key(keys[0]) in FAMILY_NAMES_ASCII)
+    family_first = keys[0] in FAMILY_KEYS or (_is_ascii_letters(t) and ascii_key(keys[0]) in FAMILY_KEYS_ASCII)
     start = 0
     if family_first and len(keys) >= 3:
         start = 2 if keys[1] in MIDDLE_NAMES else 1
@@ -431,14 +300,14 @@ def _name_shape(text: str | None, *, strict: bool, roles: bool) -> str | None:
             return None
     if _match_start(_CLOSING_RE, t) and not family_first:
         return None  # "Trân Trọng", "Thân Ái"
-    if strict and casefold_key(tokens[0]) not in FAMILY_NAMES and ascii_key(tokens[0]) not in FAMILY_NAMES_ASCII:
+    if strict and casefold_key(tokens[0]) not in FAMILY_KEYS and ascii_key(tokens[0]) not in FAMILY_KEYS_ASCII:
         return None
     return t
 
 
 def _known_family(name: str) -> bool:
     first = name.split()[0]
-    return casefold_key(first) in FAMILY_NAMES or (_is_ascii_letters(name) and ascii_key(first) in FAMILY_NAMES_ASCII)
+    return casefold_key(first) in FAMILY_KEYS or (_is_ascii_letters(name) and ascii_key(first) in FAMILY_KEYS_ASCII)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -788,8 +657,7 @@ def _is_closing(line: str) -> str | None:
     return ""
 
 
-_OPENING_VERB_RE = re.compile(r"(?:gửi|báo cáo|báo|đề nghị|thông báo|kính gửi|mời|chuyển|gui|bao cao|de nghi)\b",
-                              re.IGNORECASE)
+_OPENING_VERB_RE = re.compile(r"(?:" + alternation_with_ascii(OPENING_VERBS) + r")\b", re.IGNORECASE)
 _MAX_BLOCK_LINES = 14
 
 
