@@ -4,7 +4,7 @@ Nested multiparts (missing closing boundaries, boundaries inside bodies), odd or
 and transfer encodings (broken base64, uuencode), headers folded anywhere, RFC 2047 words broken
 in the middle, huge and numerous headers; attachments that begin with a real magic number
 followed by random bytes, and real files with bytes flipped, cut or spliced. Used by
-tests/test_fuzz_mime.py (whole checks) and tests/test_message_eol.py (the MIME parser alone).
+tests/test_fuzz_mime.py (whole checks) and tests/message/test_mime_eol.py (the MIME parser alone).
 """
 
 from __future__ import annotations

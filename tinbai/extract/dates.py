@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 
 from tinbai.extract.docheader import parse_issued_line
 from tinbai.lexicon import SENDING_WORDS, TIMES_OF_DAY, alternation_folded
+from tinbai.message import is_quoted_header_line
 from tinbai.report import Anchor
 from tinbai.textutil import aligned_fold
 
@@ -143,12 +144,6 @@ _EVENT_VERBS = re.compile(
     r"ke bien|to chuc thi hanh|giai quyet|dang cai|trao tang|cong tac)\b"
 )
 _SENDING = re.compile(r"\b(?:" + alternation_folded(SENDING_WORDS) + r")\b")
-_SKIP_LINE = re.compile(
-    r"^\s*(?:>|from\s*:|date\s*:|sent\s*:|to\s*:|subject\s*:|ngay gui\s*:|gui luc\s*:|vao .* da viet|"
-    r"on .* wrote|-{2,}\s*forwarded|-{2,}\s*original)"
-)
-
-
 def _tz(dt: datetime) -> datetime:
     return dt.astimezone(VN_TZ) if dt.tzinfo else dt.replace(tzinfo=VN_TZ)
 
@@ -235,7 +230,7 @@ def _blank_lines(text: str, folded: str) -> str:
     for line in folded.split("\n"):
         original = text[pos:pos + len(line)]
         pos += len(line) + 1
-        if _SKIP_LINE.match(line):
+        if is_quoted_header_line(original):
             out.append(" " * len(line))
             continue
         pd = parse_issued_line(original)

@@ -18,9 +18,6 @@ tinbai.rules.sender.
 
 from __future__ import annotations
 
-import email.errors
-import email.header
-import email.utils
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -46,13 +43,14 @@ from tinbai.lexicon import (
     alternation,
     alternation_with_ascii,
 )
+from tinbai.message import EMAIL_RE, own_lines
 from tinbai.report import Sender
-from tinbai.textutil import ascii_key, casefold_key, html_to_text, nfc, normalize_spaces, strip_diacritics
+from tinbai.textutil import ascii_key, casefold_key, html_to_text, nfc, strip_diacritics
 
 if TYPE_CHECKING:
     from tinbai.config import Contributor, Profile
 
-__all__ = ["extract_sender", "find_phones", "looks_like_person_name", "own_lines", "directory_entry"]
+__all__ = ["extract_sender", "find_phones", "looks_like_person_name", "directory_entry"]
 
 FIELDS = ("name", "title", "unit", "phone", "postal_address")
 
@@ -110,7 +108,6 @@ _PHONE_CAND_RE = re.compile(r"(?<![\w/.,+])(?:\(\s*\+?\d{1,4}\s*\)|\+\s?\d)[\d\s
                             r"|(?<![\w/.,+])\d[\d\s.\-()]{6,22}\d(?![\w/])")
 _PHONE_SPLIT_RE = re.compile(r"\s+[-–/]\s+|\s{2,}|\s*,\s*|\s*;\s*")
 
-_EMAIL_RE = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+", re.UNICODE)
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 
 _PLACE = alternation_with_ascii(ADDRESS_WORDS)
@@ -134,30 +131,7 @@ _STRONG_SEP_RE = re.compile(r"(\s+[-–—|/•·]\s+|\s*\|\s*|\s*;\s*|\t+|\s+[�
 _COMMA_SEP_RE = re.compile(r"(\s*,\s+)")
 _CONNECTOR_RE = re.compile(r"^[\s,;:|/\-–—]*(?:(?:tại|thuộc|của|ở|tai|thuoc|cua)\s+)?", re.IGNORECASE)
 
-# reply / forward headers; what follows is someone else's message
-_REPLY_SEP_RE = re.compile(
-    r"^[\s>]*[-_=*]{2,}\s*(?:original message|forwarded message|forwarded|message transféré|thư gốc|thư chuyển tiếp"
-    r"|tin nhắn gốc|tin nhắn chuyển tiếp|thư đã chuyển tiếp|chuyển tiếp|thu goc|thu chuyen tiep|chuyen tiep)"
-    r"\s*[-_=*]{2,}\s*$", re.IGNORECASE)
-_REPLY_BEGIN_RE = re.compile(r"^(?:begin forwarded message|bắt đầu thư được chuyển tiếp|bắt đầu thư chuyển tiếp)",
-                             re.IGNORECASE)
-_WROTE_RE = re.compile(r"(?:đã viết|wrote|a écrit|da viet)\s*:\s*$", re.IGNORECASE)
-_ON_RE = re.compile(r"^(?:vào|on|lúc|ngày|vao|luc|ngay|le)\b", re.IGNORECASE)
-_HDR_FROM_RE = re.compile(r"^\*?\s*(?:from|từ|người gửi|tu|nguoi gui)\s*\*?\s*:", re.IGNORECASE)
-_HDR_KINDS = {
-    "sent": r"sent|đã gửi|da gui",
-    "date": r"date|ngày gửi|ngày|thời gian|ngay gui|ngay",
-    "to": r"to|đến|gửi đến|người nhận|den|nguoi nhan",
-    "subject": r"subject|tiêu đề|chủ đề|tieu de|chu de",
-    "cc": r"cc",
-}
-_HDR_KIND_RE = {k: re.compile(r"^\*?\s*(?:" + v + r")\s*\*?\s*:", re.IGNORECASE) for k, v in _HDR_KINDS.items()}
-
 _SIG_DASH_RE = re.compile(r"^(?:--|—|-- |---|___)\s*$")
-
-
-def _header_kind(line: str) -> str | None:
-    return next((k for k, pat in _HDR_KIND_RE.items() if pat.match(line)), None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -372,7 +346,7 @@ def _classify_segment(seg: str) -> list[_Item]:
     s = re.sub(r"^[-–—]+\s*", "", s)
     if not s:
         return []
-    if _EMAIL_RE.fullmatch(s) or _URL_RE.fullmatch(s):
+    if EMAIL_RE.fullmatch(s) or _URL_RE.fullmatch(s):
         return [_Item("ignore", s)]
     # a labelled phone inside the piece: "Phòng Nghiệp vụ ĐT: 0912 345 678"
     for m in _PHONE_LABEL_RE.finditer(s):
@@ -593,49 +567,6 @@ def _parse_block(lines: Sequence[str], *, only_labelled: bool = False) -> _Found
 # Finding the sender's own signature block
 
 
-def own_lines(text: str) -> list[str]:
-    """The lines the sender wrote: quoted lines (">") dropped, and everything from the first
-    reply/forward header on ("-----Original Message-----", "---------- Forwarded message",
-    "Vào … đã viết:", "On … wrote:", an Outlook "From:/Sent:" block) cut off."""
-    lines = normalize_spaces(text, collapse=False).split("\n")
-    out: list[str] = []
-    for i, line in enumerate(lines):
-        if line.startswith(">"):
-            continue
-        if _is_reply_header(lines, i):
-            break
-        out.append(line)
-    return out
-
-
-def _is_reply_header(lines: Sequence[str], i: int) -> bool:
-    line = lines[i].strip()
-    if not line:
-        return False
-    if _REPLY_SEP_RE.match(line) or _REPLY_BEGIN_RE.match(line):
-        return True
-    if _WROTE_RE.search(line) and len(line) < 300:
-        return True
-    if _ON_RE.match(line) and len(line) < 200:
-        for nxt in lines[i + 1:i + 3]:
-            if nxt.startswith(">"):
-                break
-            if _WROTE_RE.search(nxt.strip()):
-                return True
-    if _HDR_FROM_RE.match(line):
-        # an Outlook/webmail header block: From, then at least two of Sent/Date, To, Subject, Cc
-        # (a labelled signature "Người gửi: …" followed by "Đơn vị: …" is not one)
-        following = [ln.strip() for ln in lines[i + 1:i + 7] if ln.strip()]
-        kinds = {_header_kind(ln) for ln in following} - {None}
-        if len(kinds) >= 2 and ("to" in kinds or "sent" in kinds):
-            return True
-    if re.fullmatch(r"_{10,}", line):
-        nxt = next((ln.strip() for ln in lines[i + 1:i + 4] if ln.strip()), "")
-        if _HDR_FROM_RE.match(nxt):
-            return True
-    return False
-
-
 def _is_closing(line: str) -> str | None:
     """None, or what follows the closing words on the same line ("" when nothing does)."""
     s = line.strip().strip("*_")
@@ -739,32 +670,7 @@ def _labelled_group(lines: Sequence[str]) -> _Found:
 
 
 # ---------------------------------------------------------------------------------------------
-# From header
-
-
-def _decode_from(value: str) -> str:
-    value = nfc(value)
-    if "=?" in value:
-        try:
-            value = str(email.header.make_header(email.header.decode_header(value)))
-        except (email.errors.MessageError, LookupError, UnicodeError, ValueError):
-            pass  # HeaderParseError, or CharsetError for a non-ASCII charset name (fuzzing found it)
-    return nfc(re.sub(r"\s*\r?\n\s*", " ", value)).strip()
-
-
-def _parse_from(from_header: str | None) -> tuple[str | None, str | None]:
-    """(display name, address) of the first mailbox of a From header, decoded or raw."""
-    if not from_header or not from_header.strip():
-        return None, None
-    value = _decode_from(from_header)
-    pairs = email.utils.getaddresses([value])
-    display, address = next(((n, a) for n, a in pairs if "@" in a), ("", ""))
-    if not address:
-        m = _EMAIL_RE.search(value)
-        address = m.group(0) if m else ""
-        display = value[: m.start()].strip(" <\"'") if m else value
-    display = " ".join(nfc(display).split()).strip(" \"'")
-    return (display or None), (address.strip().lower() or None)
+# The display name of From
 
 
 def _display_fields(display: str | None, address: str | None) -> _Found:
@@ -792,11 +698,12 @@ def _display_fields(display: str | None, address: str | None) -> _Found:
 # Public API
 
 
-def extract_sender(from_header: str | None, plain: str | None, html: str | None,
+def extract_sender(display_name: str | None, address: str | None, plain: str | None, html: str | None,
                    profile: Profile | None = None) -> Sender:
-    """The sender of a message: address and display name from From, the rest from the
-    signature block of the plain body (else of the HTML body), then the profile's contributors
-    directory for what the message does not say.
+    """The sender of a message: the address and display name of From (as tinbai.message.parse_from
+    read them: ParsedMessage.from_address, .from_name), the rest from the signature block of the
+    plain body (else of the HTML body), then the profile's contributors directory for what the
+    message does not say.
 
     - The name comes from the signature, else from the display name, but never from a display
       name that is a unit or role mailbox ("Văn phòng Cục THADS") or an address.
@@ -805,8 +712,6 @@ def extract_sender(from_header: str | None, plain: str | None, html: str | None,
     - The phone is returned as written in the message.
     - Quoted replies and forwarded parts are ignored: their signatures are other people's.
     """
-    display, address = _parse_from(from_header)
-
     plain_found = _signature_fields(plain)
     html_found = _signature_fields(html_to_text(html, mark_quotes=True)) if html and html.strip() else _Found()
     if html_found.count() > plain_found.count():
@@ -815,7 +720,7 @@ def extract_sender(from_header: str | None, plain: str | None, html: str | None,
         found, other = plain_found, html_found
     found.fill(other)
 
-    from_display = _display_fields(display, address)
+    from_display = _display_fields(display_name, address)
     if "name" not in found.values and "name" in from_display.values:
         found.values["name"] = from_display.values["name"]
     for fld in ("unit", "title"):

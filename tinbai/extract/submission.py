@@ -69,9 +69,7 @@ def body_text_of(parsed: ParsedMessage) -> str:
 def derive(parsed: ParsedMessage, attachments: list[AttachmentReport], texts: dict[str, str],
            profile: Profile, received_at: datetime, calendar: WorkCalendar) -> Submission:
     body = body_text_of(parsed)
-    sender = extract_sender(parsed.from_header, parsed.plain, parsed.html, profile)
-    if not sender.address:
-        sender = replace(sender, address=parsed.from_address)
+    sender = extract_sender(parsed.from_name, parsed.from_address, parsed.plain, parsed.html, profile)
     files = _flat(attachments)
     documents = tuple((a.path, a.document) for a in files if a.document is not None)
     category, document = classify(parsed.subject, body, [d for _p, d in documents], profile)
