@@ -1,4 +1,4 @@
-"""extract_sender and the text helpers they use (tinbai.textutil).
+"""extract_sender (tinbai.extract.sender): the sender's name, title, unit and contact.
 
 Every fixture is written here: signature layouts seen in Vietnamese state offices (plain
 text, HTML tables, Outlook MsoNormal paragraphs, one-line signatures, labelled forms),
@@ -23,12 +23,7 @@ from tinbai.extract.sender import (
 from tinbai.message import parse_from
 from tinbai.report import Sender
 from tinbai.textutil import (
-    aligned_fold,
-    ascii_key,
     casefold_key,
-    html_to_text,
-    nfc,
-    normalize_spaces,
     strip_diacritics,
 )
 
@@ -163,7 +158,7 @@ def test_outlook_msonormal_paragraphs_with_nbsp() -> None:
             "<span style='color:#1F497D'>Tel:&nbsp;0221 3395 990</span><o:p></o:p></p></div></body></html>")
     plain_stub = ""
     s = sender_of("=?utf-8?B?" + base64.b64encode("Bùi Thị Hằng".encode()).decode() + "?= <h@x.example.vn>",
-                       plain_stub, html)
+                  plain_stub, html)
     assert (s.name, s.title, s.phone) == ("Bùi Thị Hằng", "Phó Chánh Văn phòng", "0221 3395 990")
     assert s.address == "h@x.example.vn"
 
@@ -231,7 +226,7 @@ def test_title_and_unit_split(line: str, title: str, unit: str | None) -> None:
 
 def test_unit_only_is_not_a_title() -> None:
     s = sender_of(None, BODY + "Trân trọng!\nLý Đức Hùng\nPhòng Thi hành án dân sự khu vực 3\nĐT: 0985 905 802",
-                       None)
+                  None)
     assert (s.name, s.title, s.unit) == ("Lý Đức Hùng", None, "Phòng Thi hành án dân sự khu vực 3")
 
 
@@ -247,7 +242,7 @@ def test_name_without_diacritics() -> None:
 
 def test_name_in_all_caps() -> None:
     s = sender_of(None, BODY + "Trân trọng!\nNGUYỄN THỊ HOA\nCHUYÊN VIÊN\nVĂN PHÒNG CỤC\nMobile: 0912-345-678",
-                       None)
+                  None)
     assert s.name == "Nguyễn Thị Hoa"
     assert casefold_key(s.title) == "chuyên viên" and casefold_key(s.unit) == "văn phòng cục"
     assert s.phone == "0912-345-678"
@@ -324,7 +319,7 @@ def test_looks_like_person_name(text: str, expected: str | None) -> None:
 @pytest.mark.parametrize("label", ["ĐT:", "Điện thoại:", "DĐ:", "Tel:", "Mobile:", "SĐT:", "Phone:", "ĐT", ""])
 def test_phone_as_written(written: str, label: str) -> None:
     s = sender_of(None, BODY + f"Trân trọng!\nTạ Bích Hiền\nChuyên viên\n{label} {written}\n".replace("\n ", "\n"),
-                       None)
+                  None)
     assert s.phone == written
 
 
@@ -498,47 +493,6 @@ def test_never_raises(plain: str, html: str, from_header: str | None) -> None:
     s = sender_of(from_header, plain, "<p>" + html)
     for value in fields(s).values():
         assert value is None or (value.strip() == value and value)
-
-
-# ---------------------------------------------------------------------------------------------
-# textutil
-
-
-def test_html_to_text_line_breaks_and_cells() -> None:
-    html = ("<html><head><title>t</title><style>p{color:red}</style></head><body>"
-            "<p>Kính gửi</p><p>a&nbsp;b &amp; c</p><div>Trân trọng!<br>\n<br>\nTạ Bích Hiền<br>Chuyên viên</div>"
-            "<table><tr><td>Họ và tên:</td><td>Nguyễn Văn A</td></tr><tr><td></td><td>x</td></tr></table>"
-            "<!-- comment --><script>var a = 1;</script><ul><li>một</li><li>hai</li></ul></body></html>")
-    assert html_to_text(html) == ("Kính gửi\n\na b & c\n\nTrân trọng!\n\nTạ Bích Hiền\nChuyên viên\n"
-                                  "Họ và tên: | Nguyễn Văn A\nx\nmột\nhai")
-
-
-def test_html_to_text_quotes() -> None:
-    html = "<div>trả lời</div><blockquote>q1<br>q2<blockquote>qq</blockquote></blockquote><div>end</div>"
-    assert html_to_text(html, mark_quotes=True) == "trả lời\n> q1\n> q2\n> > qq\nend"
-    assert html_to_text(html) == "trả lời\nq1\nq2\nqq\nend"
-
-
-def test_html_to_text_empty_and_pre() -> None:
-    assert html_to_text(None) == ""
-    assert html_to_text("") == ""
-    assert html_to_text("<pre>a\n  b</pre>") == "a\nb"
-
-
-def test_strip_diacritics_and_folds() -> None:
-    assert strip_diacritics("Đặng Thùy Huyền, Điện thoại") == "Dang Thuy Huyen, Dien thoai"
-    assert strip_diacritics(None) == ""
-    assert ascii_key("  Văn  phòng CỤC ") == "van phong cuc"
-    assert casefold_key("  Văn  phòng CỤC ") == "văn phòng cục"
-    # one character for one character: a match in the folded text is a span of the original
-    assert aligned_fold("Số:  117/QĐ-CTHADS ") == "so:  117/qd-cthads "
-
-
-def test_normalize_spaces_and_nfc() -> None:
-    decomposed = unicodedata.normalize("NFD", "Nguyễn")
-    assert nfc(decomposed) == "Nguyễn" and len(nfc(decomposed)) == 6
-    assert normalize_spaces("a\u00a0\u00a0b\u200b\r\n  c\t d  ") == "a b\nc d"
-    assert normalize_spaces("a  b", collapse=False) == "a  b"
 
 
 def _layout(kind: str, name: str, title: str, unit: str, phone: str) -> tuple[str | None, str | None]:
