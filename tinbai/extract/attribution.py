@@ -16,7 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from tinbai.extract.docheader import looks_like_person_name
+from tinbai.extract.docheader import is_person_name
 from tinbai.textutil import aligned_fold
 
 __all__ = ["missing_attribution"]
@@ -110,7 +110,7 @@ def _has_name(s: str, *, alone: bool = False) -> bool:
     s = unicodedata.normalize("NFC", s)
     if alone and re.fullmatch(r"[\s\-–(]*" + _CAPITALISED_RUN.pattern + r"[\s\-–).,]*", s):
         return True
-    return any(looks_like_person_name(m.group()) or looks_like_person_name(" ".join(m.group().split()[-4:]))
+    return any(is_person_name(m.group()) or is_person_name(" ".join(m.group().split()[-4:]))
                for m in _CAPITALISED_RUN.finditer(s))
 
 
