@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from tinbai.calendar import WorkCalendar, compute_deadline
 from tinbai.config import Profile
@@ -74,7 +74,7 @@ def derive(parsed: ParsedMessage, attachments: list[AttachmentReport], texts: di
     documents = tuple((a.path, a.document) for a in files if a.document is not None)
     category, document = classify(parsed.subject, body, [d for _p, d in documents], profile)
     rule = profile.categories.get(category) or profile.categories["other"]
-    anchor = find_anchor(rule.anchor, parsed.subject, body, texts, document, received_at)
+    anchor = find_anchor(rule.anchor, parsed.subject, body, texts, document, received_at, calendar.tz)
     deadline = compute_deadline(rule, anchor.at, anchor.has_time, calendar)
     return Submission(message=parsed, profile=profile, received_at=received_at, body_text=body,
                       attachments=tuple(attachments), texts=texts, sender=sender, category=category,
@@ -83,13 +83,14 @@ def derive(parsed: ParsedMessage, attachments: list[AttachmentReport], texts: di
 
 
 def find_anchor(kind: str, subject: str, body: str, texts: dict[str, str], document: DocumentHeader | None,
-                received_at: datetime) -> Anchor:
+                received_at: datetime, tz: tzinfo) -> Anchor:
     """What the deadline counts from (CHECK-REPORT "anchor"): the event for news, the issuance
-    date for documents, else the receipt; `received` whenever the text states nothing."""
-    tz = received_at.tzinfo
+    date for documents, else the receipt; `received` whenever the text states nothing. Dates the
+    text states are wall-clock dates in `tz`, the working time zone (the calendar's, from the
+    config's settings.timezone)."""
     if kind in ("event", "event_end"):
         for text in [subject + "\n" + body, *texts.values()]:
-            ev = find_event(text, received_at)
+            ev = find_event(text, received_at, tz)
             if ev is not None:
                 return ev.anchor(kind)  # kontum Art. 9.2: "event_end" counts from the end
     if kind in ("issued", "approved"):
