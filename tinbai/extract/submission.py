@@ -1,8 +1,9 @@
 """The Submission: every fact about one message that the rules look at, worked out once.
 
-`derive` is pure: from the parsed message and what each file showed (tinbai.extract.analyse,
-which did the I/O), the profile, the time it was received and the working calendar, it works
-out the sender, the category, the deadline's anchor and the deadline, and the content
+`derive` is pure: from the parsed message and what each file showed (read in the sandbox
+workers: tinbai.extract.reading), the profile, the time it was received and the working
+calendar (whose zone, the config's settings.timezone, the texts' dates are read in), it
+works out the sender, the category, the deadline's anchor and the deadline, and the content
 fingerprint. It reads no database and no clock and changes none of its inputs. What the rules
 need from the history (earlier items with the same content) is looked up by the caller with
 the fingerprint and handed in with `with_duplicates`.
