@@ -255,7 +255,7 @@ def raw_limit(server: DovecotServer, user: str, n: int, quiet: bool = False) -> 
 def profile_parsers(raws: list[bytes], top: int) -> None:
     """The parser workers' share, profiled in this process (cProfile cannot follow the sandbox)."""
     from tinbai.config import load_config
-    from tinbai.extract.analyse import analyse_file
+    from tinbai.extract.reading import analyse_file
 
     limits = load_config(ROOT / "config.toml").profile("thainguyen-thads").limits.parse_limits()
     prof = cProfile.Profile()

@@ -101,7 +101,8 @@ def _import_check_modules() -> None:
 
 def _make_analyser():
     """The daemon's Analyser (sandboxed workers), timing each file; or analyse_file in-process."""
-    from tinbai.extract.analyse import Analyser, analyse_file
+    from tinbai.extract.analyse import Analyser
+    from tinbai.extract.reading import analyse_file
     from tinbai.parsers.sandbox import SandboxResult
 
     class InProcess:

@@ -16,8 +16,9 @@ from collections.abc import Callable
 from html.parser import HTMLParser
 
 __all__ = [
-    "ascii_fold",
-    "fold",
+    "aligned_fold",
+    "ascii_key",
+    "casefold_key",
     "html_to_text",
     "nfc",
     "normalize_spaces",
@@ -42,7 +43,7 @@ def nfc(text: str | None) -> str:
 class CharTable(dict):
     """A table for str.translate that maps each character through `func`, filled as characters
     are met: a lookup in C per character instead of a Python call (a text has a few dozen
-    distinct characters; fold() and strip_diacritics() ran a million times on a day's mail)."""
+    distinct characters; aligned_fold() and strip_diacritics() ran a million times on a day's mail)."""
 
     def __init__(self, func: Callable[[str], str | None]) -> None:
         super().__init__()
@@ -81,14 +82,36 @@ def normalize_spaces(text: str | None, *, collapse: bool = True) -> str:
     return "\n".join(lines)
 
 
-def fold(text: str | None) -> str:
-    """A comparison key: NFC, casefolded, spaces normalised to single spaces, trimmed."""
+def casefold_key(text: str | None) -> str:
+    """A comparison key: NFC, casefolded, spaces normalised to single spaces, trimmed
+    ("  Văn  phòng CỤC " -> "văn phòng cục"). Diacritics are kept: "Hà" is not "Hạ"."""
     return " ".join(nfc(text).casefold().split())
 
 
-def ascii_fold(text: str | None) -> str:
+def ascii_key(text: str | None) -> str:
     """A comparison key without diacritics: "Văn phòng Cục" -> "van phong cuc"."""
     return " ".join(strip_diacritics(nfc(text)).casefold().split())
+
+
+def _aligned_fold_char(ch: str) -> str:
+    if ch in "đĐÐð":
+        return "d"
+    base = unicodedata.normalize("NFD", ch)[0].lower()
+    return base if len(base) == 1 else ch
+
+
+_ALIGNED_FOLD = CharTable(_aligned_fold_char)
+
+
+def aligned_fold(text: str) -> str:
+    """Lower case without diacritics (đ -> d), one character for one character.
+
+    The result has the length of `text`, so a match in the folded text is a span of
+    the original: "Số: 117/QĐ-CTHADS" -> "so: 117/qd-cthads". Give NFC text (a decomposed
+    letter's marks are characters of their own and are kept). Unlike the keys above, spaces
+    are not touched.
+    """
+    return text.translate(_ALIGNED_FOLD)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -147,7 +147,7 @@ def test_formal_vao_hoi() -> None:
 
 def test_anchor_of_event_and_event_end() -> None:
     ev = EventTime(start_date=date(2025, 4, 29), start_time=None,
-                   end=datetime(2025, 4, 29, 16, 30, tzinfo=VN), source="x")
+                   end=datetime(2025, 4, 29, 16, 30, tzinfo=VN), source="x", tz=VN)
     start = ev.anchor("event")
     assert start.kind == "event" and start.at == datetime(2025, 4, 29, tzinfo=VN) and not start.has_time
     end = ev.anchor("event_end")
@@ -219,9 +219,21 @@ def test_future_announcement_ranks_below_the_past_event() -> None:
 
 
 def test_received_in_another_zone_is_read_in_vietnam_time() -> None:
-    # 18:30 UTC on 15/4 is 01:30 on 16/4 in Vietnam: "hôm nay" is the 16th
-    ev = find_event("Hôm nay, Sở tổ chức Hội nghị.", datetime(2026, 4, 15, 18, 30, tzinfo=UTC))
+    # 18:30 UTC on 15/4 is 01:30 on 16/4 in Vietnam, the working zone: "hôm nay" is the 16th
+    ev = find_event("Hôm nay, Sở tổ chức Hội nghị.", datetime(2026, 4, 15, 18, 30, tzinfo=UTC), VN)
     assert ev is not None and ev.start_date == date(2026, 4, 16)
+    assert ev.start == datetime(2026, 4, 16, tzinfo=VN)
+
+
+def test_the_working_zone_is_the_one_given() -> None:
+    # no zone of its own: without one, the zone of received_at is the working zone
+    ev = find_event("Hôm nay, Sở tổ chức Hội nghị.", datetime(2026, 4, 15, 18, 30, tzinfo=UTC))
+    assert ev is not None and ev.start == datetime(2026, 4, 15, tzinfo=UTC)
+    other = ZoneInfo("Asia/Tokyo")
+    ev = find_event("Sáng ngày 15/4/2026, lúc 8 giờ, Sở tổ chức Hội nghị.", RECEIVED, other)
+    assert ev is not None and ev.start == datetime(2026, 4, 15, 8, 0, tzinfo=other)
+    with pytest.raises(ValueError):
+        find_event("Hôm nay, Sở tổ chức Hội nghị.", datetime(2026, 4, 15, 18, 30))
 
 
 # --------------------------------------------------------------------------- issuance date

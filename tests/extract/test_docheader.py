@@ -11,8 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tinbai.extract.docheader import fold, mentions_portal, parse_header, parse_issued_line
+from tinbai.extract.docheader import mentions_portal, parse_header, parse_issued_line
 from tinbai.report import DocumentHeader
+from tinbai.textutil import aligned_fold
 
 WORD_DECISION = """\
 BỘ TƯ PHÁP
@@ -131,8 +132,8 @@ def test_ocr_two_columns_interleaved() -> None:
     h = parse_header(OCR_INTERLEAVED)
     assert h is not None
     assert (h.number, h.symbol, h.kind_code, h.issuer_code) == ("9", "KH-THADS", "KH", "THADS")
-    assert fold(h.issuing_body or "") == "thi hanh an dan su tinh thai nguyen"
-    assert fold(h.parent_body or "").replace(" ", "") == "cucquanlythihanhandansu"
+    assert aligned_fold(h.issuing_body or "") == "thi hanh an dan su tinh thai nguyen"
+    assert aligned_fold(h.parent_body or "").replace(" ", "") == "cucquanlythihanhandansu"
     assert h.issued_on == "2026-01-05"
     assert h.kind == "KẾ HOẠCH"
     assert h.summary == "Tổ chức đợt cao điểm thi hành án dân sự năm 2026"
@@ -148,8 +149,8 @@ def test_cong_van_with_vv_and_noise() -> None:
     assert (h.number, h.symbol, h.kind_code, h.issuer_code) == ("512", "CTHADS-VP", None, "CTHADS")
     assert h.kind == "CÔNG VĂN"
     assert h.summary == "V/v đôn đốc thực hiện các chỉ tiêu, nhiệm vụ công tác năm 2025"
-    assert fold(h.issuing_body or "") == "cuc thi hanh an dan su tinh hai duong"
-    assert fold(h.parent_body or "") == "tong cuc thi hanh an dan su"
+    assert aligned_fold(h.issuing_body or "") == "cuc thi hanh an dan su tinh hai duong"
+    assert aligned_fold(h.parent_body or "") == "tong cuc thi hanh an dan su"
     assert h.place == "Hải Dương" and h.issued_on == "2025-06-09"
     assert h.signer_title == "KT. CỤC TRƯỞNG / PHÓ CỤC TRƯỞNG"
     assert h.signer_name == "Nông Mai Hiền"

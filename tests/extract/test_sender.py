@@ -1,4 +1,4 @@
-"""extract_sender and the text helpers they use (tinbai.textutil).
+"""extract_sender (tinbai.extract.sender): the sender's name, title, unit and contact.
 
 Every fixture is written here: signature layouts seen in Vietnamese state offices (plain
 text, HTML tables, Outlook MsoNormal paragraphs, one-line signatures, labelled forms),
@@ -19,10 +19,13 @@ from tinbai.extract.sender import (
     extract_sender,
     find_phones,
     looks_like_person_name,
-    own_lines,
 )
+from tinbai.message import parse_from
 from tinbai.report import Sender
-from tinbai.textutil import ascii_fold, fold, html_to_text, nfc, normalize_spaces, strip_diacritics
+from tinbai.textutil import (
+    casefold_key,
+    strip_diacritics,
+)
 
 
 def make_profile(required: list[str], *, domains: list[str] | None = None,
@@ -45,6 +48,12 @@ BODY = ("Kính gửi Ban Biên tập Trang thông tin điện tử.\n\n"
         "Chấp hành viên và Thư ký thi hành án; đồng chí Phạm Văn Khải, Trưởng phòng phát biểu khai mạc.\n\n")
 
 
+def sender_of(from_header: str | None, plain: str | None, html: str | None,
+              profile: Profile | None = None) -> Sender:
+    """extract_sender as the submission calls it: with the From header read by tinbai.message."""
+    return extract_sender(*parse_from(from_header), plain, html, profile)
+
+
 def fields(s: Sender) -> dict[str, str | None]:
     return {"name": s.name, "title": s.title, "unit": s.unit, "phone": s.phone,
             "postal_address": s.postal_address}
@@ -57,7 +66,7 @@ def fields(s: Sender) -> dict[str, str | None]:
 def test_classic_plain_signature_after_closing() -> None:
     plain = BODY + ("Trân trọng!\n\nĐoàn Minh Quân\nChuyên viên\nPhòng Kiểm tra, giải quyết khiếu nại, tố cáo\n"
                     "ĐT: 0208.3854.376\nĐ/c: Số 12 đường Hoàng Văn Thụ, phường Phan Đình Phùng, tỉnh Thái Nguyên\n")
-    s = extract_sender("Đoàn Minh Quân <quan.dm@thads-tn.example.vn>", plain, None)
+    s = sender_of("Đoàn Minh Quân <quan.dm@thads-tn.example.vn>", plain, None)
     assert s.address == "quan.dm@thads-tn.example.vn"
     assert fields(s) == {
         "name": "Đoàn Minh Quân", "title": "Chuyên viên", "unit": "Phòng Kiểm tra, giải quyết khiếu nại, tố cáo",
@@ -68,33 +77,33 @@ def test_classic_plain_signature_after_closing() -> None:
 def test_dash_separator_and_name_title_on_one_line() -> None:
     plain = BODY + ("Trân trọng!\n--\nKhúc Thị Yến | Kế toán\nVăn phòng Cục\nĐiện thoại: (0220) 3852 123\n"
                     "Địa chỉ: Số 5 phố Chi Lăng, phường Nguyễn Trãi, thành phố Hải Dương\n")
-    s = extract_sender(None, plain, None)
+    s = sender_of(None, plain, None)
     assert (s.name, s.title, s.unit, s.phone) == ("Khúc Thị Yến", "Kế toán", "Văn phòng Cục", "(0220) 3852 123")
     assert s.postal_address == "Số 5 phố Chi Lăng, phường Nguyễn Trãi, thành phố Hải Dương"
 
 
 def test_one_line_signature() -> None:
     plain = BODY + "Trân trọng,\nNguyễn Văn Ân - Chuyên viên - Phòng Nghiệp vụ - ĐT: 0912 345 678\n"
-    s = extract_sender(None, plain, None)
+    s = sender_of(None, plain, None)
     assert fields(s) == {"name": "Nguyễn Văn Ân", "title": "Chuyên viên", "unit": "Phòng Nghiệp vụ",
                          "phone": "0912 345 678", "postal_address": None}
 
 
 def test_one_line_with_commas() -> None:
-    s = extract_sender(None, BODY + "Xin cảm ơn!\nLã Thu Hằng, Thanh tra viên, Thanh tra Sở, DĐ: 0977 111 222", None)
+    s = sender_of(None, BODY + "Xin cảm ơn!\nLã Thu Hằng, Thanh tra viên, Thanh tra Sở, DĐ: 0977 111 222", None)
     assert fields(s) == {"name": "Lã Thu Hằng", "title": "Thanh tra viên", "unit": "Thanh tra Sở",
                          "phone": "0977 111 222", "postal_address": None}
 
 
 def test_unit_with_inner_dash_is_one_unit() -> None:
-    s = extract_sender(None, BODY + "Trân trọng!\nNông Văn Bảy\nChuyên viên chính\nBan Thi đua - Khen thưởng\n", None)
+    s = sender_of(None, BODY + "Trân trọng!\nNông Văn Bảy\nChuyên viên chính\nBan Thi đua - Khen thưởng\n", None)
     assert (s.name, s.title, s.unit) == ("Nông Văn Bảy", "Chuyên viên chính", "Ban Thi đua - Khen thưởng")
 
 
 def test_labelled_signature() -> None:
     plain = BODY + ("Người gửi: Trần Thị Bình\nChức danh/Chức vụ: Văn thư\nĐơn vị/Cơ quan: Văn phòng Sở\n"
                     "SĐT: 0260 3854 376\n")
-    s = extract_sender(None, plain, None)
+    s = sender_of(None, plain, None)
     assert fields(s) == {"name": "Trần Thị Bình", "title": "Văn thư", "unit": "Văn phòng Sở",
                          "phone": "0260 3854 376", "postal_address": None}
 
@@ -103,7 +112,7 @@ def test_labelled_lines_at_the_top_of_the_message() -> None:
     plain = ("Họ tên: Lê Văn Cường, Chuyên viên Phòng Tư pháp huyện Đắk Hà\nĐiện thoại: +84 912 345 678\n\n"
              + "Nội dung tin bài dài được trình bày trong đoạn văn này để thử. " * 5 + "\n\n"
              + "Một đoạn văn khác của bài viết, kết thúc bằng dấu chấm như thường lệ. " * 4)
-    s = extract_sender(None, plain, None)
+    s = sender_of(None, plain, None)
     assert (s.name, s.title, s.unit, s.phone) == (
         "Lê Văn Cường", "Chuyên viên", "Phòng Tư pháp huyện Đắk Hà", "+84 912 345 678")
 
@@ -115,7 +124,7 @@ def test_html_table_with_label_cells() -> None:
             "<tr><td>Đơn vị:</td><td>Trung tâm Trợ giúp pháp lý nhà nước tỉnh</td></tr>"
             "<tr><td>Điện thoại:</td><td>0260&nbsp;3866&nbsp;012</td></tr>"
             "<tr><td>Địa chỉ:</td><td>Số 5 đường Trần Phú, phường Quyết Thắng, tỉnh Kon Tum</td></tr></table>")
-    s = extract_sender("Võ Thị Mai <mai.vt@thads-tn.example.vn>", None, html)
+    s = sender_of("Võ Thị Mai <mai.vt@thads-tn.example.vn>", None, html)
     assert fields(s) == {"name": "Võ Thị Mai", "title": "Trợ giúp viên pháp lý",
                          "unit": "Trung tâm Trợ giúp pháp lý nhà nước tỉnh", "phone": "0260 3866 012",
                          "postal_address": "Số 5 đường Trần Phú, phường Quyết Thắng, tỉnh Kon Tum"}
@@ -126,7 +135,7 @@ def test_html_table_label_cells_with_paragraphs_and_no_colons() -> None:
             "<tr><td><p>Họ và tên</p></td><td><p>Quách Văn Toản</p></td></tr>"
             "<tr><td><p>Chức danh</p></td><td><p>Chấp hành viên cao cấp</p></td></tr>"
             "<tr><td><p>Di động</p></td><td><p>0868-123-456</p></td></tr></table>")
-    s = extract_sender(None, "", html)
+    s = sender_of(None, "", html)
     assert (s.name, s.title, s.phone) == ("Quách Văn Toản", "Chấp hành viên cao cấp", "0868-123-456")
 
 
@@ -135,7 +144,7 @@ def test_html_table_one_field_per_row_without_labels() -> None:
             "<tr><td style='font-weight:bold'>Hứa Thị Ngân</td></tr><tr><td>Thư ký thi hành án</td></tr>"
             "<tr><td>Chi cục Thi hành án dân sự huyện Nam Sách</td></tr>"
             "<tr><td>Điện thoại: 0220 3994 108</td></tr></table></div>")
-    s = extract_sender(None, None, html)
+    s = sender_of(None, None, html)
     assert (s.name, s.title, s.unit, s.phone) == (
         "Hứa Thị Ngân", "Thư ký thi hành án", "Chi cục Thi hành án dân sự huyện Nam Sách", "0220 3994 108")
 
@@ -148,8 +157,8 @@ def test_outlook_msonormal_paragraphs_with_nbsp() -> None:
             "<span style='color:#1F497D'>Phó Chánh Văn phòng</span><br>"
             "<span style='color:#1F497D'>Tel:&nbsp;0221 3395 990</span><o:p></o:p></p></div></body></html>")
     plain_stub = ""
-    s = extract_sender("=?utf-8?B?" + base64.b64encode("Bùi Thị Hằng".encode()).decode() + "?= <h@x.example.vn>",
-                       plain_stub, html)
+    s = sender_of("=?utf-8?B?" + base64.b64encode("Bùi Thị Hằng".encode()).decode() + "?= <h@x.example.vn>",
+                  plain_stub, html)
     assert (s.name, s.title, s.phone) == ("Bùi Thị Hằng", "Phó Chánh Văn phòng", "0221 3395 990")
     assert s.address == "h@x.example.vn"
 
@@ -158,7 +167,7 @@ def test_trailing_lines_without_closing() -> None:
     plain = ("Kính gửi Ban Biên tập,\nĐơn vị gửi tin bài, đề nghị Ban Biên tập xem xét đăng tải trên Trang thông "
              "tin điện tử của Sở theo đúng quy định hiện hành của Quy chế.\n\n"
              "Đinh Văn Toàn\nCông chức Văn phòng\n0912345678\n")
-    s = extract_sender(None, plain, None)
+    s = sender_of(None, plain, None)
     assert (s.name, s.title, s.unit, s.phone) == ("Đinh Văn Toàn", "Công chức", "Văn phòng", "0912345678")
 
 
@@ -166,7 +175,7 @@ def test_opening_with_tran_trong_is_not_a_closing() -> None:
     plain = ("Trân trọng gửi Ban Biên tập tin bài sau:\n\nPHÒNG TƯ PHÁP HUYỆN ĐẮK HÀ TỔ CHỨC HỘI NGHỊ\n\n"
              + "Sáng ngày 12/3/2025, Phòng Tư pháp huyện tổ chức hội nghị phổ biến pháp luật cho cán bộ. " * 3
              + "\n\nKiều Văn Sáu\nChuyên viên\nĐT: 0260 3822 111\n")
-    s = extract_sender(None, plain, None)
+    s = sender_of(None, plain, None)
     assert (s.name, s.title, s.unit, s.phone) == ("Kiều Văn Sáu", "Chuyên viên", None, "0260 3822 111")
 
 
@@ -181,13 +190,13 @@ def test_opening_with_tran_trong_is_not_a_closing() -> None:
      ("Nguyễn Văn An", "Kế toán", None, "0912 345 678")),
 ])
 def test_mixed_lines(line: str, expected: tuple[str | None, ...]) -> None:
-    s = extract_sender(None, BODY + "Trân trọng!\n" + line, None)
+    s = sender_of(None, BODY + "Trân trọng!\n" + line, None)
     assert (s.name, s.title, s.unit, s.phone) == expected
 
 
 def test_list_of_participants_at_the_end_is_not_a_signature() -> None:
     plain = "Thành phần tham dự:\n- Đồng chí Nguyễn Văn Hải, Giám đốc Sở\n- Đồng chí Lê Văn Bình, Phó Giám đốc Sở\n"
-    assert fields(extract_sender(None, plain, None)) == dict.fromkeys(
+    assert fields(sender_of(None, plain, None)) == dict.fromkeys(
         ("name", "title", "unit", "phone", "postal_address"))
 
 
@@ -211,13 +220,13 @@ def test_list_of_participants_at_the_end_is_not_a_signature() -> None:
     ("Chuyên viên pháp chế", "Chuyên viên pháp chế", None),
 ])
 def test_title_and_unit_split(line: str, title: str, unit: str | None) -> None:
-    s = extract_sender(None, BODY + f"Trân trọng!\nHoàng Văn Thái\n{line}\nĐT: 0912 345 678\n", None)
+    s = sender_of(None, BODY + f"Trân trọng!\nHoàng Văn Thái\n{line}\nĐT: 0912 345 678\n", None)
     assert (s.name, s.title, s.unit) == ("Hoàng Văn Thái", title, unit)
 
 
 def test_unit_only_is_not_a_title() -> None:
-    s = extract_sender(None, BODY + "Trân trọng!\nLý Đức Hùng\nPhòng Thi hành án dân sự khu vực 3\nĐT: 0985 905 802",
-                       None)
+    s = sender_of(None, BODY + "Trân trọng!\nLý Đức Hùng\nPhòng Thi hành án dân sự khu vực 3\nĐT: 0985 905 802",
+                  None)
     assert (s.name, s.title, s.unit) == ("Lý Đức Hùng", None, "Phòng Thi hành án dân sự khu vực 3")
 
 
@@ -227,29 +236,29 @@ def test_unit_only_is_not_a_title() -> None:
 
 def test_name_without_diacritics() -> None:
     plain = "Noi dung tin.\n\nTran trong!\nNguyen Van Hung\nChuyen vien\nPhong Nghiep vu\nDT: 0912.345.678"
-    s = extract_sender("Nguyen Van Hung <hung@thads-tn.example.vn>", plain, None)
+    s = sender_of("Nguyen Van Hung <hung@thads-tn.example.vn>", plain, None)
     assert (s.name, s.title, s.unit, s.phone) == ("Nguyen Van Hung", "Chuyen vien", "Phong Nghiep vu", "0912.345.678")
 
 
 def test_name_in_all_caps() -> None:
-    s = extract_sender(None, BODY + "Trân trọng!\nNGUYỄN THỊ HOA\nCHUYÊN VIÊN\nVĂN PHÒNG CỤC\nMobile: 0912-345-678",
-                       None)
+    s = sender_of(None, BODY + "Trân trọng!\nNGUYỄN THỊ HOA\nCHUYÊN VIÊN\nVĂN PHÒNG CỤC\nMobile: 0912-345-678",
+                  None)
     assert s.name == "Nguyễn Thị Hoa"
-    assert fold(s.title) == "chuyên viên" and fold(s.unit) == "văn phòng cục"
+    assert casefold_key(s.title) == "chuyên viên" and casefold_key(s.unit) == "văn phòng cục"
     assert s.phone == "0912-345-678"
 
 
 def test_name_from_display_name_when_signature_has_none() -> None:
     b = "=?utf-8?B?" + base64.b64encode("Dương Thùy Lan".encode()).decode() + "?="
     plain = BODY + "Trân trọng!\nChấp hành viên\nChi cục Thi hành án dân sự huyện Gia Lộc\nĐT: 0943-537-749\n"
-    s = extract_sender(f"{b} <lan.dt@thads-tn.example.vn>", plain, None)
+    s = sender_of(f"{b} <lan.dt@thads-tn.example.vn>", plain, None)
     assert fields(s) == {"name": "Dương Thùy Lan", "title": "Chấp hành viên",
                          "unit": "Chi cục Thi hành án dân sự huyện Gia Lộc", "phone": "0943-537-749",
                          "postal_address": None}
 
 
 def test_decoded_display_name_accepted_too() -> None:
-    s = extract_sender("\"Dương Thùy Lan\" <lan.dt@thads-tn.example.vn>", "", None)
+    s = sender_of("\"Dương Thùy Lan\" <lan.dt@thads-tn.example.vn>", "", None)
     assert (s.name, s.address) == ("Dương Thùy Lan", "lan.dt@thads-tn.example.vn")
 
 
@@ -259,20 +268,20 @@ def test_decoded_display_name_accepted_too() -> None:
 ])
 def test_unit_or_address_display_name_is_not_a_name(display: str) -> None:
     plain = BODY + "Trân trọng!\nVăn thư\nPhòng Thi hành án dân sự khu vực 5\nĐT: 0208.3475.850\n"
-    s = extract_sender(f"\"{display}\" <vanthu.kv5@thads-tn.example.vn>", plain, None)
+    s = sender_of(f"\"{display}\" <vanthu.kv5@thads-tn.example.vn>", plain, None)
     assert s.name is None
     assert s.title == "Văn thư"
     assert s.phone == "0208.3475.850"
 
 
 def test_bare_address_from_gives_no_name() -> None:
-    s = extract_sender("vanthu.kv5@thads-tn.example.vn", BODY + "Trân trọng!\nVăn thư\n", None)
+    s = sender_of("vanthu.kv5@thads-tn.example.vn", BODY + "Trân trọng!\nVăn thư\n", None)
     assert (s.address, s.name, s.title) == ("vanthu.kv5@thads-tn.example.vn", None, "Văn thư")
 
 
 def test_signature_name_wins_over_a_unit_display_name() -> None:
     plain = BODY + "Trân trọng!\nLê Văn Tùng\nChánh Văn phòng\nVăn phòng\nĐT: 0208.3855.102"
-    s = extract_sender("Văn phòng THADS tỉnh <vanphong@thads-tn.example.vn>", plain, None)
+    s = sender_of("Văn phòng THADS tỉnh <vanphong@thads-tn.example.vn>", plain, None)
     assert (s.name, s.title, s.unit) == ("Lê Văn Tùng", "Chánh Văn phòng", "Văn phòng")
 
 
@@ -309,18 +318,18 @@ def test_looks_like_person_name(text: str, expected: str | None) -> None:
 ])
 @pytest.mark.parametrize("label", ["ĐT:", "Điện thoại:", "DĐ:", "Tel:", "Mobile:", "SĐT:", "Phone:", "ĐT", ""])
 def test_phone_as_written(written: str, label: str) -> None:
-    s = extract_sender(None, BODY + f"Trân trọng!\nTạ Bích Hiền\nChuyên viên\n{label} {written}\n".replace("\n ", "\n"),
-                       None)
+    s = sender_of(None, BODY + f"Trân trọng!\nTạ Bích Hiền\nChuyên viên\n{label} {written}\n".replace("\n ", "\n"),
+                  None)
     assert s.phone == written
 
 
 def test_phone_then_fax_and_email() -> None:
     plain = BODY + "Trân trọng!\nPhan Thị Nga\nKế toán\nĐT: 0208.3854.376 - Fax: 0208.3854.377 - Email: nga@x.vn"
-    assert extract_sender(None, plain, None).phone == "0208.3854.376"
+    assert sender_of(None, plain, None).phone == "0208.3854.376"
 
 
 def test_fax_is_not_a_phone() -> None:
-    s = extract_sender(None, BODY + "Trân trọng!\nPhan Thị Nga\nKế toán\nFax: 0208.3854.377\n", None)
+    s = sender_of(None, BODY + "Trân trọng!\nPhan Thị Nga\nKế toán\nFax: 0208.3854.377\n", None)
     assert s.phone is None
 
 
@@ -343,7 +352,7 @@ def test_find_phones_ignores_dates_money_and_document_numbers() -> None:
     ("Thôn Đông, xã Tân Lập, huyện Đắk Hà, tỉnh Kon Tum", "Thôn Đông, xã Tân Lập, huyện Đắk Hà, tỉnh Kon Tum"),
 ])
 def test_postal_address_counts_as_contact(line: str, address: str) -> None:
-    s = extract_sender(None, BODY + f"Trân trọng!\nĐỗ Thu Trang\nCán bộ\nUBND xã Tân Lập\n{line}\n", None)
+    s = sender_of(None, BODY + f"Trân trọng!\nĐỗ Thu Trang\nCán bộ\nUBND xã Tân Lập\n{line}\n", None)
     assert (s.name, s.unit, s.postal_address, s.phone) == ("Đỗ Thu Trang", "UBND xã Tân Lập", address, None)
 
 
@@ -355,7 +364,7 @@ def test_quoted_reply_signature_is_not_the_senders() -> None:
     plain = ("Đồng ý đăng.\n\nTrân trọng,\nPhạm Văn Minh\nTrưởng phòng Nghiệp vụ\nĐT: 0912 111 222\n\n"
              "Vào Th 2, 20 thg 1, 2025 vào lúc 10:00 Lê Văn B <b@y.vn> đã viết:\n> Gửi anh\n> Trân trọng!\n"
              "> Lê Văn B\n> Kế toán\n> Phòng Kế hoạch\n> Địa chỉ: Số 1 đường X, phường Y, tỉnh Z\n")
-    s = extract_sender("Phạm Minh <m@x.vn>", plain, None)
+    s = sender_of("Phạm Minh <m@x.vn>", plain, None)
     assert fields(s) == {"name": "Phạm Văn Minh", "title": "Trưởng phòng", "unit": "Phòng Nghiệp vụ",
                          "phone": "0912 111 222", "postal_address": None}
 
@@ -364,7 +373,7 @@ def test_forward_without_own_signature_takes_nothing_from_the_forwarded_part() -
     plain = ("Chuyển Ban Biên tập.\n\n---------- Forwarded message ---------\nFrom: Lê Văn B <b@x.vn>\n"
              "Date: Mon, 20 Jan 2025\nSubject: Chỉ thị\nTo: c@x.vn\n\nTrân trọng!\nLê Văn B\nKế toán\n"
              "Phòng Kế hoạch\nĐT: 0912 345 678\n")
-    s = extract_sender("Phạm Hải Yến <yen@x.vn>", plain, None)
+    s = sender_of("Phạm Hải Yến <yen@x.vn>", plain, None)
     assert fields(s) == {"name": "Phạm Hải Yến", "title": None, "unit": None, "phone": None, "postal_address": None}
 
 
@@ -373,7 +382,7 @@ def test_quoted_forward_above_own_signature() -> None:
              "> ---------- Forwarded message ---------\n> From: Văn phòng Bộ <vp@btp.example.vn>\n"
              "> Bộ Tư pháp gửi Chỉ thị số 03/CT-BTP ngày 20/01/2025.\n> Trân trọng!\n> Trần Văn Quyết\n> Chuyên viên\n"
              "Trân trọng!\n--\nLưu Mạnh Hải | Chánh Văn phòng\nVăn phòng Cục\nĐiện thoại: 0220.3176.034\n")
-    s = extract_sender(None, plain, None)
+    s = sender_of(None, plain, None)
     assert (s.name, s.title, s.unit, s.phone) == ("Lưu Mạnh Hải", "Chánh Văn phòng", "Văn phòng Cục", "0220.3176.034")
 
 
@@ -388,7 +397,7 @@ def test_quoted_forward_above_own_signature() -> None:
 def test_reply_headers_cut_the_quoted_message(header: str) -> None:
     plain = (f"Gửi lại bản có dấu.\n\nTrân trọng!\nLê Văn Hùng\nVăn thư\n\n{header}\n\n"
              "Đề nghị bổ sung.\nTrân trọng!\nNguyễn Thị Biên\nThư ký Ban biên tập\nĐT: 0208 3854 376\n")
-    s = extract_sender(None, plain, None)
+    s = sender_of(None, plain, None)
     assert (s.name, s.title, s.unit, s.phone) == ("Lê Văn Hùng", "Văn thư", None, None)
 
 
@@ -398,20 +407,15 @@ def test_gmail_html_quote_is_ignored() -> None:
             'Lê Văn B &lt;<a href="mailto:b@y.vn">b@y.vn</a>&gt;<br>đã viết:<br></div>'
             '<blockquote class="gmail_quote">Trân trọng<br>Lê Văn B<br>Kế toán<br>Phòng Kế hoạch<br>'
             'ĐT: 0912 345 678</blockquote></div>')
-    s = extract_sender("Mai Anh <a@x.vn>", None, html)
+    s = sender_of("Mai Anh <a@x.vn>", None, html)
     assert fields(s) == {"name": "Mai Văn Anh", "title": "Thư ký", "unit": None, "phone": None,
                          "postal_address": None}
 
 
 def test_labelled_signature_is_not_mistaken_for_a_reply_header() -> None:
     plain = BODY + "Người gửi: Trần Thị Bình\nĐơn vị: Phòng Tư pháp huyện Bù Đăng\nNgày gửi: 12/3/2025\nĐT: 0912 345 678"
-    s = extract_sender(None, plain, None)
+    s = sender_of(None, plain, None)
     assert (s.name, s.unit, s.phone) == ("Trần Thị Bình", "Phòng Tư pháp huyện Bù Đăng", "0912 345 678")
-
-
-def test_own_lines() -> None:
-    text = "a\n> quoted\nb\n-----Original Message-----\nc"
-    assert own_lines(text) == ["a", "b"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -420,14 +424,14 @@ def test_own_lines() -> None:
 
 def test_html_used_when_plain_is_a_stub() -> None:
     html = "<p>Trân trọng!</p><p>Hồ Thùy Lan<br>Chuyên viên<br>Phòng Tư pháp huyện Bù Đăng<br>ĐT: (0271) 3203131</p>"
-    s = extract_sender(None, "Thư này có định dạng HTML.", html)
+    s = sender_of(None, "Thư này có định dạng HTML.", html)
     assert (s.name, s.title, s.unit, s.phone) == ("Hồ Thùy Lan", "Chuyên viên", "Phòng Tư pháp huyện Bù Đăng",
                                                   "(0271) 3203131")
 
 
 def test_decomposed_text_is_nfc() -> None:
     plain = unicodedata.normalize("NFD", BODY + "Trân trọng!\nTrịnh Minh Sơn\nChuyên viên\nĐT: 0220 3047 840")
-    s = extract_sender(unicodedata.normalize("NFD", "Trịnh Minh Sơn <son@x.vn>"), plain, None)
+    s = sender_of(unicodedata.normalize("NFD", "Trịnh Minh Sơn <son@x.vn>"), plain, None)
     assert s.name == unicodedata.normalize("NFC", "Trịnh Minh Sơn")
     assert s.title == "Chuyên viên"
 
@@ -436,13 +440,13 @@ def test_directory_fills_missing_fields() -> None:
     prof = make_profile(["name", "title", "contact"], contributors=[Contributor(
         address="CTV.An@Mail.example.com", name="Nguyễn Văn An", title="Cộng tác viên",
         unit="Phòng Tư pháp huyện Đắk Hà", phone="0905 111 222")])
-    s = extract_sender("ctv.an@mail.example.com", "Gửi tin.\n\nTrân trọng!\nNguyễn Văn An\nĐT: 0912 000 111", None, prof)
+    s = sender_of("ctv.an@mail.example.com", "Gửi tin.\n\nTrân trọng!\nNguyễn Văn An\nĐT: 0912 000 111", None, prof)
     assert fields(s) == {"name": "Nguyễn Văn An", "title": "Cộng tác viên", "unit": "Phòng Tư pháp huyện Đắk Hà",
                          "phone": "0912 000 111", "postal_address": None}
 
 
 def test_empty_message() -> None:
-    s = extract_sender(None, None, None)
+    s = sender_of(None, None, None)
     assert s == Sender()
 
 
@@ -478,56 +482,17 @@ def test_generated_classic_signatures(family: str, middle: str, given_name: str,
     written = strip_diacritics(name) if ascii_name else name
     written = written.upper() if caps else written
     plain = BODY + f"{closing}\n{written}\n{title}\n{unit}\n{label}{phone}\n"
-    s = extract_sender(None, plain, None)
-    assert s.name is not None and fold(s.name) == fold(written)
+    s = sender_of(None, plain, None)
+    assert s.name is not None and casefold_key(s.name) == casefold_key(written)
     assert (s.title, s.unit, s.phone) == (title, unit, phone)
 
 
 @settings(max_examples=150, deadline=None)
 @given(st.text(max_size=400), st.text(max_size=400), st.one_of(st.none(), st.text(max_size=80)))
 def test_never_raises(plain: str, html: str, from_header: str | None) -> None:
-    s = extract_sender(from_header, plain, "<p>" + html)
+    s = sender_of(from_header, plain, "<p>" + html)
     for value in fields(s).values():
         assert value is None or (value.strip() == value and value)
-
-
-# ---------------------------------------------------------------------------------------------
-# textutil
-
-
-def test_html_to_text_line_breaks_and_cells() -> None:
-    html = ("<html><head><title>t</title><style>p{color:red}</style></head><body>"
-            "<p>Kính gửi</p><p>a&nbsp;b &amp; c</p><div>Trân trọng!<br>\n<br>\nTạ Bích Hiền<br>Chuyên viên</div>"
-            "<table><tr><td>Họ và tên:</td><td>Nguyễn Văn A</td></tr><tr><td></td><td>x</td></tr></table>"
-            "<!-- comment --><script>var a = 1;</script><ul><li>một</li><li>hai</li></ul></body></html>")
-    assert html_to_text(html) == ("Kính gửi\n\na b & c\n\nTrân trọng!\n\nTạ Bích Hiền\nChuyên viên\n"
-                                  "Họ và tên: | Nguyễn Văn A\nx\nmột\nhai")
-
-
-def test_html_to_text_quotes() -> None:
-    html = "<div>trả lời</div><blockquote>q1<br>q2<blockquote>qq</blockquote></blockquote><div>end</div>"
-    assert html_to_text(html, mark_quotes=True) == "trả lời\n> q1\n> q2\n> > qq\nend"
-    assert html_to_text(html) == "trả lời\nq1\nq2\nqq\nend"
-
-
-def test_html_to_text_empty_and_pre() -> None:
-    assert html_to_text(None) == ""
-    assert html_to_text("") == ""
-    assert html_to_text("<pre>a\n  b</pre>") == "a\nb"
-
-
-def test_strip_diacritics_and_folds() -> None:
-    assert strip_diacritics("Đặng Thùy Huyền, Điện thoại") == "Dang Thuy Huyen, Dien thoai"
-    assert strip_diacritics(None) == ""
-    assert ascii_fold("  Văn  phòng CỤC ") == "van phong cuc"
-    assert fold("  Văn  phòng CỤC ") == "văn phòng cục"
-
-
-def test_normalize_spaces_and_nfc() -> None:
-    decomposed = unicodedata.normalize("NFD", "Nguyễn")
-    assert nfc(decomposed) == "Nguyễn" and len(nfc(decomposed)) == 6
-    assert normalize_spaces("a\u00a0\u00a0b\u200b\r\n  c\t d  ") == "a b\nc d"
-    assert normalize_spaces("a  b", collapse=False) == "a  b"
 
 
 def _layout(kind: str, name: str, title: str, unit: str, phone: str) -> tuple[str | None, str | None]:
@@ -561,5 +526,5 @@ def test_generated_layouts(family: str, middle: str, given_name: str, title: str
                            kind: str) -> None:
     name = f"{family} {middle} {given_name}"
     plain, html = _layout(kind, name, title, unit, phone)
-    s = extract_sender(None, plain, html)
+    s = sender_of(None, plain, html)
     assert (s.name, s.title, s.unit, s.phone) == (name, title, unit, phone)

@@ -11,11 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from tinbai.textutil import strip_diacritics
+from tinbai.lexicon import LEADER_TITLES, alternation_folded
+from tinbai.textutil import aligned_fold, nfc
 
-LEADER_TITLE = re.compile(
-    r"\b(truong|pho truong|giam doc|pho giam doc|chanh van phong|pho chanh van phong|cuc truong|"
-    r"pho cuc truong|chi cuc truong|pho chi cuc truong|chanh thanh tra|to truong|thu truong)\b")
+LEADER_TITLE = re.compile(r"\b(?:" + alternation_folded(LEADER_TITLES) + r")\b")
 APPROVAL_TEXT = re.compile(
     r"(lanh dao|truong phong|giam doc|cuc truong|chi cuc truong|thu truong)[^.\n]{0,60}"
     r"(da (xem|duyet|phe duyet|dong y|cho y kien|ky)|dong y|phe duyet|cho phep)"
@@ -26,9 +25,9 @@ APPROVAL_TEXT = re.compile(
 def leader_approved(sender_title: str | None, body: str, recipients: Iterable[str],
                     leader_addresses: Iterable[str]) -> bool:
     """Whether the message shows the unit leader's approval."""
-    if LEADER_TITLE.search(strip_diacritics(sender_title or "").lower()):
+    if LEADER_TITLE.search(aligned_fold(nfc(sender_title))):
         return True
-    if APPROVAL_TEXT.search(strip_diacritics(body).lower()):
+    if APPROVAL_TEXT.search(aligned_fold(nfc(body))):
         return True
     leaders = {a.lower() for a in leader_addresses}
     return bool(leaders & {r.lower() for r in recipients})

@@ -16,7 +16,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from tinbai.extract.docheader import fold, looks_like_person_name
+from tinbai.extract.docheader import is_person_name
+from tinbai.textutil import aligned_fold
 
 __all__ = ["missing_attribution"]
 
@@ -67,7 +68,7 @@ def _is_press(src_folded: str) -> bool:
 
 
 def _marks(lines: list[str]) -> list[_Mark]:
-    folded = [fold(ln) for ln in lines]  # same length as the lines: spans are the lines' spans
+    folded = [aligned_fold(ln) for ln in lines]  # same length as the lines: spans are the lines' spans
     found: list[_Mark] = []
     last = max((i for i, f in enumerate(folded) if f), default=-1)
     for i, f in enumerate(folded):
@@ -109,7 +110,7 @@ def _has_name(s: str, *, alone: bool = False) -> bool:
     s = unicodedata.normalize("NFC", s)
     if alone and re.fullmatch(r"[\s\-–(]*" + _CAPITALISED_RUN.pattern + r"[\s\-–).,]*", s):
         return True
-    return any(looks_like_person_name(m.group()) or looks_like_person_name(" ".join(m.group().split()[-4:]))
+    return any(is_person_name(m.group()) or is_person_name(" ".join(m.group().split()[-4:]))
                for m in _CAPITALISED_RUN.finditer(s))
 
 
@@ -123,11 +124,11 @@ def _complete(mark: _Mark, lines: list[str]) -> tuple[bool, bool, bool]:
     near = [lines[i] for i in (mark.line - 1, mark.line + 1) if 0 <= i < len(lines) and _short(lines[i])]
     own = lines[mark.line]
     if mark.source:  # the source's own words are not an author ("Theo báo Thanh Niên")
-        folded_own = fold(unicodedata.normalize("NFC", own))
-        start = folded_own.find(fold(mark.source))
+        folded_own = aligned_fold(unicodedata.normalize("NFC", own))
+        start = folded_own.find(aligned_fold(mark.source))
         if start >= 0:
             own = own[:start] + " " + own[start + len(mark.source):]
-    folded = fold(" ".join([lines[mark.line], *near]))
+    folded = aligned_fold(" ".join([lines[mark.line], *near]))
     # what the line holds besides the mark: "Minh Anh (Theo baochinhphu.vn, 14/4/2026)"
     beside = lines[mark.line].replace(mark.quote, " ") if mark.quote != lines[mark.line] else ""
     author = bool(_AUTHOR_LABEL.search(folded) or _REPORTER.search(folded)) \

@@ -24,19 +24,18 @@ from difflib import SequenceMatcher
 
 from tinbai.config import Profile
 from tinbai.extract.dates import mentions_event
-from tinbai.extract.docheader import KIND_CODES, fold, parse_header
+from tinbai.extract.docheader import KIND_CODES, parse_header
+from tinbai.lexicon import SENDING_WORDS, UNIT_ABBREVIATIONS, alternation_folded
 from tinbai.report import DocumentHeader
+from tinbai.textutil import aligned_fold
 
 __all__ = ["classify", "document_reference", "is_own_document"]
 
 
 # --------------------------------------------------------------------------- names of bodies
 
-_ABBREVIATIONS = {
-    "thads": "thi hanh an dan su", "ubnd": "uy ban nhan dan", "hdnd": "hoi dong nhan dan",
-    "tand": "toa an nhan dan", "vksnd": "vien kiem sat nhan dan", "tp": "thanh pho",
-    "cthads": "cuc thi hanh an dan su", "stp": "so tu phap", "snv": "so noi vu",
-}
+_ABBREVIATIONS = {aligned_fold(short): aligned_fold(full) for short, full in UNIT_ABBREVIATIONS.items()}
+_ABBREVIATIONS["tp"] = "thanh pho"
 # "… tỉnh Thái Nguyên", "… thành phố Hà Nội", "… huyện Gia Lộc" (not "quản lý", not "tỉnh ủy")
 _LOCALITY_SPLIT = re.compile(
     r"^(?P<core>.*?)\s*\b(?:tinh(?! uy\b)|thanh pho(?! uy\b)|huyen(?! uy\b)|quan(?! ly\b| uy\b)|thi xa)\s+(?P<loc>.+)$"
@@ -45,7 +44,7 @@ _LOCALITY_SPLIT = re.compile(
 
 def _words(text: str | None) -> str:
     """Folded words with the usual abbreviations written out ("UBND TỈNH" -> "uy ban nhan dan tinh")."""
-    key = re.sub(r"[^a-z0-9]+", " ", fold(unicodedata.normalize("NFC", text or "")))
+    key = re.sub(r"[^a-z0-9]+", " ", aligned_fold(unicodedata.normalize("NFC", text or "")))
     return " ".join(_ABBREVIATIONS.get(w, w) for w in key.split())
 
 
@@ -110,14 +109,14 @@ def is_own_document(doc: DocumentHeader, profile: Profile) -> bool | None:
             cores.add(core)
         if loc:
             locs.add(loc)
-    codes = {re.sub(r"[^a-z0-9]", "", fold(c)) for c in profile.issuer_codes}
+    codes = {re.sub(r"[^a-z0-9]", "", aligned_fold(c)) for c in profile.issuer_codes}
     full_names = {_words(n).replace(" ", "") for n in [*profile.agency_names, profile.agency]
                   if _split_locality(n)[1]}
     if doc.issuing_body and any(_words(doc.issuing_body).replace(" ", "").endswith(n) for n in full_names):
         return True  # the full name with its province, even if OCR ran the parent body into it
     doc_core = _split_locality(doc.issuing_body)[0] if doc.issuing_body else ""
     core_match = bool(doc_core) and any(_similar(doc_core, c) for c in cores)
-    code = re.sub(r"[^a-z0-9]", "", fold(doc.issuer_code or ""))
+    code = re.sub(r"[^a-z0-9]", "", aligned_fold(doc.issuer_code or ""))
     code_match = bool(code) and code in codes
     doc_loc = _locality_of(doc)
     if doc_loc is None and doc.place and (core_match or (not doc_core and code_match)):
@@ -149,7 +148,7 @@ _REFERENCE = re.compile(
     r"(?:\s+của\s+(?P<body>[^,.;:()\n\[\]]+?))?(?=\s+(?:về|v/v|để|đề nghị|do|theo|bản|kèm|đăng)\b|[,.;:()\n\[\]]|$)",
     re.IGNORECASE,
 )
-_SENDING = re.compile(r"\b(?:gui|chuyen|chuyen tiep|dang tai|dang len|de nghi dang|fwd|fw)\b")
+_SENDING = re.compile(r"\b(?:" + alternation_folded(SENDING_WORDS) + r")\b")
 
 
 def document_reference(subject: str, body: str) -> DocumentHeader | None:
@@ -160,15 +159,15 @@ def document_reference(subject: str, body: str) -> DocumentHeader | None:
     """
     texts = [unicodedata.normalize("NFC", subject or "")]
     for sentence in re.split(r"(?<=[.!?])\s+|\n", unicodedata.normalize("NFC", body or "")):
-        if _SENDING.search(fold(sentence)) and not sentence.lstrip().startswith(">"):
+        if _SENDING.search(aligned_fold(sentence)) and not sentence.lstrip().startswith(">"):
             texts.append(sentence)
     for text in texts:
         m = _REFERENCE.search(text)
         if not m:
             continue
         parts = [p for p in re.split(r"\s*-\s*", m["sym"]) if p]
-        codes_by_key = {fold(c).upper(): c for c in KIND_CODES}
-        kind_code = codes_by_key.get(fold(parts[0]).upper()) if parts else None
+        codes_by_key = {aligned_fold(c).upper(): c for c in KIND_CODES}
+        kind_code = codes_by_key.get(aligned_fold(parts[0]).upper()) if parts else None
         issuer = (parts[1] if len(parts) > 1 else None) if kind_code else parts[0]
         doc = DocumentHeader(number=m["num"], symbol="-".join(parts), kind_code=kind_code,
                              issuer_code=issuer, kind=m["kind"].upper())
@@ -204,8 +203,8 @@ _EVENT_NOUNS = re.compile(
 
 def _news_evidence(subject: str, body: str) -> tuple[bool, bool]:
     """(marked as news in the subject, news by the body's words or its dated event)."""
-    subj = " ".join(fold(unicodedata.normalize("NFC", subject or "")).split())
-    text = " ".join(fold(unicodedata.normalize("NFC", body or "")).split())
+    subj = " ".join(aligned_fold(unicodedata.normalize("NFC", subject or "")).split())
+    text = " ".join(aligned_fold(unicodedata.normalize("NFC", body or "")).split())
     in_subject = bool(_NEWS_MARKERS.search(subj))
     in_body = bool(_NEWS_MARKERS.search(text)) or (
         bool(_EVENT_NOUNS.search(subj + " " + text)) and mentions_event(f"{subject}\n{body}"))
@@ -234,8 +233,8 @@ _ANSWER = re.compile(
 
 def _own_category(doc: DocumentHeader, categories: dict) -> str:
     """directive, or a profile's own finer category when the document says so plainly."""
-    summary = " ".join(fold(doc.summary or "").split())
-    kind = " ".join(fold(doc.kind or "").split())
+    summary = " ".join(aligned_fold(doc.summary or "").split())
+    kind = " ".join(aligned_fold(doc.kind or "").split())
     is_report = kind.startswith("bao cao") or doc.kind_code == "BC"
     months = re.search(r"\b(\d{1,2}) thang\b", summary)
     odd_period = months is not None and months.group(1) not in ("6", "12")  # "9 tháng": no window

@@ -1,8 +1,9 @@
 """The Submission: every fact about one message that the rules look at, worked out once.
 
-`derive` is pure: from the parsed message and what each file showed (tinbai.extract.analyse,
-which did the I/O), the profile, the time it was received and the working calendar, it works
-out the sender, the category, the deadline's anchor and the deadline, and the content
+`derive` is pure: from the parsed message and what each file showed (read in the sandbox
+workers: tinbai.extract.reading), the profile, the time it was received and the working
+calendar (whose zone, the config's settings.timezone, the texts' dates are read in), it
+works out the sender, the category, the deadline's anchor and the deadline, and the content
 fingerprint. It reads no database and no clock and changes none of its inputs. What the rules
 need from the history (earlier items with the same content) is looked up by the caller with
 the fingerprint and handed in with `with_duplicates`.
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from tinbai.calendar import WorkCalendar, compute_deadline
 from tinbai.config import Profile
@@ -69,14 +70,12 @@ def body_text_of(parsed: ParsedMessage) -> str:
 def derive(parsed: ParsedMessage, attachments: list[AttachmentReport], texts: dict[str, str],
            profile: Profile, received_at: datetime, calendar: WorkCalendar) -> Submission:
     body = body_text_of(parsed)
-    sender = extract_sender(parsed.from_header, parsed.plain, parsed.html, profile)
-    if not sender.address:
-        sender = replace(sender, address=parsed.from_address)
+    sender = extract_sender(parsed.from_name, parsed.from_address, parsed.plain, parsed.html, profile)
     files = _flat(attachments)
     documents = tuple((a.path, a.document) for a in files if a.document is not None)
     category, document = classify(parsed.subject, body, [d for _p, d in documents], profile)
     rule = profile.categories.get(category) or profile.categories["other"]
-    anchor = find_anchor(rule.anchor, parsed.subject, body, texts, document, received_at)
+    anchor = find_anchor(rule.anchor, parsed.subject, body, texts, document, received_at, calendar.tz)
     deadline = compute_deadline(rule, anchor.at, anchor.has_time, calendar)
     return Submission(message=parsed, profile=profile, received_at=received_at, body_text=body,
                       attachments=tuple(attachments), texts=texts, sender=sender, category=category,
@@ -85,13 +84,14 @@ def derive(parsed: ParsedMessage, attachments: list[AttachmentReport], texts: di
 
 
 def find_anchor(kind: str, subject: str, body: str, texts: dict[str, str], document: DocumentHeader | None,
-                received_at: datetime) -> Anchor:
+                received_at: datetime, tz: tzinfo) -> Anchor:
     """What the deadline counts from (CHECK-REPORT "anchor"): the event for news, the issuance
-    date for documents, else the receipt; `received` whenever the text states nothing."""
-    tz = received_at.tzinfo
+    date for documents, else the receipt; `received` whenever the text states nothing. Dates the
+    text states are wall-clock dates in `tz`, the working time zone (the calendar's, from the
+    config's settings.timezone)."""
     if kind in ("event", "event_end"):
         for text in [subject + "\n" + body, *texts.values()]:
-            ev = find_event(text, received_at)
+            ev = find_event(text, received_at, tz)
             if ev is not None:
                 return ev.anchor(kind)  # kontum Art. 9.2: "event_end" counts from the end
     if kind in ("issued", "approved"):

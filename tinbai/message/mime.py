@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import email.errors
 import email.feedparser
 import email.utils
 import functools
@@ -18,13 +17,17 @@ import hashlib
 import logging
 import mimetypes
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
-from email.header import Header, decode_header
 from email.message import Message
 
 import mailparser
+
+from tinbai.message.addresses import address_list, parse_from
+from tinbai.message.headers import decode_header_value, header_text, message_ids
+from tinbai.textutil import nfc
+
+__all__ = ["STRUCTURAL_DEFECTS", "ParsedMessage", "RawAttachment", "decode_text", "is_malformed", "parse_message"]
 
 log = logging.getLogger(__name__)
 
@@ -108,50 +111,6 @@ class ParsedMessage:
         return None
 
 
-def nfc(text: str | None) -> str:
-    return unicodedata.normalize("NFC", text or "")
-
-
-def decode_header_value(value: object) -> str:
-    """RFC 2047 words and raw 8-bit headers (UTF-8, else windows-1258), to NFC text."""
-    if not value:
-        return ""
-    if isinstance(value, Header) or "=?" in str(value):
-        try:
-            chunks = decode_header(value if isinstance(value, Header) else _undo_surrogates(str(value)))
-            value = "".join(_decode_chunk(c, cs) for c, cs in chunks)
-        except (LookupError, ValueError, UnicodeError, TypeError, email.errors.MessageError):
-            value = str(value)  # a damaged encoded word is shown as written
-    value = _undo_surrogates(str(value))
-    return nfc(re.sub(r"\s*\r?\n\s*", " ", value)).strip()
-
-
-def _decode_chunk(chunk: bytes | str, charset: str | None) -> str:
-    if isinstance(chunk, str):
-        return chunk
-    for cs in (charset, "utf-8", "windows-1258"):
-        if not cs or cs == "unknown-8bit":
-            continue
-        try:
-            return chunk.decode(cs)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    return chunk.decode("latin-1")
-
-
-def _undo_surrogates(value: str) -> str:
-    """Raw 8-bit header bytes arrive as surrogate escapes: read them as UTF-8 (or windows-1258)."""
-    if not any("\udc80" <= ch <= "\udcff" for ch in value):
-        return value
-    raw = value.encode("utf-8", "surrogateescape")
-    for cs in ("utf-8", "windows-1258"):
-        try:
-            return raw.decode(cs)
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("latin-1")
-
-
 def decode_text(payload: bytes, charset: str | None) -> str:
     """A text part's bytes to NFC text: the declared charset when Python knows it
     and it decodes cleanly, else UTF-8, else windows-1258 (Vietnamese), else Latin-1."""
@@ -162,20 +121,6 @@ def decode_text(payload: bytes, charset: str | None) -> str:
         except (LookupError, ValueError):  # ValueError: a NUL in the charset's name (fuzzing found it)
             continue
     return nfc(payload.decode("latin-1"))
-
-
-def _h(msg: Message, name: str) -> str:
-    """A header as text: raw 8-bit bytes make the parser hand back Header objects, not strings."""
-    return decode_header_value(msg.get(name))
-
-
-def _addresses(values: list[str]) -> list[str]:
-    return [addr.lower() for _name, addr in email.utils.getaddresses(values) if addr]
-
-
-def _msgid_list(value: object) -> list[str]:
-    # str(): a header with 8-bit bytes in it comes as an email.header.Header (fuzzing found it)
-    return re.findall(r"<[^<>\s]+>", str(value) if value else "")
 
 
 _B64_JUNK = re.compile(rb"[^A-Za-z0-9+/]")
@@ -275,19 +220,19 @@ def parse_message(raw: bytes) -> ParsedMessage:
 
     subject = decode_header_value(mp.subject if mp else msg.get("Subject"))
     from_header = decode_header_value(msg.get("From"))
-    from_name, from_address = email.utils.parseaddr(from_header)
-    if not from_address and mp and mp.from_:
+    from_name, from_address = parse_from(from_header)
+    if not from_address and mp and mp.from_:  # what mail-parser made of a From we cannot read
         from_name, from_address = mp.from_[0]
     date = None
     try:
-        date = email.utils.parsedate_to_datetime(_h(msg, "Date")) if _h(msg, "Date") else None
+        date = email.utils.parsedate_to_datetime(header_text(msg, "Date")) if header_text(msg, "Date") else None
     except (TypeError, ValueError, IndexError, OverflowError):  # OverflowError: a year of dozens of digits (atheris)
         date = None
     if date is not None and date.tzinfo is None:
         date = None  # a Date without zone cannot anchor a deadline honestly
     headers = [(k, decode_header_value(v)) for k, v in msg.items()]
-    message_id = (_msgid_list(_h(msg, "Message-ID")) or [None])[0]
-    in_reply_to = (_msgid_list(_h(msg, "In-Reply-To")) or [None])[0]
+    message_id = (message_ids(header_text(msg, "Message-ID")) or [None])[0]
+    in_reply_to = (message_ids(header_text(msg, "In-Reply-To")) or [None])[0]
     return ParsedMessage(
         message_id=message_id,
         subject=subject,
@@ -296,9 +241,9 @@ def parse_message(raw: bytes) -> ParsedMessage:
         from_address=(from_address or "").strip().lower() or None,
         date=date,
         in_reply_to=in_reply_to,
-        references=_msgid_list(_h(msg, "References")),
-        to=_addresses([decode_header_value(v) for v in msg.get_all("To", [])]),
-        cc=_addresses([decode_header_value(v) for v in msg.get_all("Cc", [])]),
+        references=message_ids(header_text(msg, "References")),
+        to=address_list([decode_header_value(v) for v in msg.get_all("To", [])]),
+        cc=address_list([decode_header_value(v) for v in msg.get_all("Cc", [])]),
         headers=headers,
         plain="\n\n".join(plain_parts),
         html="\n\n".join(html_parts),

@@ -1,18 +1,8 @@
-"""Digital signatures (chữ ký số) on PDF and OOXML files.
+"""Digital signatures on OOXML files (a .docx, .xlsx or .pptx signed in Office).
 
-What the contract needs is whether a file carries a signature whose signed bytes
-are intact (`digital_signature`, `signature.invalid`), who signed it and, when
-the administrator configures trust anchors (the government CA's roots), whether
-the signer's certificate chains to one of them. Nothing here raises on hostile
-input: a file that cannot be read or a signature that cannot be checked is
-reported as not intact.
-
-PDF: pyHanko checks the digest over the signed byte ranges and the CMS
-signature, and analyses what later incremental updates changed. OOXML (a .docx,
-.xlsx or .pptx signed in Office): the XML-DSig signature in _xmlsignatures/ is
-checked here with lxml and cryptography: the signature value over SignedInfo,
-the digests of the signed objects and of every package part listed in the
-manifest (with the OPC relationship transform for .rels parts).
+The XML-DSig signature in _xmlsignatures/ is checked here with lxml and cryptography: the
+signature value over SignedInfo, the digests of the signed objects and of every package part
+listed in the manifest (with the OPC relationship transform for .rels parts).
 """
 
 from __future__ import annotations
@@ -24,205 +14,22 @@ import logging
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
 
-from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
-from cryptography.x509.oid import ExtensionOID, NameOID
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from lxml import etree
 
+from tinbai.extract.signature.certificates import fill_signer, load_certificates
 from tinbai.report import SignatureInfo
 
+__all__ = ["ooxml_signatures", "relationship_transform"]
+
 log = logging.getLogger(__name__)
-
-# ---- PDF ----
-
-# pyHanko logs a traceback for every untrusted (for instance self-signed)
-# certificate; that is an expected outcome here, not an error of ours.
-_QUIET_LOGGERS = ("pyhanko.sign.validation.generic_cms", "pyhanko_certvalidator")
-
-
-def verify_pdf_signatures(data: bytes, trust_roots: list[bytes] | None = None) -> list[SignatureInfo]:
-    """One SignatureInfo per signature field of the PDF that holds a signature ([] for none).
-
-    intact: the digest over the signed byte ranges matches and the CMS signature
-    is cryptographically valid. covers_whole_file: False when bytes were added
-    after the signature (an incremental update); the signed revision may still
-    be intact. trusted: None without trust_roots (PEM or DER certificates), else
-    whether the signer's chain ends at one of them.
-    """
-    if not _declares_signature(data):
-        # A signature's /ByteRange and /Contents must sit in plain bytes (they are located by
-        # offset, so never inside a compressed object stream): without them there is nothing
-        # to verify, and pyHanko's full parse (~20 ms a PDF) is saved.
-        return []
-    try:
-        from pyhanko.pdf_utils.reader import PdfFileReader
-
-        reader = PdfFileReader(io.BytesIO(data), strict=False)
-        if reader.encrypted:
-            reader.decrypt(b"")  # signed and encrypted with an empty user password; else raises
-        sigs = list(reader.embedded_regular_signatures)
-    except Exception as exc:  # any parse failure of a hostile file
-        log.debug("PDF signatures unreadable: %s", exc)
-        # A file that cannot be parsed but declares a signed byte range did
-        # carry a signature: report it, broken, rather than nothing.
-        return [SignatureInfo(intact=False)] if _declares_signature(data) else []
-    roots = load_certificates(trust_roots or [])
-    return [_check_pdf_signature(sig, roots if trust_roots else None) for sig in sigs]
-
-
-def _declares_signature(data: bytes) -> bool:
-    return re.search(rb"/ByteRange\s*\[", data) is not None and b"/Contents" in data
-
-
-def _check_pdf_signature(sig: Any, roots: list[asn1_x509.Certificate] | None) -> SignatureInfo:
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko.sign.validation.settings import KeyUsageConstraints
-    from pyhanko.sign.validation.status import SignatureCoverageLevel
-    from pyhanko_certvalidator import ValidationContext
-
-    info = SignatureInfo(intact=False, kind="pdf")
-    try:
-        _fill_signer(info, x509.load_der_x509_certificate(sig.signer_cert.dump()))
-    except Exception as exc:  # a broken CMS blob has no readable certificate
-        log.debug("signer certificate unreadable: %s", exc)
-    try:
-        # Empty roots: the chain is never trusted, and the operating system's
-        # store is not consulted; nothing is fetched from the network.
-        context = ValidationContext(trust_roots=roots or [], allow_fetching=False)
-        # Accept signing certificates with either usage: Vietnamese CA
-        # certificates carry digitalSignature, nonRepudiation or both.
-        usage = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"},
-                                    match_all_key_usages=False)
-        with _quiet(_QUIET_LOGGERS):
-            status = validate_pdf_signature(sig, signer_validation_context=context, key_usage_settings=usage)
-    except Exception as exc:  # pyHanko raises on malformed signatures
-        log.debug("PDF signature %s not verifiable: %s", getattr(sig, "field_name", "?"), exc)
-        info.signed_at = info.signed_at or _self_reported(sig)
-        info.checked = False
-        return info
-    info.intact = bool(status.intact and status.valid)
-    info.trusted = bool(status.trusted) if roots is not None else None
-    info.covers_whole_file = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
-    info.signed_at = _signing_time(status) or _self_reported(sig)
-    return info
-
-
-def pdf_modification_level(data: bytes) -> list[str]:
-    """What pyHanko's difference analysis says was changed after each signature.
-
-    "NONE", "LTA_UPDATES", "FORM_FILLING", "ANNOTATIONS" or "OTHER" (pages or
-    content changed); "UNKNOWN" when it cannot tell. For the reviewer's detail:
-    SignatureInfo has no field for it (see the report to the lead).
-    """
-    try:
-        from pyhanko.pdf_utils.reader import PdfFileReader
-
-        sigs = list(PdfFileReader(io.BytesIO(data), strict=False).embedded_regular_signatures)
-    except Exception:
-        return []
-    levels = []
-    for sig in sigs:
-        try:
-            sig.compute_integrity_info()
-            levels.append(_level_name(sig.summarise_integrity_info()))
-        except Exception:  # a damaged signature or revision
-            levels.append("UNKNOWN")
-    return levels
-
-
-def _level_name(summary: dict[str, Any]) -> str:
-    diff = summary.get("diff_result")
-    if diff is None:  # nothing after the signature to compare
-        return "NONE"
-    level = getattr(diff, "modification_level", None)
-    # pyHanko puts the SuspiciousModification exception there for changes it rejects
-    return level.name if level is not None else "OTHER"
-
-
-def _signing_time(status: Any) -> datetime | None:
-    """A trusted timestamp's time if there is one, else the time the signer's machine claimed."""
-    ts = getattr(status, "timestamp_validity", None)
-    if ts is not None and getattr(ts, "timestamp", None):
-        return ts.timestamp
-    return getattr(status, "signer_reported_dt", None)
-
-
-def _self_reported(sig: Any) -> datetime | None:
-    try:
-        return sig.self_reported_timestamp
-    except Exception:  # a malformed /M date
-        return None
-
-
-class _quiet:
-    """Raise the level of some loggers for the duration of a block."""
-
-    def __init__(self, names: Iterable[str]) -> None:
-        self.loggers = [logging.getLogger(n) for n in names]
-        self.levels: list[int] = []
-
-    def __enter__(self) -> None:
-        self.levels = [lg.level for lg in self.loggers]
-        for lg in self.loggers:
-            lg.setLevel(logging.CRITICAL)
-
-    def __exit__(self, *exc: object) -> None:
-        for lg, level in zip(self.loggers, self.levels, strict=True):
-            lg.setLevel(level)
-
-
-def load_certificates(blobs: Iterable[bytes]) -> list[asn1_x509.Certificate]:
-    """Certificates from PEM (one or many per blob) or DER blobs; unreadable blobs are skipped."""
-    certs: list[asn1_x509.Certificate] = []
-    for blob in blobs:
-        try:
-            if pem.detect(blob):
-                ders = [der for kind, _, der in pem.unarmor(blob, multiple=True) if kind == "CERTIFICATE"]
-            else:
-                ders = [blob]
-            for der in ders:
-                cert = asn1_x509.Certificate.load(der)
-                _ = cert.subject  # parse now: asn1crypto is lazy
-                certs.append(cert)
-        except Exception as exc:  # a bad entry in the administrator's list
-            log.warning("trust root skipped, not a certificate: %s", exc)
-    return certs
-
-
-# ---- who signed ----
-
-def _fill_signer(info: SignatureInfo, cert: x509.Certificate) -> None:
-    info.signer = _name_attr(cert.subject, NameOID.COMMON_NAME) or _name_attr(cert.subject, NameOID.ORGANIZATION_NAME)
-    info.email = _name_attr(cert.subject, NameOID.EMAIL_ADDRESS) or _san_email(cert)
-    info.issuer = _name_attr(cert.issuer, NameOID.COMMON_NAME) or _name_attr(cert.issuer, NameOID.ORGANIZATION_NAME)
-
-
-def _name_attr(name: x509.Name, oid: x509.ObjectIdentifier) -> str | None:
-    try:
-        values = name.get_attributes_for_oid(oid)
-    except Exception:  # a malformed name
-        return None
-    return str(values[0].value) if values else None
-
-
-def _san_email(cert: x509.Certificate) -> str | None:
-    try:
-        san = cert.extensions.get_extension_for_oid(ExtensionOID.SUBJECT_ALTERNATIVE_NAME).value
-        emails = san.get_values_for_type(x509.RFC822Name)
-    except Exception:  # no or malformed extension
-        return None
-    return emails[0] if emails else None
-
-
-# ---- OOXML ----
 
 NS_DS = "http://www.w3.org/2000/09/xmldsig#"
 NS_PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -334,7 +141,7 @@ def _check_ooxml_signature(package: zipfile.ZipFile, names: set[str], part: str,
         if sig is None:
             raise _Unverifiable("no ds:Signature element")
         cert = _key_info_certificate(sig)
-        _fill_signer(info, cert)
+        fill_signer(info, cert)
         info.signed_at = _xades_signing_time(sig)
         if roots is not None:
             info.trusted = _issued_by_root(cert, roots)
@@ -429,8 +236,6 @@ def _verify_value(cert: x509.Certificate, algorithm: str, signature: bytes, sign
 
 def _ecdsa_der(raw: bytes) -> bytes:
     """XML-DSig writes ECDSA signatures as r||s; cryptography wants DER."""
-    from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
-
     half = len(raw) // 2
     return encode_dss_signature(int.from_bytes(raw[:half], "big"), int.from_bytes(raw[half:], "big"))
 

@@ -10,7 +10,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.test_fuzz_mime import message_bytes
+from tests.mime_fixtures import message_bytes
 from tinbai import message  # noqa: F401  (installs the narrowed search)
 
 STOCK = re.compile(r"(\r\n|\r|\n)\Z")

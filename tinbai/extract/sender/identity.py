@@ -1,0 +1,92 @@
+"""The sender of a message: From's display name and address, the signature, the directory.
+
+The public reading of the sender (`extract_sender`), and the profile's contributors directory
+(`directory_entry`) that fills what a message does not say.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from tinbai.extract.sender.block import Found, signature_fields
+from tinbai.extract.sender.names import looks_like_person_name
+from tinbai.extract.sender.pieces import classify_unlabelled
+from tinbai.extract.sender.words import clean_value
+from tinbai.report import Sender
+from tinbai.textutil import casefold_key, html_to_text, nfc
+
+if TYPE_CHECKING:
+    from tinbai.config import Contributor, Profile
+
+__all__ = ["FIELDS", "directory_entry", "extract_sender"]
+
+FIELDS = ("name", "title", "unit", "phone", "postal_address")
+
+
+def _display_fields(display: str | None, address: str | None) -> Found:
+    """A person's name (and unit or title, if written) from the display name; nothing for a unit
+    mailbox ("Văn phòng Cục THADS") or an address-like string."""
+    found = Found()
+    if not display or "@" in display or (address and casefold_key(display) == casefold_key(address.split("@")[0])):
+        return found
+    text = re.sub(r"\s*\(([^()]*)\)\s*", r" | \1 | ", display).strip(" |")
+    items = classify_unlabelled(text)
+    for it in items:
+        fld = "name" if it.field in ("name", "name?", "name~") else it.field
+        if fld in ("name", "title", "unit") and fld not in found.values:
+            value = clean_value(it.value)
+            if value:
+                found.values[fld] = value
+    if "name" not in found.values and not items:
+        name = looks_like_person_name(display)
+        if name:
+            found.values["name"] = name
+    return found
+
+
+def extract_sender(display_name: str | None, address: str | None, plain: str | None, html: str | None,
+                   profile: Profile | None = None) -> Sender:
+    """The sender of a message: the address and display name of From (as tinbai.message.parse_from
+    read them: ParsedMessage.from_address, .from_name), the rest from the signature block of the
+    plain body (else of the HTML body), then the profile's contributors directory for what the
+    message does not say.
+
+    - The name comes from the signature, else from the display name, but never from a display
+      name that is a unit or role mailbox ("Văn phòng Cục THADS") or an address.
+    - Title and unit on one line are split ("Chuyên viên Phòng Nghiệp vụ"); "Chánh Văn phòng"
+      is a title.
+    - The phone is returned as written in the message.
+    - Quoted replies and forwarded parts are ignored: their signatures are other people's.
+    """
+    plain_found = signature_fields(plain)
+    html_found = signature_fields(html_to_text(html, mark_quotes=True)) if html and html.strip() else Found()
+    if html_found.count() > plain_found.count():
+        found, other = html_found, plain_found
+    else:
+        found, other = plain_found, html_found
+    found.fill(other)
+
+    from_display = _display_fields(display_name, address)
+    if "name" not in found.values and "name" in from_display.values:
+        found.values["name"] = from_display.values["name"]
+    for fld in ("unit", "title"):
+        if fld not in found.values and fld in from_display.values:
+            found.values[fld] = from_display.values[fld]
+
+    sender = Sender(address=address, **{k: found.values.get(k) for k in FIELDS})
+    entry = directory_entry(profile, address)
+    if entry is not None:
+        for fld in FIELDS:
+            if getattr(sender, fld) is None and getattr(entry, fld, None):
+                setattr(sender, fld, nfc(getattr(entry, fld)))
+    return sender
+
+
+def directory_entry(profile: Profile | None, address: str | None) -> Contributor | None:
+    if profile is None or not address:
+        return None
+    for c in getattr(profile, "contributors", None) or []:
+        if c.address.strip().lower() == address.lower():
+            return c
+    return None

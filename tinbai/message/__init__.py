@@ -1,0 +1,34 @@
+"""One email message: its MIME structure parsed (mime), its headers decoded (headers), its From
+read (addresses), and the sender's own text told from quoted replies and forwarded parts
+(replies). Everything that reads a message's headers or splits its replies goes through here.
+"""
+
+from tinbai.message.addresses import EMAIL_RE, address_list, parse_from
+from tinbai.message.headers import decode_header_value, header_text, message_ids
+from tinbai.message.mime import (
+    STRUCTURAL_DEFECTS,
+    ParsedMessage,
+    RawAttachment,
+    decode_text,
+    is_malformed,
+    parse_message,
+)
+from tinbai.message.replies import is_quoted_header_line, is_reply_header, own_lines
+
+__all__ = [
+    "EMAIL_RE",
+    "STRUCTURAL_DEFECTS",
+    "ParsedMessage",
+    "RawAttachment",
+    "address_list",
+    "decode_header_value",
+    "decode_text",
+    "header_text",
+    "is_malformed",
+    "is_quoted_header_line",
+    "is_reply_header",
+    "message_ids",
+    "own_lines",
+    "parse_from",
+    "parse_message",
+]
