@@ -481,12 +481,12 @@ def main() -> int:
                 t1 = time.monotonic()
                 facts = analyser.analyse(name, data, limits)
                 row.slowest = max(row.slowest, time.monotonic() - t1)
-                row.problems += [code for code, _ in facts.problems
-                                 if code in ("attachment.unreadable", "attachment.encrypted")]
+                row.findings += [code for code, _ in facts.findings
+                                 if code in ("unreadable", "encrypted")]
                 if args.verbose:
                     print(f"    {name:14s} {facts.detected_type:5s} pages={facts.pages} text={len(facts.text)} "
                           f"ocr={facts.text_from_ocr} red_stamp={facts.red_stamp} children={len(facts.children)} "
-                          f"problems={[c for c, _ in facts.problems]} "
+                          f"problems={[c for c, _ in facts.findings]} "
                           f"{ {k: v for k, v in facts.info.items() if k in ('duration', 'width', 'error')} }")
             row.sandboxed = time.monotonic() - t0
             rows.append(row)
@@ -535,7 +535,7 @@ def main() -> int:
         print(f"{r.fmt:9s} {r.files:5d} {r.size / r.files / 1024:7.0f} | {r.sandboxed:8.2f}s {r.files / r.sandboxed:8.1f} "
               f"{mb / r.sandboxed:6.2f} {r.slowest:6.2f}s | {r.in_process:7.2f}s {r.files / max(r.in_process, 1e-9):8.1f} "
               f"{mb / max(r.in_process, 1e-9):6.2f} | {r.sandboxed / max(r.in_process, 1e-9):5.1f}x"
-              + (f"  problems: {', '.join(sorted(set(r.problems)))}" if r.problems else ""))
+              + (f"  problems: {', '.join(sorted(set(r.findings)))}" if r.findings else ""))
     all_files = sum(r.files for r in rows)
     all_mb = sum(r.size for r in rows) / MB
     sb, ip = sum(r.sandboxed for r in rows), sum(r.in_process for r in rows)

@@ -42,10 +42,10 @@ def complete_sender(**kw: str | None) -> Sender:
 def file(filename: str, detected_type: str | None = None, *, size: int = 20_000,
          findings: list[tuple[str, str]] | None = None, children: list[AttachmentReport] | None = None,
          **kw) -> AttachmentReport:
-    """One attached file as the analyser reports it; `findings`: (problem code, detail) the
-    file readers recorded on it."""
+    """One attached file as the analyser reports it; `findings`: (finding, detail) the file
+    readers recorded on it (the findings of tinbai.parsers.facts)."""
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else None
-    facts = {"file_problems": list(findings or []), "named": True, **kw.pop("facts", {})}
+    facts = {"findings": list(findings or []), "named": True, **kw.pop("facts", {})}
     return AttachmentReport(filename=filename, extension=ext, detected_type=detected_type or ext or "unknown",
                             size=size, path=kw.pop("path", filename), children=list(children or []),
                             facts=facts, **kw)

@@ -30,11 +30,11 @@ LIMITS = ParseLimits()
 
 
 def codes(listing: ArchiveListing) -> list[str]:
-    return [code for code, _ in listing.problems]
+    return [code for code, _ in listing.findings]
 
 
 def detail(listing: ArchiveListing, code: str) -> str:
-    return dict(listing.problems)[code]
+    return dict(listing.findings)[code]
 
 
 def by_name(listing: ArchiveListing) -> dict[str, archive.Member]:
@@ -67,7 +67,7 @@ def test_zip_stored_and_deflated_members_are_read():
         zf.writestr("anh/ảnh 1.jpg", photo, compress_type=zipfile.ZIP_STORED)
     listing = read_members(buf.getvalue(), "zip", LIMITS)
 
-    assert listing.problems == []
+    assert listing.findings == []
     members = by_name(listing)
     assert list(members) == ["Tin tức hội nghị.txt", "anh/", "anh/ảnh 1.jpg"]
     text = members["Tin tức hội nghị.txt"]
@@ -133,14 +133,14 @@ def test_zip_path_traversal_names_are_reported_and_never_used():
     names = ["tai lieu.txt", "../../etc/cron.d/x", "/etc/profile.d/thads.sh", "..\\..\\x", "C:\\x"]
     listing = read_members(make_zip({n: b"payload " + n.encode() for n in names}), "zip", LIMITS)
 
-    assert codes(listing) == ["archive.path_traversal"]
-    text = detail(listing, "archive.path_traversal")
+    assert codes(listing) == ["path_traversal"]
+    text = detail(listing, "path_traversal")
     for bad in names[1:]:
         assert f"“{bad}”" in text
     assert "tai lieu.txt" not in text
     members = by_name(listing)
-    assert members["tai lieu.txt"].problems == []
-    assert members["../../etc/cron.d/x"].problems[0][0] == "archive.path_traversal"
+    assert members["tai lieu.txt"].findings == []
+    assert members["../../etc/cron.d/x"].findings[0][0] == "path_traversal"
     # the bytes are still read (in memory) so that the dispatcher can look at them
     assert members["/etc/profile.d/thads.sh"].data == b"payload /etc/profile.d/thads.sh"
 
@@ -156,15 +156,15 @@ def test_zip_symlink_pointing_outside_is_traversal():
     listing = read_members(buf.getvalue(), "zip", LIMITS)
     link_member = by_name(listing)["anh/link"]
     assert link_member.is_link and link_member.data is None and link_member.skipped == "link"
-    assert codes(listing) == ["archive.path_traversal"]
-    assert "/etc/passwd" in detail(listing, "archive.path_traversal")
+    assert codes(listing) == ["path_traversal"]
+    assert "/etc/passwd" in detail(listing, "path_traversal")
 
 
 def test_wide_zip_bomb_too_many_members():
     many = {f"f{i:04d}.txt": b"" for i in range(LIMITS.archive_max_members + 1)}
     listing = read_members(make_zip(many, zipfile.ZIP_STORED), "zip", LIMITS)
-    assert codes(listing) == ["archive.bomb"]
-    assert f"{LIMITS.archive_max_members + 1} thành phần" in detail(listing, "archive.bomb")
+    assert codes(listing) == ["archive_bomb"]
+    assert f"{LIMITS.archive_max_members + 1} thành phần" in detail(listing, "archive_bomb")
     assert all(m.data is None for m in listing.members)
 
 
@@ -172,8 +172,8 @@ def test_member_count_limit_from_the_profile():
     listing = read_members(
         make_zip({f"{i}.txt": b"x" for i in range(6)}), "zip", ParseLimits(archive_max_members=5)
     )
-    assert codes(listing) == ["archive.bomb"]
-    assert "vượt giới hạn 5 thành phần" in detail(listing, "archive.bomb")
+    assert codes(listing) == ["archive_bomb"]
+    assert "vượt giới hạn 5 thành phần" in detail(listing, "archive_bomb")
 
 
 def test_high_ratio_zip_bomb_is_not_decompressed(monkeypatch: pytest.MonkeyPatch):
@@ -187,9 +187,9 @@ def test_high_ratio_zip_bomb_is_not_decompressed(monkeypatch: pytest.MonkeyPatch
 
     listing = read_members(data, "zip", LIMITS)
 
-    assert codes(listing) == ["archive.bomb"]
-    assert "so-lieu.csv" in detail(listing, "archive.bomb")
-    assert "100:1" in detail(listing, "archive.bomb")
+    assert codes(listing) == ["archive_bomb"]
+    assert "so-lieu.csv" in detail(listing, "archive_bomb")
+    assert "100:1" in detail(listing, "archive_bomb")
     member = listing.members[0]
     assert member.size == 50 * MiB and member.data is None and member.skipped == "limit"
     assert opened == []  # nothing was decompressed
@@ -199,8 +199,8 @@ def test_total_size_limit_reads_what_fits():
     four_mb = [os.urandom(4 * MiB) for _ in range(3)]
     data = make_zip({f"anh {i}.jpg": d for i, d in enumerate(four_mb)}, zipfile.ZIP_STORED)
     listing = read_members(data, "zip", ParseLimits(archive_max_total_mb=10))
-    assert codes(listing) == ["archive.bomb"]
-    assert "12 MB vượt giới hạn 10 MB" in detail(listing, "archive.bomb")
+    assert codes(listing) == ["archive_bomb"]
+    assert "12 MB vượt giới hạn 10 MB" in detail(listing, "archive_bomb")
     assert [m.data == d for m, d in zip(listing.members, four_mb, strict=True)] == [True, True, False]
     assert listing.members[2].data is None and listing.members[2].skipped == "limit"
 
@@ -213,7 +213,7 @@ def test_lying_size_in_header_cannot_blow_memory():
     member = listing.members[0]
     # reading stops at the declared 10 bytes; the CRC of those does not match: damaged, not 20 MB in memory
     assert member.size == 10 and member.data is None and member.skipped == "unreadable"
-    assert codes(listing) == ["attachment.unreadable"]
+    assert codes(listing) == ["unreadable"]
 
 
 def test_overlapping_members_bomb():
@@ -226,8 +226,8 @@ def test_overlapping_members_bomb():
     tail = data[eocd : eocd + 8] + struct.pack("<HHII", count, count, size, offset) + data[eocd + 20 :]
     listing = read_members(data[:cd] + entry + second + tail, "zip", LIMITS)
     assert [m.name for m in listing.members] == ["a.txt", "b.txt"]
-    assert codes(listing) == ["archive.bomb"]
-    assert "chồng lấn" in detail(listing, "archive.bomb")
+    assert codes(listing) == ["archive_bomb"]
+    assert "chồng lấn" in detail(listing, "archive_bomb")
     assert all(m.data is None for m in listing.members)
 
 
@@ -245,10 +245,10 @@ def test_deep_nesting_stops_at_the_depth_limit():
     levels = _walk(nested_zip(5), LIMITS)  # zip in zip … five deep
     assert [d for d, _ in levels] == [0, 1, 2, 3]
     for _, listing in levels[:3]:
-        assert listing.problems == [] and listing.members[0].data is not None
+        assert listing.findings == [] and listing.members[0].data is not None
     depth3 = levels[3][1]
-    assert codes(depth3) == ["archive.bomb"]
-    assert "quá 3 cấp" in detail(depth3, "archive.bomb")
+    assert codes(depth3) == ["archive_bomb"]
+    assert "quá 3 cấp" in detail(depth3, "archive_bomb")
     assert depth3.members[0].name == "lop1.zip" and depth3.members[0].data is None
     assert archive.nested_too_deep(3, LIMITS) and not archive.nested_too_deep(2, LIMITS)
 
@@ -258,21 +258,21 @@ def test_password_zip_is_encrypted(tmp_path: Path):
     (tmp_path / "tin-bai.txt").write_text("Nội dung tin bài", encoding="utf-8")
     subprocess.run(["zip", "-q", "-P", "secret", "tin-bai.zip", "tin-bai.txt"], cwd=tmp_path, check=True)
     listing = read_members((tmp_path / "tin-bai.zip").read_bytes(), "zip", LIMITS)
-    assert codes(listing) == ["attachment.encrypted"]
-    assert "tin-bai.txt" in detail(listing, "attachment.encrypted")
+    assert codes(listing) == ["encrypted"]
+    assert "tin-bai.txt" in detail(listing, "encrypted")
     member = listing.members[0]
     assert member.encrypted and member.data is None and member.skipped == "encrypted"
 
 
 def test_corrupt_zips_are_unreadable():
     good = make_zip({"a.txt": b"hello " * 100})
-    assert codes(read_members(good[: len(good) // 2], "zip", LIMITS)) == ["attachment.unreadable"]
-    assert codes(read_members(os.urandom(500), "zip", LIMITS)) == ["attachment.unreadable"]
+    assert codes(read_members(good[: len(good) // 2], "zip", LIMITS)) == ["unreadable"]
+    assert codes(read_members(os.urandom(500), "zip", LIMITS)) == ["unreadable"]
     # one damaged member: the others still come through
     data = bytearray(make_zip({"a.txt": b"A" * 5000, "b.txt": b"B" * 10}, zipfile.ZIP_STORED))
     data[data.index(b"AAAA") + 100] = ord("X")
     listing = read_members(bytes(data), "zip", LIMITS)
-    assert codes(listing) == ["attachment.unreadable"]
+    assert codes(listing) == ["unreadable"]
     assert by_name(listing)["a.txt"].skipped == "unreadable" and by_name(listing)["b.txt"].data == b"B" * 10
 
 
@@ -305,7 +305,7 @@ def test_7z_members_are_read():
     listing = read_members(
         make_7z({"Tin tức.txt": doc, "anh/ảnh.jpg": b"\xff\xd8\xff" + bytes(300)}), "7z", LIMITS
     )
-    assert listing.problems == []
+    assert listing.findings == []
     members = by_name(listing)
     assert members["Tin tức.txt"].data == doc
     assert members["anh/ảnh.jpg"].data == b"\xff\xd8\xff" + bytes(300)
@@ -313,16 +313,16 @@ def test_7z_members_are_read():
 
 def test_7z_with_password_is_encrypted():
     listing = read_members(make_7z({"bi mat.txt": b"secret text " * 10}, password="secret"), "7z", LIMITS)
-    assert codes(listing) == ["attachment.encrypted"]
+    assert codes(listing) == ["encrypted"]
     assert listing.members[0].encrypted and listing.members[0].data is None
     hidden = read_members(make_7z({"a.txt": b"x"}, password="secret", header_encryption=True), "7z", LIMITS)
-    assert codes(hidden) == ["attachment.encrypted"] and hidden.members == []
+    assert codes(hidden) == ["encrypted"] and hidden.members == []
 
 
 def test_7z_bomb_is_not_decompressed():
     data = make_7z({"zeros.bin": bytes(4 * MiB), "b.txt": b"tin"})
     listing = read_members(data, "7z", ParseLimits(archive_max_ratio=20))
-    assert codes(listing) == ["archive.bomb"]
+    assert codes(listing) == ["archive_bomb"]
     assert all(m.data is None and m.skipped == "limit" for m in listing.members)
 
 
@@ -330,12 +330,12 @@ def test_7z_total_limit():
     listing = read_members(
         make_7z({"a.bin": os.urandom(3 * MiB)}, stored=True), "7z", ParseLimits(archive_max_total_mb=2)
     )
-    assert codes(listing) == ["archive.bomb"] and listing.members[0].data is None
+    assert codes(listing) == ["archive_bomb"] and listing.members[0].data is None
 
 
 def test_corrupt_7z_is_unreadable():
     data = make_7z({"a.txt": b"hello" * 1000})
-    assert codes(read_members(data[:40], "7z", LIMITS)) == ["attachment.unreadable"]
+    assert codes(read_members(data[:40], "7z", LIMITS)) == ["unreadable"]
 
 
 # ------------------------------------------------------------------ RAR, written from the format descriptions
@@ -443,7 +443,7 @@ def test_rar5_helper_writes_archives_that_lsar_checks(tmp_path: Path):
 
 def test_rar5_stored_members_are_read():
     listing = read_members(sample_rar5(), "rar", LIMITS)
-    assert listing.problems == []
+    assert listing.findings == []
     members = by_name(listing)
     assert members["tin cưỡng chế.docx"].data == DOCX_BYTES
     assert members["anh/ảnh cưỡng chế.jpg"].data == JPG_BYTES
@@ -456,13 +456,13 @@ def test_rar5_encrypted_member_and_encrypted_headers():
         [rar5_file("bi mat.docx", DOCX_BYTES, encrypted=True), rar5_file("doc truoc.txt", b"hello")]
     )
     listing = read_members(data, "rar", LIMITS)
-    assert codes(listing) == ["attachment.encrypted"]
+    assert codes(listing) == ["encrypted"]
     members = by_name(listing)
     assert members["bi mat.docx"].encrypted and members["bi mat.docx"].data is None
     assert members["doc truoc.txt"].data == b"hello"
     hidden = read_members(make_rar5([], header_encrypted=True), "rar", LIMITS)
-    assert codes(hidden) == ["attachment.encrypted"] and hidden.members == []
-    assert "danh sách tệp" in detail(hidden, "attachment.encrypted")
+    assert codes(hidden) == ["encrypted"] and hidden.members == []
+    assert "danh sách tệp" in detail(hidden, "encrypted")
 
 
 def test_rar_path_traversal_and_lying_size():
@@ -470,8 +470,8 @@ def test_rar_path_traversal_and_lying_size():
         [rar5_file("../../etc/cron.d/x", b"* * * * * root sh"), rar5_file("to.bin", b"tiny", size=50 * 2**30)]
     )
     listing = read_members(data, "rar", LIMITS)
-    assert set(codes(listing)) == {"archive.path_traversal", "archive.bomb"}
-    assert "../../etc/cron.d/x" in detail(listing, "archive.path_traversal")
+    assert set(codes(listing)) == {"path_traversal", "archive_bomb"}
+    assert "../../etc/cron.d/x" in detail(listing, "path_traversal")
     assert by_name(listing)["to.bin"].data is None
 
 
@@ -486,7 +486,7 @@ def test_rar4_names_utf8_and_oem_code_page():
     listing = read_members(data, "rar", LIMITS)
     assert [m.name for m in listing.members] == ["Báo cáo.txt", "Tin tức hội nghị.txt", "../../autoexec.bat"]
     assert [m.data for m in listing.members] == [b"bao cao", b"tin tuc", b"echo"]
-    assert codes(listing) == ["archive.path_traversal"]
+    assert codes(listing) == ["path_traversal"]
 
 
 @pytest.mark.skipif(shutil.which("unar") is None, reason="unar not installed")
@@ -499,7 +499,7 @@ def test_rar_members_through_the_external_tool(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(rarfile, "RAR_M0", -1)
     data = make_rar4([("Báo cáo quý.txt".encode(), "Nội dung".encode() * 100, True)])
     listing = read_members(data, "rar", LIMITS)
-    assert listing.problems == []
+    assert listing.findings == []
     assert listing.members[0].data == "Nội dung".encode() * 100
     assert any(Path(cmd[0]).name in ("unar", "bsdtar") for cmd in calls)
     assert not any(Path(cmd[0]).name == "unrar" for cmd in calls)
@@ -507,9 +507,9 @@ def test_rar_members_through_the_external_tool(monkeypatch: pytest.MonkeyPatch):
 
 def test_corrupt_rar_is_unreadable():
     assert codes(read_members(b"Rar!\x1a\x07\x01\x00" + os.urandom(200), "rar", LIMITS)) == [
-        "attachment.unreadable"
+        "unreadable"
     ]
-    assert codes(read_members(b"not a rar at all", "rar", LIMITS)) == ["attachment.unreadable"]
+    assert codes(read_members(b"not a rar at all", "rar", LIMITS)) == ["unreadable"]
     good = sample_rar5()
     damaged = good.replace(b"noi dung docx", b"NOI DUNG DOCX", 1)
     listing = read_members(damaged, "rar", LIMITS)
@@ -545,7 +545,7 @@ def test_damaged_archives_never_raise_nor_overread(kind: str, flips: list[tuple[
     for m in listing.members:
         assert m.data is None or len(m.data) <= m.size
         assert (m.data is None) == (m.skipped is not None) or m.size == 0
-    assert all(code in archive_codes for code, _ in listing.problems)
+    assert all(code in archive_codes for code, _ in listing.findings)
 
 
-archive_codes = {"archive.bomb", "archive.path_traversal", "attachment.encrypted", "attachment.unreadable"}
+archive_codes = {"archive_bomb", "path_traversal", "encrypted", "unreadable"}

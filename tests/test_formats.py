@@ -41,7 +41,7 @@ def read(data: bytes, name: str | None = None, limits: ParseLimits = LIMITS) -> 
 
 
 def codes(facts: FileFacts) -> list[str]:
-    return [code for code, _ in facts.problems]
+    return [code for code, _ in facts.findings]
 
 
 def _png(size=(60, 40), color=(220, 20, 20)) -> bytes:
@@ -256,7 +256,7 @@ def _ffmpeg(tmp: Path, name: str, *args: str) -> bytes:
 
 def test_docx_text_in_reading_order_with_fonts_and_runs():
     facts = read(make_docx(), "tin.docx")
-    assert facts.detected_type == "docx" and facts.problems == []
+    assert facts.detected_type == "docx" and facts.findings == []
     text = facts.text
     for piece in (HEADER, TITLE, TCVN3, BODY, "Đơn vị\tSố việc", "Phòng THADS khu vực 1\t300", FOOTER):
         assert piece in text
@@ -284,7 +284,7 @@ def test_docm_text_is_read_too():
 
 def test_xlsx_all_sheets_dates_and_fonts():
     facts = read(make_xlsx(), "so lieu.xlsx")
-    assert facts.detected_type == "xlsx" and facts.problems == []
+    assert facts.detected_type == "xlsx" and facts.findings == []
     assert "Báo cáo kết quả tháng 4" in facts.text
     assert "28/04/2025\t42\t71.4" in facts.text
     assert "Số liệu ước tính" in facts.text
@@ -294,7 +294,7 @@ def test_xlsx_all_sheets_dates_and_fonts():
 
 def test_pptx_shapes_tables_notes_and_pictures():
     facts = read(make_pptx(), "bai.pptx")
-    assert facts.detected_type == "pptx" and facts.problems == []
+    assert facts.detected_type == "pptx" and facts.findings == []
     for piece in ("Tuyên truyền pháp luật", BODY, "Ghi chú của người trình bày", "Kết quả",
                   "Đơn vị\tSố việc", "Khu vực 2\t317"):
         assert piece in facts.text
@@ -305,7 +305,7 @@ def test_pptx_shapes_tables_notes_and_pictures():
 
 def test_doc_made_by_libreoffice(office97):
     facts = read(office97["doc"], "tin.doc")
-    assert facts.detected_type == "doc" and facts.problems == []
+    assert facts.detected_type == "doc" and facts.findings == []
     for piece in (TITLE, BODY, TCVN3, "Phòng THADS khu vực 1"):
         assert piece in facts.text
     assert ".VnTime" in facts.fonts  # from the file's own font table
@@ -319,7 +319,7 @@ def test_office97_type_comes_from_the_streams(office97):
 
 def test_xls_made_by_libreoffice(office97):
     facts = read(office97["xls"], "so lieu.xls")
-    assert facts.detected_type == "xls" and facts.problems == []
+    assert facts.detected_type == "xls" and facts.findings == []
     assert "Báo cáo kết quả tháng 4" in facts.text
     assert "28/04/2025" in facts.text and "71.4" in facts.text
     assert "Số liệu ước tính" in facts.text
@@ -329,7 +329,7 @@ def test_xls_made_by_libreoffice(office97):
 
 def test_ppt_made_by_libreoffice(office97):
     facts = read(office97["ppt"], "bai.ppt")
-    assert facts.detected_type == "ppt" and facts.problems == []
+    assert facts.detected_type == "ppt" and facts.findings == []
     assert "Tuyên truyền pháp luật" in facts.text
     assert BODY in facts.text
 
@@ -341,7 +341,7 @@ def test_encrypted_docx_and_xlsx():
         out = io.BytesIO()
         OOXMLFile(io.BytesIO(maker())).encrypt("mat-khau", out)
         facts = read(out.getvalue(), name)
-        assert codes(facts) == ["attachment.encrypted"]
+        assert codes(facts) == ["encrypted"]
         assert facts.text == ""
 
 
@@ -349,15 +349,15 @@ def test_truncated_docx_is_unreadable():
     data = make_docx()
     facts = read(data[: len(data) // 2], "tin.docx")
     assert facts.detected_type == "docx"
-    assert codes(facts) == ["attachment.unreadable"]
-    assert "Word" in facts.problems[0][1]
+    assert codes(facts) == ["unreadable"]
+    assert "Word" in facts.findings[0][1]
 
 
 # ---------------------------------------------------------------- OpenDocument, RTF
 
 def test_odt_body_header_footer_table_fonts():
     facts = read(make_odt(), "tin.odt")
-    assert facts.detected_type == "odt" and facts.problems == []
+    assert facts.detected_type == "odt" and facts.findings == []
     lines = facts.text.split("\n")
     for piece in (HEADER, FOOTER, TITLE, TCVN3, BODY, "Đơn vị", "Số việc", "Đơn vị:\tPhòng THADS   khu vực 1"):
         assert piece in lines
@@ -376,7 +376,7 @@ def test_ods_and_odp():
 
 def test_rtf_unicode_cp1258_and_legacy_bytes():
     facts = read(RTF, "tin.rtf")
-    assert facts.detected_type == "rtf" and facts.problems == []
+    assert facts.detected_type == "rtf" and facts.findings == []
     assert "Cộng hòa xã hội chủ nghĩa Việt Nam" in facts.text  # \u escapes and windows-1258 bytes, NFC
     assert TCVN3 in facts.text  # TCVN3 bytes of a .VnTime font, as windows-1252 characters
     assert facts.fonts == ["Times New Roman", ".VnTime"]
@@ -435,7 +435,7 @@ def test_html_declared_charset_blocks_and_no_scripts():
 
 def test_pdf_text_pages_fonts_and_scanned_page(pdf_bytes):
     facts = read(pdf_bytes, "QD 117.pdf")
-    assert facts.detected_type == "pdf" and facts.problems == []
+    assert facts.detected_type == "pdf" and facts.findings == []
     assert facts.pages == 2
     assert facts.scanned_pages == [2]
     assert HEADER in facts.text and TITLE in facts.text
@@ -448,7 +448,7 @@ def test_pdf_text_pages_fonts_and_scanned_page(pdf_bytes):
 def test_truncated_pdf_is_unreadable(pdf_bytes):
     facts = read(pdf_bytes[: len(pdf_bytes) // 2], "cut.pdf")
     assert facts.detected_type == "pdf"
-    assert "attachment.unreadable" in codes(facts)
+    assert "unreadable" in codes(facts)
 
 
 def test_password_protected_pdf(pdf_bytes):
@@ -459,14 +459,14 @@ def test_password_protected_pdf(pdf_bytes):
     out = io.BytesIO()
     writer.write(out)
     facts = read(out.getvalue(), "TB 77.pdf")
-    assert codes(facts) == ["attachment.encrypted"]
+    assert codes(facts) == ["encrypted"]
     # an owner password only restricts printing/copying: the file opens and is read
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf_bytes)))
     writer.encrypt(user_password="", owner_password="chu", algorithm="AES-128")
     out = io.BytesIO()
     writer.write(out)
     facts = read(out.getvalue(), "TB 78.pdf")
-    assert facts.problems == [] and TITLE in facts.text and facts.info["owner_password"]
+    assert facts.findings == [] and TITLE in facts.text and facts.info["owner_password"]
 
 
 # ---------------------------------------------------------------- pictures
@@ -487,7 +487,7 @@ def test_pictures(fmt, kind, save, dpi, frames):
     out = io.BytesIO()
     Image.new("RGB", (64, 48), (200, 30, 30)).save(out, fmt, **save)
     facts = read(out.getvalue(), f"anh.{kind}")
-    assert facts.detected_type == kind and facts.problems == []
+    assert facts.detected_type == kind and facts.findings == []
     assert (facts.info["width"], facts.info["height"]) == (64, 48)
     assert facts.info["frames"] == frames
     if dpi:
@@ -501,8 +501,8 @@ def test_truncated_picture_is_unreadable(fmt):
     Image.effect_noise((300, 200), 60).convert("RGB").save(out, fmt)
     data = out.getvalue()
     facts = read(data[: len(data) * 2 // 3], "anh")
-    assert codes(facts) == ["attachment.unreadable"]
-    assert "ảnh" in facts.problems[0][1]
+    assert codes(facts) == ["unreadable"]
+    assert "ảnh" in facts.findings[0][1]
 
 
 # ---------------------------------------------------------------- sound and video
@@ -511,7 +511,7 @@ def test_mp3_and_wma_duration(tmp_path):
     sine = ("-f", "lavfi", "-i", "sine=frequency=440:duration=1")
     for name in ("a.mp3", "a.wma"):
         facts = read(_ffmpeg(tmp_path, name, *sine), name)
-        assert facts.detected_type == name[-3:] and facts.problems == []
+        assert facts.detected_type == name[-3:] and facts.findings == []
         assert facts.info["duration"] == pytest.approx(1.0, abs=0.15)
         assert facts.info["bitrate"] > 0
         assert facts.text_encoding is None and not facts.has_pictures
@@ -533,14 +533,14 @@ def test_video_facts_and_truncated_video(tmp_path):
     src = ("-f", "lavfi", "-i", "testsrc=duration=1:size=160x120:rate=25")
     mp4 = _ffmpeg(tmp_path, "v.mp4", *src, "-c:v", "mpeg4")
     facts = read(mp4, "v.mp4")
-    assert facts.detected_type == "mp4" and facts.problems == []
+    assert facts.detected_type == "mp4" and facts.findings == []
     assert (facts.info["width"], facts.info["height"]) == (160, 120)
     assert facts.info["codec"] == "mpeg4"
     assert facts.info["duration"] == pytest.approx(1.0, abs=0.1)
     mpg = read(_ffmpeg(tmp_path, "v.mpg", *src, "-c:v", "mpeg1video", "-f", "mpeg"), "v.mpg")
     assert mpg.detected_type == "mpg" and mpg.info["codec"] == "mpeg1video"
     cut = read(mp4[: len(mp4) // 2], "v.mp4")  # ffmpeg writes the index (moov) at the end
-    assert cut.detected_type == "mp4" and codes(cut) == ["attachment.unreadable"]
+    assert cut.detected_type == "mp4" and codes(cut) == ["unreadable"]
 
 
 # ---------------------------------------------------------------- the rest
@@ -548,7 +548,7 @@ def test_video_facts_and_truncated_video(tmp_path):
 def test_empty_file_is_unreadable():
     facts = read(b"", "bao cao.docx")
     assert facts.detected_type == "empty"
-    assert codes(facts) == ["attachment.unreadable"]
+    assert codes(facts) == ["unreadable"]
 
 
 def test_archives_and_programs_are_left_to_their_readers():
@@ -556,7 +556,7 @@ def test_archives_and_programs_are_left_to_their_readers():
     with zipfile.ZipFile(out, "w") as z:
         z.writestr("tin.txt", BODY)
     facts = read(out.getvalue(), "tin.zip")
-    assert facts.detected_type == "zip" and facts.text == "" and facts.problems == []
+    assert facts.detected_type == "zip" and facts.text == "" and facts.findings == []
     assert facts.text_encoding is None
 
 
@@ -567,9 +567,9 @@ def test_file_over_the_size_limit_is_not_read():
 
 def test_facts_from_a_failed_sandbox_call():
     timeout = formats.facts_from_sandbox(SandboxResult(False, error="timeout", timed_out=True), "pdf")
-    assert codes(timeout) == ["attachment.unreadable"] and "thời gian" in timeout.problems[0][1]
+    assert codes(timeout) == ["unreadable"] and "thời gian" in timeout.findings[0][1]
     crash = formats.facts_from_sandbox(SandboxResult(False, error="worker killed by signal SIGSEGV"), "doc")
-    assert codes(crash) == ["attachment.unreadable"] and crash.detected_type == "doc"
+    assert codes(crash) == ["unreadable"] and crash.detected_type == "doc"
     ok = FileFacts(detected_type="txt", text="x")
     assert formats.facts_from_sandbox(SandboxResult(True, value=ok), "txt") is ok
 
@@ -597,7 +597,7 @@ def test_damaged_files_give_facts_not_exceptions(maker):
                 damaged[rng.randrange(len(damaged))] = rng.randrange(256)
         facts = formats.extract(bytes(damaged), kind, LIMITS)
         assert isinstance(facts, FileFacts) and facts.detected_type == kind
-        assert all(code in ("attachment.unreadable", "attachment.encrypted") for code in codes(facts))
+        assert all(code in ("unreadable", "encrypted") for code in codes(facts))
 
 
 def test_damaged_pdf_gives_facts_not_exceptions(pdf_bytes):

@@ -130,7 +130,7 @@ def assert_still_serves(env: Env, seed: int = 3) -> None:
     assert took < bound(), f"a normal message took {took:.1f} s after a hostile one"
     [att] = report.attachments
     assert att.detected_type == "jpg" and att.facts["width"] == 320 and att.facts["height"] == 240
-    assert att.facts["file_problems"] == [] and att.red_stamp is False
+    assert att.facts["findings"] == [] and att.red_stamp is False
     file_codes = {p.code for p in report.problems if p.attachment}
     assert file_codes == set(), file_codes
     assert report.verdict == "accept", [p.code for p in report.problems]
@@ -267,7 +267,7 @@ def test_pdf_page_tree_with_a_cycle_gives_a_clean_report(env: Env):
     report, took = run(env, ("bao cao.pdf", "application/pdf", pdf_page_tree_cycle()))
     assert took < bound()
     entry = flat(report)["bao cao.pdf"]
-    assert entry.pages == 1 and entry.text_encoding == "unicode" and entry.facts["file_problems"] == []
+    assert entry.pages == 1 and entry.text_encoding == "unicode" and entry.facts["findings"] == []
     assert codes_at(report, "bao cao.pdf") == set()
     assert report.verdict == "accept"
     assert_still_serves(env)

@@ -184,7 +184,7 @@ def test_parsing_an_attachment_in_the_sandbox():
         cut = sb.run(photo[: len(photo) // 2], "anh.jpg", ParseLimits(), timeout=60)
     assert good.ok and isinstance(good.value, FileFacts)
     assert good.value.detected_type == "jpg" and good.value.info["width"] == 80
-    assert cut.ok and [c for c, _ in cut.value.problems] == ["attachment.unreadable"]
+    assert cut.ok and [c for c, _ in cut.value.findings] == ["unreadable"]
 
 
 def test_parts_arrive_one_by_one_and_each_has_the_time_limit():

@@ -17,7 +17,7 @@ from typing import Any
 from tinbai.filekinds import PICTURE_TYPES
 from tinbai.message import ParsedMessage, parse_message
 from tinbai.parsers import sniff
-from tinbai.parsers.facts import FileFacts, ParseLimits
+from tinbai.parsers.facts import UNREADABLE, FileFacts, ParseLimits
 from tinbai.parsers.sandbox import Sandbox
 from tinbai.report import AttachmentReport, SealMark
 
@@ -42,7 +42,7 @@ PRELOAD = (
 def empty_file_facts() -> FileFacts:
     """The facts of a file of 0 bytes: nothing to read, so no worker is asked."""
     facts = FileFacts(detected_type="empty")
-    facts.add_problem("attachment.unreadable", "Tệp rỗng (0 byte), không có nội dung")
+    facts.add_finding(UNREADABLE, "Tệp rỗng (0 byte), không có nội dung")
     return facts
 
 
@@ -119,7 +119,7 @@ def _unreadable(filename: str, data: bytes, limits: ParseLimits, result: Any) ->
     else:
         detail = "Không đọc được tệp: tệp hỏng hoặc vượt giới hạn bộ nhớ khi đọc"
     facts.info["error"] = result.error
-    facts.add_problem("attachment.unreadable", detail)
+    facts.add_finding(UNREADABLE, detail)
     return facts
 
 
@@ -133,7 +133,7 @@ def attachment_report(filename: str, data: bytes | None, facts: FileFacts, conte
         sha256 = hashlib.sha256(data).hexdigest()
     red_stamp = facts.red_stamp
     if red_stamp is None and (facts.detected_type in PICTURE_TYPES or facts.detected_type == "pdf") \
-            and not facts.problems:
+            and not facts.findings:
         red_stamp = False
     report = AttachmentReport(
         filename=filename,  # an archive member's path inside its archive
@@ -153,7 +153,7 @@ def attachment_report(filename: str, data: bytes | None, facts: FileFacts, conte
         signatures=facts.signatures,
         document=facts.document,
         facts={**facts.info, "fonts": facts.fonts[:20], "scanned_pages": facts.scanned_pages,
-               "file_problems": list(facts.problems), "named": named},
+               "findings": list(facts.findings), "named": named},
     )
     texts = {path: facts.text} if facts.text else {}
     for child in facts.children:

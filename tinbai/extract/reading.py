@@ -31,8 +31,18 @@ from tinbai.filekinds import (
 )
 from tinbai.message import parse_message
 from tinbai.parsers import archive, danger, formats, ocr, sniff
-from tinbai.parsers.facts import Child, FileFacts, ParseLimits
-from tinbai.parsers.formats import UNREADABLE, unreadable_detail
+from tinbai.parsers.facts import (
+    ENCRYPTED,
+    EXECUTABLE,
+    LEGACY_ENCODING,
+    MACRO,
+    SIGNATURE_BROKEN,
+    UNREADABLE,
+    Child,
+    FileFacts,
+    ParseLimits,
+)
+from tinbai.parsers.formats import unreadable_detail
 from tinbai.parsers.pages import PictureDamaged, page_images, render_pdf_page
 from tinbai.parsers.vietnamese import convert_runs, decode_legacy, normalize
 
@@ -54,7 +64,7 @@ def analyse_file(filename: str, data: bytes, limits: ParseLimits, depth: int = 0
     if kind or detected in EXECUTABLE_TYPES:
         facts = FileFacts(detected_type=detected, mime=sniff.mime_of(detected))
         facts.info["executable"] = kind or detected
-        facts.add_problem("attachment.executable",
+        facts.add_finding(EXECUTABLE,
                           f"Tệp {filename} là chương trình hoặc mã lệnh ({kind or detected}), có thể gây hại")
         return facts
     if detected in READABLE_ARCHIVE_TYPES:
@@ -67,12 +77,12 @@ def analyse_file(filename: str, data: bytes, limits: ParseLimits, depth: int = 0
         macros = danger.macro_info(data)
         if macros is not None:
             facts.info["macros"] = macros[:20]
-            facts.add_problem("attachment.macro",
+            facts.add_finding(MACRO,
                               "Tệp Office có chứa macro (VBA)" + (f": {', '.join(macros[:5])}" if macros else ""))
         if danger.is_encrypted_office(data):
-            facts.add_problem("attachment.encrypted", "Tệp Office được đặt mật khẩu, không mở được")
+            facts.add_finding(ENCRYPTED, "Tệp Office được đặt mật khẩu, không mở được")
     if detected == "pdf" and danger.is_encrypted_pdf(data):
-        facts.add_problem("attachment.encrypted", "Tệp PDF được đặt mật khẩu, không mở được")
+        facts.add_finding(ENCRYPTED, "Tệp PDF được đặt mật khẩu, không mở được")
 
     _vietnamese(facts)
     if detected in PICTURE_TYPES or detected == "pdf":
@@ -97,7 +107,7 @@ def _vietnamese(facts: FileFacts) -> None:
     facts.text = text
     if encoding in ("tcvn3", "vni"):
         facts.text_encoding = encoding
-        facts.add_problem("attachment.legacy_encoding",
+        facts.add_finding(LEGACY_ENCODING,
                           "Văn bản dùng bảng mã " + ("TCVN3 (ABC)" if encoding == "tcvn3" else "VNI")
                           + ", chưa dùng Unicode theo TCVN 6909:2001")
     elif encoding == "unicode" and facts.text_encoding is None and not facts.text_from_ocr:
@@ -107,7 +117,7 @@ def _vietnamese(facts: FileFacts) -> None:
 def _look_at_pages(data: bytes, detected: str, facts: FileFacts, limits: ParseLimits) -> None:
     """Seal search on every picture and page; OCR of scanned documents (first page's header,
     last page's signature block), so that a scan's number, date and "Nơi nhận" are known."""
-    if any(code in ("attachment.unreadable", "attachment.encrypted") for code, _ in facts.problems):
+    if any(finding in (UNREADABLE, ENCRYPTED) for finding, _ in facts.findings):
         return
     scanned = set(facts.scanned_pages)
     ocr_wanted = limits.ocr and (detected in PICTURE_TYPES or bool(scanned))
@@ -136,7 +146,7 @@ def _look_at_pages(data: bytes, detected: str, facts: FileFacts, limits: ParseLi
         raise
     except PictureDamaged as e:  # what tinbai.parsers.image reports for the other pictures
         facts.info["error"] = str(e)
-        facts.add_problem(UNREADABLE, unreadable_detail(detected))
+        facts.add_finding(UNREADABLE, unreadable_detail(detected))
     except Exception as e:  # a page that cannot be drawn is no seal, not a crash
         facts.info["render_error"] = f"{type(e).__name__}: {str(e)[:200]}"
     if pages_seen:
@@ -189,7 +199,7 @@ def _record_signatures(sigs: list, facts: FileFacts) -> None:
         facts.info["signatures_unchecked"] = len(unchecked)
     if broken:
         who = ", ".join(filter(None, (s.signer for s in broken))) or "không rõ người ký"
-        facts.add_problem("signature.invalid",
+        facts.add_finding(SIGNATURE_BROKEN,
                           f"Chữ ký số ({who}) không còn khớp với nội dung: văn bản đã bị sửa sau khi ký")
 
 
@@ -205,9 +215,9 @@ def _analyse_archive(filename: str, data: bytes, detected: str, limits: ParseLim
     """Members read in memory (never extracted to a path from the archive), each like an attachment."""
     facts = FileFacts(detected_type=detected, mime=sniff.mime_of(detected))
     listing = archive.read_members(data, detected, limits, depth)
-    for code, detail in listing.problems:
-        facts.add_problem(code, detail)
-    archive_codes = {code for code, _ in listing.problems}
+    for finding, detail in listing.findings:
+        facts.add_finding(finding, detail)
+    archive_findings = {finding for finding, _ in listing.findings}
     facts.info["members"] = len(listing.members)
     for m in listing.members:
         if m.is_dir:
@@ -219,10 +229,10 @@ def _analyse_archive(filename: str, data: bytes, detected: str, limits: ParseLim
             child = FileFacts(detected_type=_type_by_name(m.name))
             child.info["skipped"] = m.skipped
             sha = None
-        # a problem the archive reports (naming its members) is not repeated on each member
-        for code, detail in m.problems:
-            if code not in archive_codes:
-                child.add_problem(code, detail)
+        # a finding the archive reports (naming its members) is not repeated on each member
+        for finding, detail in m.findings:
+            if finding not in archive_findings:
+                child.add_finding(finding, detail)
         facts.children.append(Child(name=m.name, size=m.size, sha256=sha, facts=child))
     return facts
 

@@ -12,6 +12,16 @@ from typing import Any
 
 from tinbai.report import DocumentHeader, SealMark, SignatureInfo
 
+# What reading a file can show about it (FileFacts.findings): facts, not yet problems.
+UNREADABLE = "unreadable"  # damaged, truncated, empty, or over a limit while reading
+ENCRYPTED = "encrypted"  # password-protected document or archive
+EXECUTABLE = "executable"  # a program or script, whatever its name says
+MACRO = "macro"  # an Office file with VBA macros
+LEGACY_ENCODING = "legacy_encoding"  # Vietnamese text in TCVN3 (ABC) or VNI, not Unicode
+PATH_TRAVERSAL = "path_traversal"  # an archive member named to escape its folder
+ARCHIVE_BOMB = "archive_bomb"  # an archive whose unpacked size or ratio passes the limits
+SIGNATURE_BROKEN = "signature_broken"  # a digital signature whose signed bytes were changed
+
 
 @dataclass
 class ParseLimits:
@@ -50,16 +60,17 @@ class FileFacts:
     digital_signature: bool | None = None
     signatures: list[SignatureInfo] = field(default_factory=list)
     document: DocumentHeader | None = None
-    # problems the file itself shows, whatever the profile: (code, detail)
+    # what reading the file showed, whatever the profile: (finding, Vietnamese detail), the
+    # findings being the constants below; the rules (tinbai.rules) turn each into its problem
     # attachment.unreadable / encrypted / executable / macro / legacy_encoding,
     # archive.bomb / path_traversal, signature.invalid
-    problems: list[tuple[str, str]] = field(default_factory=list)
+    findings: list[tuple[str, str]] = field(default_factory=list)
     info: dict[str, Any] = field(default_factory=dict)  # width, height, dpi, mode, frames, duration, codec…
     children: list[Child] = field(default_factory=list)  # archive members
 
-    def add_problem(self, code: str, detail: str) -> None:
-        if all(c != code for c, _ in self.problems):
-            self.problems.append((code, detail))
+    def add_finding(self, finding: str, detail: str) -> None:
+        if all(f != finding for f, _ in self.findings):
+            self.findings.append((finding, detail))
 
 
 @dataclass

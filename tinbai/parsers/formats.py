@@ -2,7 +2,7 @@
 
 `extract` runs inside a sandbox worker (tinbai.parsers.sandbox) with time and
 memory limits; it never raises for a bad file: what is wrong with the file goes
-into FileFacts.problems (attachment.unreadable, attachment.encrypted) with a
+into FileFacts.findings (unreadable, encrypted) with a
 Vietnamese detail. Each family has its reader module (office, pdf, text, image,
 media), imported only when a file of that family comes, so a worker that only
 ever sees photos never loads pdfminer.
@@ -31,13 +31,11 @@ from lxml import etree
 
 from tinbai.filekinds import AUDIO_TYPES, DOCUMENT_TYPES, IMAGE_TYPES, VIDEO_TYPES
 from tinbai.parsers import sniff
-from tinbai.parsers.facts import FileFacts, ParseLimits
+from tinbai.parsers.facts import UNREADABLE, FileFacts, ParseLimits
 
 if TYPE_CHECKING:
     from tinbai.parsers.sandbox import SandboxResult
 
-UNREADABLE = "attachment.unreadable"
-ENCRYPTED = "attachment.encrypted"
 
 # a FileFacts travels between processes and into the database: keep its text bounded
 MAX_TEXT_CHARS = 2_000_000
@@ -79,7 +77,7 @@ def extract(data: bytes, detected_type: str, limits: ParseLimits) -> FileFacts:
     """
     facts = FileFacts(detected_type=detected_type, mime=sniff.mime_of(detected_type))
     if not data or detected_type == "empty":
-        facts.add_problem(UNREADABLE, "Tệp rỗng (0 byte), không có nội dung")
+        facts.add_finding(UNREADABLE, "Tệp rỗng (0 byte), không có nội dung")
         return facts
     if len(data) > limits.max_file_mb * 1024 * 1024:
         # over the profile's size limit (attachment.too_large is the checks' call): not worth reading
@@ -94,7 +92,7 @@ def extract(data: bytes, detected_type: str, limits: ParseLimits) -> FileFacts:
         raise
     except Exception as exc:  # any failure of a parser on this file means "unreadable"
         facts.info["error"] = f"{type(exc).__name__}: {str(exc)[:300]}"
-        facts.add_problem(UNREADABLE, unreadable_detail(detected_type))
+        facts.add_finding(UNREADABLE, unreadable_detail(detected_type))
     _finish(facts)
     return facts
 
@@ -130,7 +128,7 @@ def facts_from_sandbox(result: SandboxResult, detected_type: str) -> FileFacts:
         detail = "Đọc tệp vượt quá bộ nhớ cho phép: tệp quá lớn hoặc bị hỏng"
     else:
         detail = unreadable_detail(detected_type)
-    facts.add_problem(UNREADABLE, detail)
+    facts.add_finding(UNREADABLE, detail)
     return facts
 
 

@@ -12,8 +12,8 @@ import warnings
 
 from PIL import Image, UnidentifiedImageError
 
-from tinbai.parsers.facts import FileFacts, ParseLimits
-from tinbai.parsers.formats import UNREADABLE, unreadable_detail
+from tinbai.parsers.facts import UNREADABLE, FileFacts, ParseLimits
+from tinbai.parsers.formats import unreadable_detail
 
 _MAX_FRAMES_CHECKED = 500
 
@@ -31,7 +31,7 @@ def read_image(data: bytes, facts: FileFacts, limits: ParseLimits) -> None:
             raise
         except Image.DecompressionBombError as exc:
             facts.info["error"] = str(exc)[:300]
-            facts.add_problem(UNREADABLE, "Ảnh có kích thước quá lớn (số điểm ảnh vượt giới hạn), không đọc được")
+            facts.add_finding(UNREADABLE, "Ảnh có kích thước quá lớn (số điểm ảnh vượt giới hạn), không đọc được")
             return
         with image:
             facts.info.update(_describe(image))
@@ -68,4 +68,4 @@ def _decode_all(data: bytes, facts: FileFacts) -> None:
                 image.load()  # raises on a truncated or corrupt stream
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
             facts.info["error"] = f"{type(exc).__name__}: {str(exc)[:300]}"
-            facts.add_problem(UNREADABLE, unreadable_detail(facts.detected_type))
+            facts.add_finding(UNREADABLE, unreadable_detail(facts.detected_type))

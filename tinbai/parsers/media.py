@@ -11,8 +11,8 @@ import json
 
 import mutagen
 
-from tinbai.parsers.facts import FileFacts, ParseLimits
-from tinbai.parsers.formats import UNREADABLE, run_tool, temp_file, unreadable_detail
+from tinbai.parsers.facts import UNREADABLE, FileFacts, ParseLimits
+from tinbai.parsers.formats import run_tool, temp_file, unreadable_detail
 
 
 def read_audio(data: bytes, facts: FileFacts, limits: ParseLimits) -> None:
@@ -21,12 +21,12 @@ def read_audio(data: bytes, facts: FileFacts, limits: ParseLimits) -> None:
     except mutagen.MutagenError as exc:
         facts.info["error"] = f"{type(exc).__name__}: {str(exc)[:300]}"
         if not _probe(data, facts, limits):
-            facts.add_problem(UNREADABLE, unreadable_detail(facts.detected_type))
+            facts.add_finding(UNREADABLE, unreadable_detail(facts.detected_type))
         return
     if audio is None or audio.info is None:
         # a format mutagen does not know (AMR, MIDI, raw AAC): ask ffprobe
         if not _probe(data, facts, limits):
-            facts.add_problem(UNREADABLE, unreadable_detail(facts.detected_type))
+            facts.add_finding(UNREADABLE, unreadable_detail(facts.detected_type))
         return
     info = audio.info
     facts.info["duration"] = round(float(getattr(info, "length", 0.0) or 0.0), 3)
@@ -36,12 +36,12 @@ def read_audio(data: bytes, facts: FileFacts, limits: ParseLimits) -> None:
             facts.info[key] = int(value)
     facts.info["codec"] = getattr(info, "codec", None) or type(audio).__name__.lower()
     if not facts.info["duration"]:
-        facts.add_problem(UNREADABLE, unreadable_detail(facts.detected_type))
+        facts.add_finding(UNREADABLE, unreadable_detail(facts.detected_type))
 
 
 def read_video(data: bytes, facts: FileFacts, limits: ParseLimits) -> None:
     if not _probe(data, facts, limits):
-        facts.add_problem(UNREADABLE, unreadable_detail(facts.detected_type))
+        facts.add_finding(UNREADABLE, unreadable_detail(facts.detected_type))
 
 
 def _probe(data: bytes, facts: FileFacts, limits: ParseLimits) -> bool:

@@ -21,8 +21,8 @@ from pdfminer.pdfparser import PDFParser
 from pdfminer.pdftypes import resolve1
 from pdfminer.psparser import PSLiteral
 
-from tinbai.parsers.facts import FileFacts, ParseLimits
-from tinbai.parsers.formats import ENCRYPTED, UNREADABLE, encrypted_detail, unique
+from tinbai.parsers.facts import ENCRYPTED, UNREADABLE, FileFacts, ParseLimits
+from tinbai.parsers.formats import encrypted_detail, unique
 
 # pdfminer logs every oddity of every file at WARNING; the facts say what matters
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
@@ -36,11 +36,11 @@ _SUBSET = re.compile(r"^[A-Z]{6}\+")
 def read_pdf(data: bytes, facts: FileFacts, limits: ParseLimits) -> None:
     truncated = not _has_end(data)
     if truncated:
-        facts.add_problem(UNREADABLE, "Tệp PDF bị cắt cụt (thiếu phần cuối tệp), không đọc được đầy đủ")
+        facts.add_finding(UNREADABLE, "Tệp PDF bị cắt cụt (thiếu phần cuối tệp), không đọc được đầy đủ")
     try:
         document = PDFDocument(PDFParser(io.BytesIO(data)), password="")
     except PDFEncryptionError:  # PDFPasswordIncorrect included: a user password is set
-        facts.add_problem(ENCRYPTED, encrypted_detail("pdf"))
+        facts.add_finding(ENCRYPTED, encrypted_detail("pdf"))
         return
     if document.encryption:
         facts.info["owner_password"] = True  # opens without a password; only permissions are restricted
@@ -77,7 +77,7 @@ def read_pdf(data: bytes, facts: FileFacts, limits: ParseLimits) -> None:
     if count > MAX_TEXT_PAGES:
         facts.info["text_pages_read"] = MAX_TEXT_PAGES
     if count == 0 and not truncated:
-        facts.add_problem(UNREADABLE, "Tệp PDF không có trang nào đọc được")
+        facts.add_finding(UNREADABLE, "Tệp PDF không có trang nào đọc được")
 
 
 def _has_end(data: bytes) -> bool:

@@ -67,22 +67,10 @@ class Rule:
                        related_item=related_item)
 
 
-# What the parsers record on a file while reading it (tinbai.parsers.facts), by finding.
-_FINDING_OF_CODE = {
-    "attachment.unreadable": "unreadable",
-    "attachment.encrypted": "encrypted",
-    "attachment.legacy_encoding": "legacy_encoding",
-    "attachment.executable": "executable",
-    "attachment.macro": "macro",
-    "archive.path_traversal": "path_traversal",
-    "archive.bomb": "archive_bomb",
-    "signature.invalid": "signature_broken",
-}
-
-
 def findings_of(a: AttachmentReport) -> list[tuple[str, str]]:
-    """(finding, detail) of what reading the file showed: damage, encryption, a program…"""
-    return [(_FINDING_OF_CODE.get(code, code), detail) for code, detail in a.facts.get("file_problems", [])]
+    """(finding, detail) of what reading the file showed: damage, encryption, a program… (the
+    findings are named in tinbai.parsers.facts)."""
+    return [tuple(f) for f in a.facts.get("findings", [])]
 
 
 class FileFindingRule(Rule):

@@ -15,9 +15,8 @@ Safety rules, in the order they are applied:
 - Member names are checked for '..' components and absolute paths; they are
   reported, never used as paths.
 
-Problems are (code, Vietnamese detail) pairs with the codes of the check-report
-contract: archive.bomb, archive.path_traversal, attachment.encrypted,
-attachment.unreadable.
+Findings are (finding, Vietnamese detail) pairs, the findings of tinbai.parsers.facts:
+archive_bomb, path_traversal, encrypted, unreadable (the rules turn them into problems).
 """
 
 from tinbai.parsers.archive.listing import ArchiveListing, Member

@@ -13,7 +13,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from tinbai.parsers.facts import ParseLimits
+from tinbai.parsers.facts import ARCHIVE_BOMB, UNREADABLE, ParseLimits
 
 MiB = 1024 * 1024
 
@@ -22,12 +22,8 @@ MiB = 1024 * 1024
 RATIO_MIN_UNPACKED = 1 * MiB
 _CHUNK = 64 * 1024
 
-BOMB = "archive.bomb"
-TRAVERSAL = "archive.path_traversal"
-ENCRYPTED = "attachment.encrypted"
-UNREADABLE = "attachment.unreadable"
 
-Problem = tuple[str, str]
+Finding = tuple[str, str]
 
 
 @dataclass
@@ -43,15 +39,15 @@ class Member:
     data: bytes | None = None  # the member's bytes, when they were safe to read
     # why data is None: "directory", "link", "encrypted", "limit", "unreadable"
     skipped: str | None = None
-    problems: list[Problem] = field(default_factory=list)  # those that concern this member
+    findings: list[Finding] = field(default_factory=list)  # those that concern this member
 
 
 @dataclass
 class ArchiveListing:
     members: list[Member] = field(default_factory=list)
-    # problems of the archive as a whole, at most one per code, with details
-    # naming the members concerned (the same ones are in Member.problems)
-    problems: list[Problem] = field(default_factory=list)
+    # findings of the archive as a whole, at most one per finding, with details
+    # naming the members concerned (the same ones are in Member.findings)
+    findings: list[Finding] = field(default_factory=list)
 
 
 class OverCap(Exception):
@@ -81,7 +77,7 @@ class Budget:
 @dataclass
 class Scan:
     members: list[Member] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
 
 
 def fmt_mb(n: int) -> str:
@@ -95,33 +91,33 @@ def fmt_ratio(x: float) -> str:
 
 def declared_checks(
     members: list[Member], budget: Budget, declared_count: int | None = None
-) -> list[Problem]:
+) -> list[Finding]:
     """Bomb checks on the declared sizes, before anything is decompressed.
 
     Marks each offending member skipped="limit"; when the archive as a whole
     is a bomb, no member will be read (budget.open_members = False).
     """
     lim = budget.limits
-    problems: list[Problem] = []
+    findings: list[Finding] = []
     count = max(declared_count or 0, len(members))
     if count > lim.archive_max_members:
-        problems.append(
-            (BOMB, f"Tệp nén có {count} thành phần, vượt giới hạn {lim.archive_max_members} thành phần")
+        findings.append(
+            (ARCHIVE_BOMB, f"Tệp nén có {count} thành phần, vượt giới hạn {lim.archive_max_members} thành phần")
         )
         budget.open_members = False
     total = sum(m.size for m in members)
     if total > budget.total_max:
-        problems.append(
+        findings.append(
             (
-                BOMB,
+                ARCHIVE_BOMB,
                 f"Tổng dung lượng giải nén {fmt_mb(total)} MB vượt giới hạn {fmt_mb(budget.total_max)} MB",
             )
         )
     if budget.ratio_too_high(total, budget.packed_size):
         ratio = total / max(budget.packed_size, 1)
-        problems.append(
+        findings.append(
             (
-                BOMB,
+                ARCHIVE_BOMB,
                 f"Tỷ lệ giải nén của cả tệp là {fmt_ratio(ratio)}:1, vượt giới hạn {fmt_ratio(lim.archive_max_ratio)}:1",
             )
         )
@@ -134,9 +130,9 @@ def declared_checks(
                 f"Thành phần “{m.name}” nén {fmt_mb(m.size)} MB với tỷ lệ {shown}, "
                 f"vượt giới hạn {fmt_ratio(lim.archive_max_ratio)}:1"
             )
-            m.problems.append((BOMB, detail))
+            m.findings.append((ARCHIVE_BOMB, detail))
             skip(m, "limit")
-    return problems
+    return findings
 
 
 def skip(m: Member, why: str) -> None:
@@ -187,17 +183,17 @@ def read_into(
             m.data = _read_capped(stream, min(m.size, budget.remaining()))
         budget.used += len(m.data)
     except OverCap:
-        m.problems.append((BOMB, f"Thành phần “{m.name}” giải nén ra nhiều hơn dung lượng khai báo"))
+        m.findings.append((ARCHIVE_BOMB, f"Thành phần “{m.name}” giải nén ra nhiều hơn dung lượng khai báo"))
         skip(m, "limit")
     except errors:
-        m.problems.append((UNREADABLE, f"Thành phần “{m.name}” bị hỏng, không giải nén được"))
+        m.findings.append((UNREADABLE, f"Thành phần “{m.name}” bị hỏng, không giải nén được"))
         skip(m, "unreadable")
 
 
-def merge_problems(archive_level: list[Problem], members: list[Member]) -> list[Problem]:
+def merge_findings(archive_level: list[Finding], members: list[Member]) -> list[Finding]:
     """One problem per code: details of the same code joined, members named at most a few times."""
     by_code: dict[str, list[str]] = {}
-    for code, detail in archive_level + [p for m in members for p in m.problems]:
+    for code, detail in archive_level + [p for m in members for p in m.findings]:
         details = by_code.setdefault(code, [])
         if detail not in details:
             details.append(detail)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from tinbai.parsers.archive.listing import TRAVERSAL, Member
+from tinbai.parsers.archive.listing import Member
+from tinbai.parsers.facts import PATH_TRAVERSAL
 
 
 def path_escape_reason(name: str) -> str | None:
@@ -69,7 +70,7 @@ def decode_member_name(raw: bytes, utf8_flag: bool = False) -> str:
 
 def check_link_target(m: Member, target: str) -> None:
     if path_escape_reason(target):
-        m.problems.append(
-            (TRAVERSAL, f"Thành phần “{m.name}” là liên kết trỏ ra ngoài thư mục giải nén ({target})")
+        m.findings.append(
+            (PATH_TRAVERSAL, f"Thành phần “{m.name}” là liên kết trỏ ra ngoài thư mục giải nén ({target})")
         )
 

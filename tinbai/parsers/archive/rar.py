@@ -9,18 +9,9 @@ import zlib
 
 import rarfile
 
-from tinbai.parsers.archive.listing import (
-    ENCRYPTED,
-    UNREADABLE,
-    Budget,
-    Member,
-    Scan,
-    declared_checks,
-    may_read,
-    read_into,
-    skip,
-)
+from tinbai.parsers.archive.listing import Budget, Member, Scan, declared_checks, may_read, read_into, skip
 from tinbai.parsers.archive.names import check_link_target, decode_member_name
+from tinbai.parsers.facts import ENCRYPTED, UNREADABLE
 
 
 @functools.cache
@@ -64,25 +55,25 @@ def scan_rar(data: bytes, budget: Budget) -> Scan:
         rf = rarfile.RarFile(io.BytesIO(data))
         infos = rf.infolist()
     except rarfile.NeedFirstVolume:
-        scan.problems.append((UNREADABLE, "Đây là một phần của tệp nén RAR nhiều phần, không có phần đầu"))
+        scan.findings.append((UNREADABLE, "Đây là một phần của tệp nén RAR nhiều phần, không có phần đầu"))
         return scan
     except rarfile.PasswordRequired:
-        scan.problems.append((ENCRYPTED, "Tệp nén RAR được đặt mật khẩu, kể cả danh sách tệp"))
+        scan.findings.append((ENCRYPTED, "Tệp nén RAR được đặt mật khẩu, kể cả danh sách tệp"))
         return scan
     except _RAR_ERRORS:
-        scan.problems.append((UNREADABLE, "Tệp nén RAR bị hỏng hoặc không đúng định dạng, không đọc được"))
+        scan.findings.append((UNREADABLE, "Tệp nén RAR bị hỏng hoặc không đúng định dạng, không đọc được"))
         return scan
     with rf:
         if not infos and rf.needs_password():
             # RAR5 "encrypt file names": even the list of members needs the password
-            scan.problems.append((ENCRYPTED, "Tệp nén RAR được đặt mật khẩu, kể cả danh sách tệp"))
+            scan.findings.append((ENCRYPTED, "Tệp nén RAR được đặt mật khẩu, kể cả danh sách tệp"))
             return scan
         if not infos:
             # rarfile stops quietly at some damaged headers: an empty list is taken as damage
-            scan.problems.append((UNREADABLE, "Tệp nén RAR bị hỏng hoặc không có tệp nào, không đọc được"))
+            scan.findings.append((UNREADABLE, "Tệp nén RAR bị hỏng hoặc không có tệp nào, không đọc được"))
             return scan
         if rf.strerror():
-            scan.problems.append((UNREADABLE, "Tệp nén RAR bị hỏng một phần, có thể thiếu thành phần"))
+            scan.findings.append((UNREADABLE, "Tệp nén RAR bị hỏng một phần, có thể thiếu thành phần"))
         pairs = []
         for info in infos:
             redir = getattr(info, "file_redir", None)
@@ -98,7 +89,7 @@ def scan_rar(data: bytes, budget: Budget) -> Scan:
                 check_link_target(m, redir[2])
             scan.members.append(m)
             pairs.append((info, m))
-        scan.problems += declared_checks(scan.members, budget)
+        scan.findings += declared_checks(scan.members, budget)
         if rf.is_solid() and any(m.skipped == "limit" for m in scan.members):
             # solid: reaching any member means decompressing those before it
             budget.open_members = False
@@ -106,7 +97,7 @@ def scan_rar(data: bytes, budget: Budget) -> Scan:
             if not may_read(m, budget):
                 continue
             if info.compress_type != rarfile.RAR_M0 and not _rar_tool_ready():
-                m.problems.append(
+                m.findings.append(
                     (UNREADABLE, f"Thành phần “{m.name}” nén theo RAR, máy chủ không có công cụ giải nén")
                 )
                 skip(m, "unreadable")

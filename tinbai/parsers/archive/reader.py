@@ -5,20 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tinbai.filekinds import READABLE_ARCHIVE_TYPES
-from tinbai.parsers.archive.listing import (
-    BOMB,
-    ENCRYPTED,
-    TRAVERSAL,
-    ArchiveListing,
-    Budget,
-    Scan,
-    merge_problems,
-)
+from tinbai.parsers.archive.listing import ArchiveListing, Budget, Scan, merge_findings
 from tinbai.parsers.archive.names import path_escape_reason, traversal_detail
 from tinbai.parsers.archive.rar import scan_rar
 from tinbai.parsers.archive.sevenzip import scan_7z
 from tinbai.parsers.archive.zip import scan_zip
-from tinbai.parsers.facts import ParseLimits
+from tinbai.parsers.facts import ARCHIVE_BOMB, ENCRYPTED, PATH_TRAVERSAL, ParseLimits
 
 
 def is_archive(detected_type: str) -> bool:
@@ -51,11 +43,11 @@ def read_members(data: bytes, detected_type: str, limits: ParseLimits, depth: in
     budget = Budget(limits, packed_size=len(data), open_members=not too_deep)
     scan = readers[detected_type](data, budget)
     if too_deep:
-        scan.problems.insert(0, (BOMB, f"Tệp nén lồng trong tệp nén quá {limits.archive_max_depth} cấp"))
+        scan.findings.insert(0, (ARCHIVE_BOMB, f"Tệp nén lồng trong tệp nén quá {limits.archive_max_depth} cấp"))
     for m in scan.members:
         reason = path_escape_reason(m.name)
         if reason:
-            m.problems.insert(0, (TRAVERSAL, traversal_detail(m.name, reason)))
+            m.findings.insert(0, (PATH_TRAVERSAL, traversal_detail(m.name, reason)))
         if m.encrypted:
-            m.problems.insert(0, (ENCRYPTED, f"Thành phần “{m.name}” trong tệp nén được đặt mật khẩu"))
-    return ArchiveListing(members=scan.members, problems=merge_problems(scan.problems, scan.members))
+            m.findings.insert(0, (ENCRYPTED, f"Thành phần “{m.name}” trong tệp nén được đặt mật khẩu"))
+    return ArchiveListing(members=scan.members, findings=merge_findings(scan.findings, scan.members))

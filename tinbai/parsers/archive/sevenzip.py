@@ -12,9 +12,6 @@ import py7zr.exceptions
 import py7zr.io
 
 from tinbai.parsers.archive.listing import (
-    BOMB,
-    ENCRYPTED,
-    UNREADABLE,
     Budget,
     Member,
     OverCap,
@@ -26,6 +23,7 @@ from tinbai.parsers.archive.listing import (
     skip,
 )
 from tinbai.parsers.archive.names import path_escape_reason
+from tinbai.parsers.facts import ARCHIVE_BOMB, ENCRYPTED, UNREADABLE
 
 _SEVENZIP_AES = b"\x06\xf1\x07\x01"  # coder id of 7zAES
 
@@ -98,10 +96,10 @@ def scan_7z(data: bytes, budget: Budget) -> Scan:
         sz = py7zr.SevenZipFile(io.BytesIO(data), mode="r", max_extract_size=budget.total_max)
         files = list(sz.files)
     except py7zr.exceptions.PasswordRequired:
-        scan.problems.append((ENCRYPTED, "Tệp nén 7z được đặt mật khẩu, kể cả danh sách tệp"))
+        scan.findings.append((ENCRYPTED, "Tệp nén 7z được đặt mật khẩu, kể cả danh sách tệp"))
         return scan
     except _7Z_ERRORS:
-        scan.problems.append((UNREADABLE, "Tệp nén 7z bị hỏng hoặc không đúng định dạng, không đọc được"))
+        scan.findings.append((UNREADABLE, "Tệp nén 7z bị hỏng hoặc không đúng định dạng, không đọc được"))
         return scan
     with sz:
         folders: dict[int, list[Member]] = {}
@@ -130,7 +128,7 @@ def scan_7z(data: bytes, budget: Budget) -> Scan:
                 group[0].compressed_size = packed[fid]
             elif budget.ratio_too_high(sum(m.size for m in group), packed[fid]):
                 _flag_folder(group, packed[fid], budget)
-        scan.problems += declared_checks(scan.members, budget)
+        scan.findings += declared_checks(scan.members, budget)
         caps = {key: m.size for key, m in readable.items() if may_read(m, budget)}
         kept = {id(m) for m in readable.values()}
         for m in scan.members:
@@ -151,7 +149,7 @@ def _flag_folder(group: list[Member], packed: int, budget: Budget) -> None:
         f"vượt giới hạn {fmt_ratio(budget.limits.archive_max_ratio)}:1"
     )
     for m in group:
-        m.problems.append((BOMB, detail))
+        m.findings.append((ARCHIVE_BOMB, detail))
         skip(m, "limit")
 
 
@@ -163,15 +161,15 @@ def _extract_7z(
     try:
         sz.extract(targets=targets, factory=factory)
     except OverCap:
-        scan.problems.append(
-            (BOMB, "Một thành phần của tệp nén 7z giải nén ra nhiều hơn dung lượng khai báo")
+        scan.findings.append(
+            (ARCHIVE_BOMB, "Một thành phần của tệp nén 7z giải nén ra nhiều hơn dung lượng khai báo")
         )
         return
     except py7zr.exceptions.DecompressionBombError:
-        scan.problems.append((BOMB, f"Tổng dung lượng giải nén vượt giới hạn {fmt_mb(budget.total_max)} MB"))
+        scan.findings.append((ARCHIVE_BOMB, f"Tổng dung lượng giải nén vượt giới hạn {fmt_mb(budget.total_max)} MB"))
         return
     except (*_7Z_ERRORS, py7zr.exceptions.PasswordRequired):
-        scan.problems.append((UNREADABLE, "Tệp nén 7z bị hỏng, không giải nén được"))
+        scan.findings.append((UNREADABLE, "Tệp nén 7z bị hỏng, không giải nén được"))
         for key in caps:
             skip(readable[key], "unreadable")
         return

@@ -11,17 +11,9 @@ import unicodedata
 import zipfile
 import zlib
 
-from tinbai.parsers.archive.listing import (
-    BOMB,
-    UNREADABLE,
-    Budget,
-    Member,
-    Scan,
-    declared_checks,
-    may_read,
-    read_into,
-)
+from tinbai.parsers.archive.listing import Budget, Member, Scan, declared_checks, may_read, read_into
 from tinbai.parsers.archive.names import check_link_target, decode_member_name
+from tinbai.parsers.facts import ARCHIVE_BOMB, UNREADABLE
 
 _LINK_TARGET_MAX = 4096  # a symbolic link's target is a short path
 
@@ -97,13 +89,13 @@ def scan_zip(data: bytes, budget: Budget) -> Scan:
     declared = _zip_declared_count(data)
     if declared is not None and declared > budget.limits.archive_max_members:
         # do not let zipfile build hundreds of thousands of entries
-        scan.problems += declared_checks([], budget, declared_count=declared)
+        scan.findings += declared_checks([], budget, declared_count=declared)
         return scan
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
     except _ZIP_ERRORS:
-        scan.problems.append((UNREADABLE, "Tệp nén ZIP bị hỏng hoặc không đúng định dạng, không đọc được"))
+        scan.findings.append((UNREADABLE, "Tệp nén ZIP bị hỏng hoặc không đúng định dạng, không đọc được"))
         return scan
     with zf:
         pairs = []
@@ -118,10 +110,10 @@ def scan_zip(data: bytes, budget: Budget) -> Scan:
             )
             scan.members.append(m)
             pairs.append((info, m))
-        scan.problems += declared_checks(scan.members, budget)
+        scan.findings += declared_checks(scan.members, budget)
         if _zip_overlapping(infos):
-            scan.problems.append(
-                (BOMB, "Các thành phần của tệp nén dùng chung dữ liệu nén (bom nén chồng lấn)")
+            scan.findings.append(
+                (ARCHIVE_BOMB, "Các thành phần của tệp nén dùng chung dữ liệu nén (bom nén chồng lấn)")
             )
             budget.open_members = False
         for info, m in pairs:

@@ -7,8 +7,8 @@ import io
 import msoffcrypto
 import olefile
 
-from tinbai.parsers.facts import FileFacts
-from tinbai.parsers.formats import ENCRYPTED, encrypted_detail
+from tinbai.parsers.facts import ENCRYPTED, FileFacts
+from tinbai.parsers.formats import encrypted_detail
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -28,6 +28,6 @@ def ole_encrypted(data: bytes) -> bool:
 
 def encrypted(data: bytes, facts: FileFacts) -> bool:
     if data[:8] == OLE_MAGIC and ole_encrypted(data):
-        facts.add_problem(ENCRYPTED, encrypted_detail(facts.detected_type))
+        facts.add_finding(ENCRYPTED, encrypted_detail(facts.detected_type))
         return True
     return False

@@ -9,8 +9,8 @@ from odf import draw, teletype
 from odf.opendocument import load
 from odf.table import Table
 
-from tinbai.parsers.facts import FileFacts, ParseLimits
-from tinbai.parsers.formats import ENCRYPTED, encrypted_detail, parse_xml, unique
+from tinbai.parsers.facts import ENCRYPTED, FileFacts, ParseLimits
+from tinbai.parsers.formats import encrypted_detail, parse_xml, unique
 
 _ODF_STYLE = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
 _ODF_SVG = "urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"
@@ -29,7 +29,7 @@ def read_odf(data: bytes, facts: FileFacts, limits: ParseLimits) -> None:
         names = zf.namelist()
         manifest = zf.read("META-INF/manifest.xml") if "META-INF/manifest.xml" in names else b""
         if b"encryption-data" in manifest:
-            facts.add_problem(ENCRYPTED, encrypted_detail(facts.detected_type))
+            facts.add_finding(ENCRYPTED, encrypted_detail(facts.detected_type))
             return
         style_xml = [zf.read(n) for n in ("content.xml", "styles.xml") if n in names]
     doc = load(io.BytesIO(data))
