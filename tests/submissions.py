@@ -12,6 +12,7 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 from tinbai.config import Config, Profile, load_config
+from tinbai.extract.directory import SenderDirectory
 from tinbai.extract.submission import DuplicateMatch, Submission
 from tinbai.message import ParsedMessage, RawAttachment
 from tinbai.report import Anchor, AttachmentReport, DocumentHeader, Sender
@@ -68,12 +69,13 @@ def submission(pid: str | Profile = "thainguyen-thads", *, body: str = "Nội du
         attachments=raw_files if raw_files is not None else [
             RawAttachment(a.filename, "application/octet-stream", b"x" * min(a.size, 16)) for a in attachments],
         defects=list(defects or []))
+    prof = pid if isinstance(pid, Profile) else profile(pid)
     return Submission(
-        message=parsed, profile=pid if isinstance(pid, Profile) else profile(pid), received_at=received_at, body_text=body,
+        message=parsed, profile=prof, received_at=received_at, body_text=body,
         attachments=tuple(attachments), texts=dict(texts or {}), sender=sender, category=category,
         document=document, documents=((document and (("doc", document),)) or ()),
         anchor=Anchor(kind="received", at=received_at), deadline=deadline or received_at + timedelta(days=1),
-        duplicates=tuple(duplicates or ()))
+        duplicates=tuple(duplicates or ()), directory=SenderDirectory.of_profile(prof))
 
 
 def codes(problems) -> list[str]:

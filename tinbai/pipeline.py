@@ -22,6 +22,7 @@ from datetime import datetime
 from tinbai.calendar import WorkCalendar
 from tinbai.config import Profile
 from tinbai.extract.analyse import Analyser, attachment_report
+from tinbai.extract.directory import SenderDirectory
 from tinbai.extract.submission import DuplicateMatch, Submission, derive
 from tinbai.extract.tracking import tracking_code_in
 from tinbai.message import ParsedMessage
@@ -66,9 +67,11 @@ def analyse_message(raw: bytes, profile: Profile, analyser: Analyser | None = No
 
 
 def submission_of(analysed: Analysed, profile: Profile, received_at: datetime,
-                  calendar: WorkCalendar) -> Submission:
-    """Everything the rules look at (pure)."""
-    return derive(analysed.parsed, analysed.attachments, analysed.texts, profile, received_at, calendar)
+                  calendar: WorkCalendar, directory: SenderDirectory | None = None) -> Submission:
+    """Everything the rules look at (pure); `directory`: the board's units and contributors
+    (default: the profile's lists in config.toml)."""
+    return derive(analysed.parsed, analysed.attachments, analysed.texts, profile, received_at, calendar,
+                  directory)
 
 
 def judge(sub: Submission) -> CheckOutcome:

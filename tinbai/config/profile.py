@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import PrivateAttr, field_validator, model_validator
 
 from tinbai.config.base import Strict, hhmm
+from tinbai.config.duties import Duties
 from tinbai.parsers.facts import ParseLimits
 
 DeadlineUnit = Literal["days", "working_days", "hours", "office_hours", "report_window", "none"]
@@ -89,8 +90,13 @@ class ReminderRule(Strict):
 class Unit(Strict):
     name: str
     domains: list[str] = []
+    addresses: list[str] = []  # the unit's own mailboxes, where no domain is its alone
     leaders: list[str] = []  # addresses of the unit's head and deputies
-    quota_per_month: int | None = None
+    quota_per_month: int | None = None  # this unit's own minimum, over the profile's unit_quota
+    # kontum Art. 9.1.a: each unit names one focal person ("cử một người làm đầu mối")
+    focal_name: str | None = None
+    focal_email: str | None = None
+    focal_phone: str | None = None
 
 
 class Contributor(Strict):
@@ -154,8 +160,9 @@ class Profile(Strict):
     reminders: ReminderRule = ReminderRule()
     limits: Limits = Limits()
     duplicate_threshold: float = 0.8
-    units: list[Unit] = []
+    units: list[Unit] = []  # imported into the database on first start (tinbai.queue.directory)
     contributors: list[Contributor] = []
+    duties: Duties = Duties()
 
     @field_validator("permitted_formats")
     @classmethod

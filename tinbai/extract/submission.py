@@ -6,7 +6,8 @@ calendar (whose zone, the config's settings.timezone, the texts' dates are read 
 works out the sender, the category, the deadline's anchor and the deadline, and the content
 fingerprint. It reads no database and no clock and changes none of its inputs. What the rules
 need from the history (earlier items with the same content) is looked up by the caller with
-the fingerprint and handed in with `with_duplicates`.
+the fingerprint and handed in with `with_duplicates`; the board's directory of units and
+contributors (tinbai.extract.directory) is read by the caller and handed to `derive`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from tinbai.calendar import WorkCalendar, compute_deadline
 from tinbai.config import Profile
 from tinbai.extract.category import classify
 from tinbai.extract.dates import find_event, find_issued_date
+from tinbai.extract.directory import SenderDirectory
 from tinbai.extract.duplicates import MIN_FILE_BYTES, text_fingerprint
 from tinbai.extract.sender import extract_sender
 from tinbai.message import ParsedMessage
@@ -53,6 +55,7 @@ class Submission:
     deadline: datetime | None
     fingerprint: dict = field(default_factory=dict)
     duplicates: tuple[DuplicateMatch, ...] = ()
+    directory: SenderDirectory = SenderDirectory()  # the board's units and contributors
 
     def files(self) -> list[AttachmentReport]:
         """Every attached file, archive members after their archive."""
@@ -68,9 +71,12 @@ def body_text_of(parsed: ParsedMessage) -> str:
 
 
 def derive(parsed: ParsedMessage, attachments: list[AttachmentReport], texts: dict[str, str],
-           profile: Profile, received_at: datetime, calendar: WorkCalendar) -> Submission:
+           profile: Profile, received_at: datetime, calendar: WorkCalendar,
+           directory: SenderDirectory | None = None) -> Submission:
+    """`directory`: the board's (from the database); without one, the profile's lists in config.toml."""
     body = body_text_of(parsed)
-    sender = extract_sender(parsed.from_name, parsed.from_address, parsed.plain, parsed.html, profile)
+    directory = directory if directory is not None else SenderDirectory.of_profile(profile)
+    sender = directory.fill(extract_sender(parsed.from_name, parsed.from_address, parsed.plain, parsed.html))
     files = _flat(attachments)
     documents = tuple((a.path, a.document) for a in files if a.document is not None)
     category, document = classify(parsed.subject, body, [d for _p, d in documents], profile)
@@ -80,7 +86,7 @@ def derive(parsed: ParsedMessage, attachments: list[AttachmentReport], texts: di
     return Submission(message=parsed, profile=profile, received_at=received_at, body_text=body,
                       attachments=tuple(attachments), texts=texts, sender=sender, category=category,
                       document=document, documents=documents, anchor=anchor, deadline=deadline,
-                      fingerprint=fingerprint(body, texts, files))
+                      fingerprint=fingerprint(body, texts, files), directory=directory)
 
 
 def find_anchor(kind: str, subject: str, body: str, texts: dict[str, str], document: DocumentHeader | None,

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
 from tinbai.config import Config
+from tinbai.queue.directory import import_from_config
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -64,9 +65,11 @@ def migrate(engine: Engine) -> None:
 
 
 def open_db(config: Config) -> Engine:
-    """The configured database, its schema brought up to the newest revision."""
+    """The configured database, its schema brought up to the newest revision, the board's
+    directory imported from config.toml on first start."""
     engine = make_engine(config.database_url())
     migrate(engine)
+    import_from_config(engine, config)
     return engine
 
 

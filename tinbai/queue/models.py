@@ -170,6 +170,7 @@ class ReviewEvent(SQLModel, table=True):
     to_state: str | None = None
     step: str | None = None
     comment: str | None = Field(default=None, sa_column=Column(Text))
+    ground: str | None = None  # a refusal's ground (a key of the profile's refusal_grounds)
 
 
 class Outbox(SQLModel, table=True):
@@ -238,3 +239,73 @@ class User(SQLModel, table=True):
     locked_until: datetime | None = TZ(nullable=True)
     must_change_password: bool = True
     created_at: datetime = TZ(nullable=False)
+
+
+class UnitRow(SQLModel, table=True):
+    """A unit that sends to the board, kept by the board (imported from config.toml on first
+    start: tinbai.queue.directory). Lists are comma-separated; a unit is retired, never deleted,
+    so that its past items keep their unit."""
+
+    __tablename__ = "unit"
+    __table_args__ = (UniqueConstraint("profile", "name", name="uq_unit_name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    profile: str = Field(index=True)
+    name: str
+    domains: str = ""
+    addresses: str = ""
+    leaders: str = ""
+    focal_name: str | None = None  # kontum Art. 9.1.a: the unit's focal person
+    focal_email: str | None = None
+    focal_phone: str | None = None
+    quota_per_month: int | None = None
+    retired: bool = False
+    created_at: datetime = TZ(nullable=False)
+    updated_at: datetime = TZ(nullable=False)
+
+
+class ContributorRow(SQLModel, table=True):
+    """A person who sends items (a unit's staff, a registered contributor), kept by the board."""
+
+    __tablename__ = "contributor"
+    __table_args__ = (UniqueConstraint("profile", "email", name="uq_contributor_email"),)
+    id: int | None = Field(default=None, primary_key=True)
+    profile: str = Field(index=True)
+    name: str
+    email: str  # lower case
+    phone: str | None = None
+    title: str | None = None
+    postal_address: str | None = None
+    unit_id: int | None = Field(default=None, foreign_key="unit.id")
+    retired: bool = False
+    created_at: datetime = TZ(nullable=False)
+    updated_at: datetime = TZ(nullable=False)
+
+
+class ItemCredit(SQLModel, table=True):
+    """What a reviewer set for the royalty sheet when it differs from what tinbai reads: the
+    authors (a JSON list of names), the kind, words or photos counted."""
+
+    __tablename__ = "item_credit"
+    item_id: int = Field(foreign_key="item.id", primary_key=True)
+    authors: str = Field(default="[]", sa_column=Column(Text))
+    kind: str | None = None
+    words: int | None = None
+    photos: int | None = None
+    set_by: str
+    set_at: datetime = TZ(nullable=False)
+
+
+class DutyRun(SQLModel, table=True):
+    """A periodic duty done for a period (chasing for 2026-11, the daily duty for 2026-11-20):
+    written in the transaction of its emails, unique, so that it is done once whatever the
+    number of instances and restarts."""
+
+    __tablename__ = "duty_run"
+    __table_args__ = (UniqueConstraint("job", "profile", "period", name="uq_duty_run"),)
+    id: int | None = Field(default=None, primary_key=True)
+    job: str  # "chasing" | "daily_post"
+    profile: str
+    period: str
+    done_at: datetime = TZ(nullable=False)
+    emails: int = 0
+    note: str = Field(default="", sa_column=Column(Text))

@@ -166,7 +166,8 @@ def apply(
     session.add(item)
     text = "\n".join(x for x in (note, comment) if x) or None
     event = ReviewEvent(item_id=item.id, at=ctx.now, actor=user.email, action=event_action,
-                        from_state=from_state, to_state=to_state, step=step_before or item.step, comment=text)
+                        from_state=from_state, to_state=to_state, step=step_before or item.step, comment=text,
+                        ground=params.get("ground") if action == "refuse" else None)  # for the statistics
     session.add(event)
     session.flush()  # the event's id names the emails it causes
     return Applied(event, _sender_notices(action, comment, params))

@@ -25,7 +25,7 @@ class ApprovalMissing(Rule):
     def check(self, sub: Submission) -> list[Problem]:
         if sub.category not in sub.profile.approval_required_for:
             return []
-        leaders = [addr for unit in sub.profile.units for addr in unit.leaders]
+        leaders = sub.directory.leaders()
         recipients = sub.message.cc + sub.message.to
         if leader_approved(sub.sender.title, sub.body_text, recipients, leaders):
             return []

@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from tinbai.config import Profile
-from tinbai.extract.sender import directory_entry
 from tinbai.extract.submission import Submission
 from tinbai.report import ERROR, WARNING, Problem
 from tinbai.rules.base import Code, Rule
@@ -109,7 +108,7 @@ class SenderUnknown(Rule):
 
     def check(self, sub: Submission) -> list[Problem]:
         address = sub.sender.address
-        if directory_entry(sub.profile, address) is not None:
+        if sub.directory.registered(address):  # the board's units and contributors
             return []
         if address and domain_allowed(address, sub.profile.allowed_domains):
             return []
