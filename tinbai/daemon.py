@@ -21,6 +21,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlmodel import Session
 
 from tinbai.config import Config, Mailbox
+from tinbai.duties.jobs import run_duties
 from tinbai.ingest.imap import MailboxError, backoff_delays
 from tinbai.ingest.runner import Ingestor
 from tinbai.ingest.sources import RETRY_LATER, imap_pass, is_stale, mailbox_pass, open_imap, record_error
@@ -70,8 +71,10 @@ class Daemon:
         return totals
 
     def after_ingest(self) -> dict[str, int]:
-        """What follows new items: reminders due, then the outbox."""
+        """What follows new items (and every 30 s): reminders due, the board's periodic duties due
+        (chasing the units, the daily posting duty: tinbai.duties.jobs), then the outbox."""
         out = {"reminders": queue_due_reminders(self.engine, self.config, now=self.now)}
+        out["duties"] = run_duties(self.engine, self.config, now=self.now)
         out["sent"] = deliver_due(self.engine, self.config, owner=self.leases.owner, now=self.now)["sent"]
         return out
 

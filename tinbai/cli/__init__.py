@@ -22,7 +22,7 @@ log = logging.getLogger("tinbai")
 
 # command -> the module that runs it
 COMMANDS = {name: f"tinbai.cli.{name}" for name in
-            ("check", "run", "status", "queue", "reminders", "rules", "demo", "user")}
+            ("check", "run", "status", "queue", "reminders", "rules", "demo", "user", "report")}
 # commands whose output is the point: only warnings on stderr
 QUIET = {"check", "queue", "status", "reminders", "user", "rules"}
 

@@ -50,6 +50,16 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--no-serve", action="store_true", help="process and exit, do not serve the pages")
     d.add_argument("--port", type=int, default=None)
 
+    rp = sub.add_parser("report", help="thống kê, bảng kê nhuận bút (statistics, royalty sheet)")
+    rps = rp.add_subparsers(dest="report_cmd", required=True)
+    for name, what in (("stats", "thống kê tiếp nhận, xử lý tin, bài"), ("royalties", "bảng kê nhuận bút (.xlsx)")):
+        x = rps.add_parser(name, help=what)
+        x.add_argument("--profile", required=True)
+        x.add_argument("--period", required=True, help="2026-11, 2026-Q4, 2026-H1, 2026 or 2026-11-01..2026-11-20")
+        x.add_argument("-o", "--output", help="the file to write (- for standard output)")
+        if name == "stats":
+            x.add_argument("--format", choices=["xlsx", "docx", "csv", "json"], default="xlsx")
+
     u = sub.add_parser("user", help="tài khoản của Ban Biên tập (accounts of the board)")
     us = u.add_subparsers(dest="user_cmd", required=True)
     a = us.add_parser("add", help="tạo tài khoản; in mật khẩu dùng một lần")

@@ -107,6 +107,7 @@ class ReportHeader(Strict):
 
     parent_agency: str | None = None  # the governing body, e.g. "UBND TỈNH BÌNH PHƯỚC"
     issuer: str = "BAN BIÊN TẬP"  # who signs under the agency
+    board: str = "Ban Biên tập"  # the board's name in the text ("Tổ biên tập" in thainguyen, haiduong)
     number_suffix: str = "BC-BBT"  # "Số: …/BC-BBT"
     place: str = ""  # "Bình Phước, ngày … tháng … năm …"
     signer_title: str = "TRƯỞNG BAN BIÊN TẬP"
