@@ -41,12 +41,21 @@ def _no_borders(table: Table) -> None:
         table._tbl.tblPr.remove(borders)
 
 
+def _widths(table: Table, *widths) -> None:
+    """Column widths that Word and LibreOffice both keep (the grid and each cell)."""
+    table.autofit = False
+    for col, w in zip(table.columns, widths, strict=True):
+        col.width = w
+        for cell in col.cells:
+            cell.width = w
+
+
 def _header(doc, stats: Statistics, when: datetime) -> None:
     h = stats.profile.duties.report
     t = doc.add_table(rows=1, cols=2)
     _no_borders(t)
+    _widths(t, Mm(62), Mm(103))
     left, right = t.rows[0].cells
-    left.width, right.width = Mm(70), Mm(95)
     left.paragraphs[0].text = ""
     if h.parent_agency:
         _para(left, h.parent_agency.upper(), size=12)
@@ -70,13 +79,18 @@ def _table(doc, header: list[str], rows: list[list]) -> None:
     for row in rows:
         cells = t.add_row().cells
         for i, (cell, value) in enumerate(zip(cells, row, strict=True)):
-            text = "—" if value is None else (f"{value:g}".replace(".", ",") if isinstance(value, float) else str(value))
+            text = "—" if value is None else _number(value)
             run = cell.paragraphs[0].add_run(text)
             run.font.size = Pt(9)
             run.bold = row[0] == "Tổng cộng"
             if i:
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     doc.add_paragraph()
+
+
+def _number(value) -> str:
+    """1.5 -> "1,5": the Vietnamese decimal comma."""
+    return f"{value:g}".replace(".", ",") if isinstance(value, float) else str(value)
 
 
 def _body_text(doc, text: str, *, bold: bool = False) -> None:
@@ -118,7 +132,7 @@ def statistics_docx(stats: Statistics, when: datetime) -> bytes:
                     f"so với thời hạn của Quy chế); duyệt đăng {t.accepted}; đã đăng {t.published}; trả lại để "
                     f"người gửi sửa, bổ sung {t.returned}; từ chối đăng {t.refused}. Số tin, bài xử lý quá thời hạn: "
                     f"{t.handled_late}; còn tồn quá hạn cuối kỳ: {t.overdue_open}."
-                    + (f" Thời gian từ khi nhận đến khi đăng (trung vị): {median:g} giờ.".replace(".", ",", 1)
+                    + (f" Thời gian từ khi nhận đến khi đăng (trung vị): {_number(median)} giờ."
                        if median is not None else ""))
     _table(doc, ["Chỉ tiêu", "Số lượng"], [[label, getattr(t, key)] for key, label in FIGURES.items()])
     for _key, title, header, rows in breakdown_tables(stats):
@@ -145,6 +159,7 @@ def statistics_docx(stats: Statistics, when: datetime) -> bytes:
 def _footer(doc, recipients: list[str], signer_title: str, signer_name: str | None) -> None:
     t = doc.add_table(rows=1, cols=2)
     _no_borders(t)
+    _widths(t, Mm(85), Mm(80))
     left, right = t.rows[0].cells
     left.paragraphs[0].text = ""
     _para(left, "Nơi nhận:", bold=True, italic=True, size=12, align=WD_ALIGN_PARAGRAPH.LEFT)
