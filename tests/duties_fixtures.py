@@ -2,7 +2,8 @@
 items from them (some late, refused, returned, published) taken through the real workflow, and
 what each item went through, so that the tests count the figures themselves.
 
-binhphuoc-stp, November 2026 (no holidays; 21 working days). Everything is deterministic.
+binhphuoc-stp, November 2026 (20 working days: 24/11, Ngày Văn hóa Việt Nam, is a day off).
+Everything is deterministic.
 """
 
 from __future__ import annotations

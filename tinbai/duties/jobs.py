@@ -82,9 +82,9 @@ def run_duties(engine: Engine, config: Config, *, now: datetime | None = None) -
 
 def _write(engine: Engine, config: Config, profile_id: str, job: str, period: str, mails: list[DutyMail],
            now: datetime) -> int:
+    """The duty's emails and its DutyRun in one transaction; IntegrityError when another instance
+    wrote the same duty since `due` looked (its unique keys), and then nothing is written."""
     with Session(engine, expire_on_commit=False) as s:
-        if duty_done(s, job, profile_id, period) is not None:
-            return 0
         n = 0
         for m in mails:
             row = queue_email(s, kind=m.kind, to=list(m.to), subject=m.mail.subject, body_text=m.mail.text,
