@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from tinbai.config import Config
-from tinbai.web import views_account, views_files, views_item, views_queue
+from tinbai.web import views_account, views_directory, views_duties, views_files, views_item, views_queue
 from tinbai.web.auth import SESSION_HOURS, CsrfError, LoginRequired, PasswordChangeRequired, session_secret
 from tinbai.web.common import HERE, optional_user, page
 
@@ -73,6 +73,6 @@ def create_app(config: Config, engine: Engine) -> FastAPI:
                     title="Địa chỉ không hợp lệ", message="Địa chỉ hoặc dữ liệu gửi lên không hợp lệ.")
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    for module in (views_account, views_queue, views_item, views_files):
+    for module in (views_account, views_queue, views_item, views_files, views_duties, views_directory):
         app.include_router(module.router)
     return app

@@ -11,11 +11,13 @@ from sqlalchemy import func, or_
 from sqlmodel import col, select
 
 from tinbai.config import Config
+from tinbai.duties.daily import STATUS_LABELS
 from tinbai.queue.models import Item, ProblemRow, User, utcnow
 from tinbai.queue.permissions import current_step, user_profiles
 from tinbai.queue.states import OPEN_STATES, STATE_LABELS
 from tinbai.queue.store import search_key
 from tinbai.web.common import CurrentUser, config_of, db, page, visible_profiles
+from tinbai.web.post_calendar import post_calendars
 
 router = APIRouter()
 PAGE_SIZE = 50
@@ -188,7 +190,9 @@ def dashboard(request: Request, user: CurrentUser, profile: str = ""):
         elif kind == "today":
             today.append(it)
     order = lambda d: sorted(d.items(), key=lambda kv: (-kv[1].overdue, -kv[1].today, -kv[1].total, kv[0]))
+    with db(request) as s:
+        calendars = post_calendars(s, config, [p for p in visible_profiles(config, user) if not profile or p == profile], now)
     return page(request, "dashboard.html", user=user, total=total, by_unit=order(by_unit),
                 by_holder=order(by_holder), overdue=_rows(config, overdue, {}, now),
                 today=_rows(config, today, {}, now), profiles=visible_profiles(config, user), profile=profile,
-                now=now)
+                now=now, post_calendars=calendars, STATUS=STATUS_LABELS)
