@@ -10,24 +10,21 @@ the queue and of an item with its red seal marked go to test-artifacts/.
 from __future__ import annotations
 
 import email
-import threading
-import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from email import policy
 from pathlib import Path
-from typing import Self
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from sqlmodel import Session, select
 
-from tests.servers import SmtpSink, free_port
+from tests.servers import SmtpSink
 from tests.web_fixtures import (
     PASSWORD,
     VN,
     FileSpec,
+    Served,
     add_user,
     make_config,
     make_engine_for,
@@ -46,32 +43,6 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed")
-
-
-class Served:
-    """The app under uvicorn in a thread, on 127.0.0.1 and a free port."""
-
-    def __init__(self, app) -> None:
-        self.port = free_port()
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
-        self.thread = threading.Thread(target=self.server.run, name="uvicorn", daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self) -> Self:
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
 
 
 @pytest.fixture
