@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from tinbai.config import Config
 from tinbai.daemon import Daemon
+from tinbai.demo_history import add_history
 from tinbai.demo_samples import samples
 from tinbai.ingest.maildir import MaildirMailbox
 from tinbai.queue.db import open_db
@@ -47,6 +48,9 @@ def run_demo(cfg: Config, *, serve: bool = True, port: int | None = None) -> int
     else:
         print("Các thư mẫu đã có từ lần chạy trước (xóa thư mục var/ để làm lại từ đầu). Đang xử lý…", flush=True)
 
+    history = add_history(cfg, engine, now)
+    if history:
+        print(f"Đã thêm {history} tin, bài của 30 ngày qua (đã xử lý) cho trang Thống kê.", flush=True)
     daemon = Daemon(cfg, engine)
     totals = daemon.run_once()
     with Session(engine) as s:
