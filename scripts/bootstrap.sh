@@ -13,6 +13,7 @@ DEBIAN_PACKAGES=(
   ffmpeg                                # ffprobe: video duration and codec
   libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui  # .ppt -> .pptx; Word 97 fixtures
   chromium                              # browser tests of the review pages
+  poppler-utils                         # pdftoppm: the reports rendered to pictures in the tests
   libmagic1 fonts-dejavu-core openssl
 )
 
