@@ -92,6 +92,7 @@ def judge(sub: Submission) -> CheckOutcome:
         body_text=sub.body_text,
         tracking_code=tracking_code_in(parsed.subject + "\n" + sub.body_text),
         content_fingerprint=sub.fingerprint,
+        provider_unnamed=sub.provider_unnamed,
     )
     return CheckOutcome(report, sub.texts, {a.sha256: a.data for a in parsed.attachments})
 

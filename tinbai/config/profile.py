@@ -14,9 +14,11 @@ from typing import Literal
 from pydantic import PrivateAttr, field_validator, model_validator
 
 from tinbai.config.base import Strict, hhmm
+from tinbai.config.duties import FEEDBACK, FeedbackDuties, HandedChannel
 from tinbai.parsers.facts import ParseLimits
 
-DeadlineUnit = Literal["days", "working_days", "hours", "office_hours", "report_window", "none"]
+DeadlineUnit = Literal["days", "working_days", "hours", "office_hours", "report_window", "same_working_day",
+                       "none"]
 AnchorKind = Literal["event", "event_end", "issued", "received", "approved", "conference", "period_end"]
 
 
@@ -156,6 +158,10 @@ class Profile(Strict):
     duplicate_threshold: float = 0.8
     units: list[Unit] = []
     contributors: list[Contributor] = []
+    # what reaches the board other than by the units' emails (tinbai.config.duties)
+    feedback: FeedbackDuties = FeedbackDuties()
+    handed_channels: list[HandedChannel] = []
+    unnamed_providers: bool = False  # thainguyen/haiduong Art. 4.2: a provider's identity kept secret on request
 
     @field_validator("permitted_formats")
     @classmethod
@@ -170,7 +176,17 @@ class Profile(Strict):
         for cat in self.seal_required_for + self.photo_required_for + self.approval_required_for:
             if cat not in self.categories:
                 raise ValueError(f"unknown category {cat!r} (not in categories)")
+        duties = self.feedback
+        if duties != FeedbackDuties() and FEEDBACK not in self.categories:
+            raise ValueError("feedback duties need a 'feedback' category (in categories)")
+        if duties.notify_unit_head:
+            unit = next((u for u in self.units if u.name == duties.receiving_unit), None)
+            if unit is None or not unit.leaders:
+                raise ValueError("feedback.receiving_unit must name a unit (in units) with leaders' addresses")
         return self
+
+    def unit_named(self, name: str) -> Unit | None:
+        return next((u for u in self.units if u.name == name), None)
 
     def article_for(self, code: str) -> str | None:
         return self.articles.get(code) or self.articles.get(code.split(".")[0])

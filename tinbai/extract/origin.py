@@ -1,0 +1,31 @@
+"""Whether an address belongs to the agency's side: its registered contributors, the domains the
+profile allows, or a unit's domains. Units and contributors write as the regulation's senders
+(REGULATIONS.md §1); anyone else writing to the board is a citizen or an organisation outside
+(category `feedback`, tinbai.extract.category_feedback)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from tinbai.config import Profile
+from tinbai.extract.sender import directory_entry
+
+
+def domain_allowed(address: str, domains: Iterable[str]) -> bool:
+    """The address's domain is one of `domains` or a subdomain of one ("a@phong.moj.gov.vn")."""
+    domain = address.rsplit("@", 1)[-1].lower().rstrip(".")
+    for d in domains:
+        d = d.lower().strip().lstrip("@").lstrip(".").rstrip(".")
+        if d and (domain == d or domain.endswith("." + d)):
+            return True
+    return False
+
+
+def from_agency(profile: Profile, address: str | None) -> bool:
+    """A registered contributor, or an address in the profile's or a unit's domains."""
+    if not address or "@" not in address:
+        return False
+    if directory_entry(profile, address) is not None:
+        return True
+    unit_domains = [d for unit in profile.units for d in unit.domains]
+    return domain_allowed(address, [*profile.allowed_domains, *unit_domains])
