@@ -180,7 +180,7 @@ class Profile(Strict):
         if duties != FeedbackDuties() and FEEDBACK not in self.categories:
             raise ValueError("feedback duties need a 'feedback' category (in categories)")
         if duties.notify_unit_head:
-            unit = next((u for u in self.units if u.name == duties.receiving_unit), None)
+            unit = self.unit_named(duties.receiving_unit or "")
             if unit is None or not unit.leaders:
                 raise ValueError("feedback.receiving_unit must name a unit (in units) with leaders' addresses")
         return self

@@ -24,7 +24,7 @@ from sqlmodel import Session, col, select
 
 from tinbai.calendar import WorkCalendar
 from tinbai.config import FEEDBACK, Config, Profile
-from tinbai.notifier.compose import render
+from tinbai.notifier.compose import Rendered, render
 from tinbai.notifier.decisions import Directory, may_send
 from tinbai.notifier.feedback import basis, provider_label
 from tinbai.notifier.outbox import queue_email, sender_domain
@@ -84,23 +84,23 @@ def _head_duties(engine, config: Config, now: datetime, calendars: dict[str, Wor
         if not may_send(cal, now):
             continue
         opening = notice_day_opening(item, cal)
+        unit = profile.unit_named(profile.feedback.receiving_unit or "")
+        heads = list(unit.leaders) if unit is not None else []  # the profile's validation requires them
         if f"head_notice:{item.id}" not in sent:
             mail = _head_mail(item, profile, config, cal, now, question=question_of(item))
-            queued += _queue(engine, item, "head_notice", mail,
-                             profile.unit_named(profile.feedback.receiving_unit or ""), config, now)
+            queued += _queue(engine, item, "head_notice", mail, heads, config, now)
             continue
         if f"head_reminder:{item.id}" in sent or item.id in opened:
             continue
         remind_at = reminder_time(opening, profile, cal)
         if opening < remind_at <= now and cal.localize(now).date() == opening.date():
-            queued += _queue(engine, item, "head_reminder", _head_mail(item, profile, config, cal, now, remind=True),
-                             profile.unit_named(profile.feedback.receiving_unit or ""), config, now,
-                             also=_secretaries(engine, item))
+            mail = _head_mail(item, profile, config, cal, now, remind=True)
+            queued += _queue(engine, item, "head_reminder", mail, heads + _secretaries(engine, item), config, now)
     return queued
 
 
 def _head_mail(item: Item, profile: Profile, config: Config, cal: WorkCalendar, now: datetime, *,
-               remind: bool = False, question: str = ""):
+               remind: bool = False, question: str = "") -> Rendered:
     unit = profile.feedback.receiving_unit or ""
     context = dict(zone=config.settings.zone, agency=profile.agency, unit=unit,
                    code=item.tracking_code or f"#{item.id}", subject=item.subject, sender=provider_label(item),
@@ -156,15 +156,15 @@ def _unit_reminders(engine, config: Config, now: datetime, calendars: dict[str, 
             continue
         r = due[0]
         mail = _unit_mail(fwd, item, r, profile, config, cal, now)
-        also = heads.emails(item.profile, "head") if r.kind == "escalation" else []
-        queued += _queue(engine, item, "unit_reminder", mail, None, config, now, also=also,
-                         to=[a.strip() for a in fwd.addresses.split(",") if a.strip()],
-                         key=_key(fwd.id, r.kind, r.at))
+        recipients = [a.strip() for a in fwd.addresses.split(",") if a.strip()]
+        if r.kind == "escalation":  # the heads of the board hear of a unit long overdue
+            recipients += heads.emails(item.profile, "head")
+        queued += _queue(engine, item, "unit_reminder", mail, recipients, config, now, key=_key(fwd.id, r.kind, r.at))
     return queued
 
 
 def _unit_mail(fwd: UnitForward, item: Item, r: PlannedReminder, profile: Profile, config: Config,
-               cal: WorkCalendar, now: datetime):
+               cal: WorkCalendar, now: datetime) -> Rendered:
     left = cal.office_time_between(now, fwd.due_at) if now < fwd.due_at else timedelta(0)
     return render("unit_reminder", zone=config.settings.zone, agency=profile.agency, unit=fwd.unit, kind=r.kind,
                   overdue_days=r.overdue_days, code=item.tracking_code or f"#{item.id}", subject=item.subject,
@@ -175,10 +175,10 @@ def _unit_mail(fwd: UnitForward, item: Item, r: PlannedReminder, profile: Profil
 # ----- writing one email --------------------------------------------------------------------
 
 
-def _queue(engine, item: Item, kind: str, mail, unit, config: Config, now: datetime, *,
-           also: list[str] | None = None, to: list[str] | None = None, key: str | None = None) -> int:
+def _queue(engine, item: Item, kind: str, mail: Rendered, recipients: list[str], config: Config, now: datetime,
+           key: str | None = None) -> int:
     """One email in its own transaction: another daemon that queued it first (its dedupe_key) wins."""
-    recipients = sorted({*(to if to is not None else (unit.leaders if unit else [])), *(also or [])})
+    recipients = sorted(set(recipients))
     if not recipients:
         log.warning("mục #%s: không có địa chỉ nhận thư %s", item.id, kind)
         return 0

@@ -72,7 +72,7 @@ def queue_correction(session: Session, item: Item, report: CheckReport, profile:
                 for p in report.problems if p.severity in ("error", "security")]
     mail = render("correction", zone=config.settings.zone, agency=profile.agency, code=item.tracking_code,
                   subject=report.subject, sender_name=report.sender.name, problems=problems, comment=comment,
-                  regulation_short=regulation_short(profile), title="", citizen=report.category == FEEDBACK)
+                  regulation_short=regulation_short(profile), title="", citizen=item.category == FEEDBACK)
     queue_email(session, kind="correction", to=to, subject=mail.subject, body_text=mail.text,
                 body_html=mail.html, item_id=item.id, dedupe_key=key, in_reply_to=report.message_id,
                 domain=sender_domain(config))
