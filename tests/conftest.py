@@ -14,7 +14,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from playwright.sync_api import Browser, sync_playwright  # noqa: E402
+
+from tests.browser_fixtures import CHROMIUM, CHROMIUM_ARGS, Served  # noqa: E402
 from tests.servers import USERS, DovecotServer, SmtpSink  # noqa: E402 - after the sys.path fix above
+from tests.web_fixtures import make_config, make_engine_for  # noqa: E402
+from tinbai.web.app import create_app  # noqa: E402
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -64,3 +69,22 @@ def make_smtp_sink() -> Iterator[Callable[..., SmtpSink]]:
     yield make
     for sink in sinks:
         sink.stop()
+
+
+@pytest.fixture
+def board(tmp_path: Path, smtp_sink: SmtpSink) -> Iterator[tuple[Served, object, object]]:
+    """The review pages served (tests.browser_fixtures.Served) on a fresh database, emails to `smtp_sink`."""
+    config = make_config(tmp_path, smtp_port=smtp_sink.port)
+    engine = make_engine_for(tmp_path)
+    with Served(create_app(config, engine)) as served:
+        yield served, config, engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Headless Chromium (Playwright with the system's /usr/bin/chromium), one per test module."""
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

@@ -60,7 +60,16 @@ def november(day: int, hour: int = 9, minute: int = 0) -> datetime:
     return datetime(2026, 11, day, hour, minute, tzinfo=VN)
 
 
-def board(engine: Engine, cfg: Config) -> dict[str, User]:
+def without_configured_directory(cfg: Config) -> Config:
+    """config.toml's units of the profile but its Văn phòng Sở left out (before open_db imports
+    them): this month's test adds its own units, some under the same names, and checks that the
+    one config unit it keeps is imported on first start."""
+    cfg.profiles[PROFILE].units = [u for u in cfg.profiles[PROFILE].units if u.name == "Văn phòng Sở"]
+    cfg.profiles[PROFILE].contributors = []
+    return cfg
+
+
+def board_members(engine: Engine, cfg: Config) -> dict[str, User]:
     users = {"head": add_user(engine, HEAD, "head", PROFILE, name="Trưởng Ban"),
              "secretary": add_user(engine, SECRETARY, "secretary", PROFILE, name="Thư ký")}
     with Session(engine) as s:

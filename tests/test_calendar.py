@@ -292,3 +292,16 @@ def test_office_hours_between_is_additive(a: datetime, b: datetime) -> None:
     total = CAL.office_hours_between(a, b)
     assert total >= 0
     assert total == pytest.approx(CAL.office_hours_between(a, mid) + CAL.office_hours_between(mid, b), abs=1e-6)
+
+
+def test_same_working_day_hungyen_art_11_3() -> None:
+    """"Trong ngày": the closing time of the working day on which the anchor first falls in office
+    hours: the day itself, the next working day after closing time, over a holiday."""
+    rule = DeadlineRule(label="Ý kiến công dân", unit="same_working_day", anchor="received")
+    cal = WorkCalendar()
+    same = lambda at, has_time=True: compute_deadline(rule, at, has_time, cal)
+    assert same(datetime(2026, 4, 28, 9, 0, tzinfo=VN)) == datetime(2026, 4, 28, 17, 0, tzinfo=VN)
+    assert same(datetime(2026, 4, 28, 17, 30, tzinfo=VN)) == datetime(2026, 4, 29, 17, 0, tzinfo=VN)
+    # Thu 30/4 and Fri 1/5 are holidays, then the weekend: Mon 4/5
+    assert same(datetime(2026, 4, 30, 10, 0, tzinfo=VN)) == datetime(2026, 5, 4, 17, 0, tzinfo=VN)
+    assert same(datetime(2026, 5, 1, 0, 0, tzinfo=VN), has_time=False) == datetime(2026, 5, 4, 17, 0, tzinfo=VN)

@@ -11,38 +11,35 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 from sqlmodel import Session
 
-from tests.duties_fixtures import PROFILE, SECRETARY, board, month_of_items
-from tests.web_fixtures import PASSWORD, Served, make_config
+from tests.browser_fixtures import ARTIFACTS, Served, needs_chromium
+from tests.duties_fixtures import (
+    PROFILE,
+    SECRETARY,
+    board_members,
+    month_of_items,
+    without_configured_directory,
+)
+from tests.web_fixtures import PASSWORD, make_config
 from tinbai.queue.db import open_db
 from tinbai.queue.directory import load_directory
 from tinbai.web.app import create_app
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed")
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, object, object, list]]:
     tmp = tmp_path_factory.mktemp("duties-web")
-    cfg = make_config(tmp)
+    cfg = without_configured_directory(make_config(tmp))
     cfg.database.url = f"sqlite:///{tmp / 'queue.db'}"
     engine = open_db(cfg)
-    specs = month_of_items(engine, cfg, board(engine, cfg))
+    specs = month_of_items(engine, cfg, board_members(engine, cfg))
     with Served(create_app(cfg, engine)) as served:
         yield served.url, cfg, engine, specs
     engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
-        yield b
-        b.close()
 
 
 def logged_in(browser: Browser, base: str, target: str):

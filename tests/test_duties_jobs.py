@@ -12,7 +12,14 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from tests.duties_fixtures import HEAD, PROFILE, SECRETARY, board, decide
+from tests.duties_fixtures import (
+    HEAD,
+    PROFILE,
+    SECRETARY,
+    board_members,
+    decide,
+    without_configured_directory,
+)
 from tests.web_fixtures import VN, make_config, make_item
 from tinbai.cli import main
 from tinbai.duties import jobs
@@ -28,10 +35,10 @@ WORKDAY_AFTERNOON = datetime(2026, 11, 25, 15, 30, tzinfo=VN)  # a Wednesday, af
 
 @pytest.fixture
 def env(tmp_path: Path):
-    cfg = make_config(tmp_path)
+    cfg = without_configured_directory(make_config(tmp_path))
     cfg.database.url = f"sqlite:///{tmp_path / 'queue.db'}"
     engine = open_db(cfg)
-    users = board(engine, cfg)
+    users = board_members(engine, cfg)
     # two units sent items this month, two sent nothing
     a = make_item(engine, cfg, profile=PROFILE, sender_address="an.lv@hctp.example.vn", sender_name="Lê Văn An",
                   received_at=datetime(2026, 11, 5, 9, tzinfo=VN), category="news")

@@ -18,7 +18,15 @@ from openpyxl import load_workbook
 from pdfminer.high_level import extract_text
 from sqlmodel import Session
 
-from tests.duties_fixtures import PROFILE, SENDERS, UNITS, Spec, board, month_of_items
+from tests.duties_fixtures import (
+    PROFILE,
+    SENDERS,
+    UNITS,
+    Spec,
+    board_members,
+    month_of_items,
+    without_configured_directory,
+)
 from tests.web_fixtures import VN, make_config
 from tinbai.cli import main
 from tinbai.duties.export_flat import statistics_dict
@@ -34,10 +42,10 @@ START, END = datetime(2026, 11, 1, tzinfo=VN), datetime(2026, 12, 1, tzinfo=VN)
 @pytest.fixture(scope="module")
 def month(tmp_path_factory: pytest.TempPathFactory):
     tmp = tmp_path_factory.mktemp("duties")
-    cfg = make_config(tmp)
+    cfg = without_configured_directory(make_config(tmp))
     cfg.database.url = f"sqlite:///{tmp / 'queue.db'}"
     engine = open_db(cfg)  # through the migrations, 0004 included
-    users = board(engine, cfg)
+    users = board_members(engine, cfg)
     specs = month_of_items(engine, cfg, users)
     with Session(engine) as s:
         stats = statistics_for(s, cfg, PROFILE, parse_period("2026-11"), datetime(2026, 12, 2, tzinfo=VN))

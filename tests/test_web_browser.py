@@ -10,83 +10,20 @@ the queue and of an item with its red seal marked go to test-artifacts/.
 from __future__ import annotations
 
 import email
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from email import policy
-from pathlib import Path
 
-import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 from sqlmodel import Session, select
 
+from tests.browser_fixtures import ARTIFACTS, log_in, needs_chromium, open_action
 from tests.servers import SmtpSink
-from tests.web_fixtures import (
-    PASSWORD,
-    VN,
-    FileSpec,
-    Served,
-    add_user,
-    make_config,
-    make_engine_for,
-    make_item,
-    seal_pdf,
-    seal_scan,
-)
+from tests.web_fixtures import VN, FileSpec, add_user, make_item, seal_pdf, seal_scan
 from tinbai.notifier.delivery import deliver_due
 from tinbai.queue.models import Item, Outbox, ReviewEvent, utcnow
 from tinbai.rules import problem
-from tinbai.web.app import create_app
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed")
-
-
-@pytest.fixture
-def board(tmp_path: Path, smtp_sink: SmtpSink) -> Iterator[tuple[Served, object, object]]:
-    config = make_config(tmp_path, smtp_port=smtp_sink.port)
-    engine = make_engine_for(tmp_path)
-    with Served(create_app(config, engine)) as served:
-        yield served, config, engine
-    engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-def log_in(browser: Browser, base: str, email_: str, *, phone: bool = False) -> Page:
-    viewport = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 900}
-    page = browser.new_context(viewport=viewport, locale="vi-VN").new_page()
-    page.goto(f"{base}/")
-    expect(page).to_have_url(f"{base}/login?next=/")
-    page.get_by_label("Email").fill(email_)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page).to_have_url(f"{base}/")
-    expect(page.get_by_role("heading", name="Hàng đợi tin, bài")).to_be_visible()
-    return page
-
-
-def action_form(page: Page, action: str):
-    return page.locator(f"form:has(input[name=action][value={action}])")
-
-
-def open_action(page: Page, action: str):
-    """The action's form, unfolded when it sits in a closed <details>."""
-    form = action_form(page, action)
-    details = page.locator(f"details:has(input[name=action][value={action}])")
-    if details.count() and not details.evaluate("d => d.open"):
-        details.locator("summary").click()
-    expect(form).to_be_visible()
-    return form
+pytestmark = needs_chromium
 
 
 def state_of(engine, item_id: int) -> Item:

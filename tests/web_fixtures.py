@@ -10,23 +10,18 @@ from __future__ import annotations
 import functools
 import io
 import random
-import threading
-import time
 import tomllib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
-from typing import Self
 from zoneinfo import ZoneInfo
 
-import uvicorn
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
 from tests.seal_pictures import sealed_page
-from tests.servers import free_port
 from tinbai.calendar import WorkCalendar, compute_deadline
 from tinbai.config import Config, config_from_dict
 from tinbai.ingest.archive import ContentStore
@@ -163,29 +158,3 @@ def make_item(
         item = enqueue(s, report, ref, attachment_texts={f.filename: f.text for f in files}, first_step=first)
         s.commit()
         return item
-
-
-class Served:
-    """The app under uvicorn in a thread, on 127.0.0.1 and a free port."""
-
-    def __init__(self, app) -> None:
-        self.port = free_port()
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
-        self.thread = threading.Thread(target=self.server.run, name="uvicorn", daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self) -> Self:
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)

@@ -15,6 +15,8 @@ from typing import Any
 from sqlmodel import Session
 
 from tinbai.config import Config
+from tinbai.ingest.original import original_text
+from tinbai.notifier.feedback import queue_unit_forwards
 from tinbai.notifier.notices import queue_sender_notices
 from tinbai.notifier.planning import plan_item_reminders
 from tinbai.queue.models import Item, ReviewEvent, User, utcnow
@@ -42,6 +44,9 @@ def act(
                  expected_step=expected_step, **params)
     profile = config.profile(item.profile)
     queue_sender_notices(session, item, done.event, done.notices, profile, config)
+    if done.forwards:  # the units are sent what the reader wrote
+        queue_unit_forwards(session, item, done.forwards, params.get("comment"), original_text(config, item),
+                            profile, config)
     # a new holder, deadline or state changes who is reminded and when (a closed item: nobody)
     plan_item_reminders(session, item, profile, config, now=now)
     return done.event

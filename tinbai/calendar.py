@@ -311,12 +311,19 @@ def compute_deadline(
       - ``quarter``: "Trong thời hạn 10 ngày đầu tiên của quý tiếp theo" = the closing
         time of the 10th calendar day of the quarter after X's quarter.
       Like ``days``, the result stays on its date even when that is not a working day.
+    * ``same_working_day`` (hungyen Art. 11.3 "trong ngày"): the closing time of the working
+      day on which X first falls in office hours: X's own date when X is in office hours of a
+      working day, else the day of the next opening (a date without a time: that date when it
+      is a working day, else the next working day).
     * ``none``: no deadline (None).
     """
     x = cal.localize(anchor_at)
     unit = rule.unit
     if unit == "none":
         return None
+    if unit == "same_working_day":
+        day = cal.next_opening(x).date() if anchor_has_time else cal.next_working_day(x.date(), inclusive=True)
+        return cal.closing_time(day)
     if unit == "working_days":
         return cal.closing_time(cal.add_working_days(x.date(), _limit(rule)))
     if unit == "days":

@@ -23,9 +23,11 @@ from sqlmodel import Session
 from tinbai.config import Config, Mailbox
 from tinbai.duties.jobs import run_duties
 from tinbai.ingest.imap import MailboxError, backoff_delays
+from tinbai.ingest.original import original_text
 from tinbai.ingest.runner import Ingestor
 from tinbai.ingest.sources import RETRY_LATER, imap_pass, is_stale, mailbox_pass, open_imap, record_error
 from tinbai.notifier.delivery import deliver_due
+from tinbai.notifier.feedback_duties import queue_feedback_duties
 from tinbai.notifier.scheduler import queue_due_reminders
 from tinbai.queue.lease import Leases
 from tinbai.queue.models import MailboxState
@@ -71,9 +73,12 @@ class Daemon:
         return totals
 
     def after_ingest(self) -> dict[str, int]:
-        """What follows new items (and every 30 s): reminders due, the board's periodic duties due
-        (chasing the units, the daily posting duty: tinbai.duties.jobs), then the outbox."""
-        out = {"reminders": queue_due_reminders(self.engine, self.config, now=self.now)}
+        """What follows new items (and every 30 s): reminders due, the feedback's notices, the
+        board's periodic duties due (chasing the units, the daily posting duty: tinbai.duties.jobs),
+        then the outbox."""
+        out = {"reminders": queue_due_reminders(self.engine, self.config, now=self.now),
+               "feedback": queue_feedback_duties(self.engine, self.config, now=self.now,
+                                                 question_of=lambda item: original_text(self.config, item))}
         out["duties"] = run_duties(self.engine, self.config, now=self.now)
         out["sent"] = deliver_due(self.engine, self.config, owner=self.leases.owner, now=self.now)["sent"]
         return out

@@ -291,6 +291,11 @@ def samples(now: datetime) -> list[Sample]:
             "BỘ TƯ PHÁP", "Số: 03/CT-BTP", f"Hà Nội, ngày {yest.day} tháng {yest.month} năm {yest.year}",
             "CHỈ THỊ", "Về tăng cường công tác phổ biến, giáo dục pháp luật",
             "Bộ trưởng Bộ Tư pháp yêu cầu các cơ quan, đơn vị thực hiện nghiêm các nội dung sau."]))])
+    add("binhphuoc-stp", 0.8, "Câu hỏi của công dân (phản hồi: chuyển đơn vị trả lời trong 15 ngày làm việc)",
+        sender="Trần Văn Bình <tranvanbinh.dp@mail.example.com>", to=bp_to,
+        subject="Hỏi về thủ tục chứng thực hợp đồng chuyển nhượng đất",
+        body="Kính gửi Sở Tư pháp,\n\nTôi muốn hỏi: hợp đồng chuyển nhượng quyền sử dụng đất giữa hai hộ gia đình "
+             "thì chứng thực ở Ủy ban nhân dân xã hay phải công chứng? Xin cảm ơn.\n\nTrần Văn Bình")
     add("haiduong-thads", 0.5, "Thư trống, không nội dung, không tệp",
         sender="Chi cục THADS huyện Thanh Miện <cc-thanhmien@thads-haiduong.example.vn>", to=hd_to,
         subject="(không tiêu đề)", body="")

@@ -25,7 +25,7 @@ from tinbai.extract.analyse import Analyser, attachment_report
 from tinbai.extract.directory import SenderDirectory
 from tinbai.extract.submission import DuplicateMatch, Submission, derive
 from tinbai.extract.tracking import tracking_code_in
-from tinbai.message import ParsedMessage
+from tinbai.message import ParsedMessage, RawAttachment
 from tinbai.report import AttachmentReport, CheckReport, Problem, verdict_of
 from tinbai.rules import run_chain
 
@@ -57,6 +57,23 @@ def analyse_message(raw: bytes, profile: Profile, analyser: Analyser | None = No
     finally:
         if own_analyser:
             analyser.close()
+    return _analysed(parsed, all_facts)
+
+
+def analyse_files(files: list[tuple[str, bytes]], profile: Profile, analyser: Analyser, *, subject: str,
+                  text: str, sender_name: str | None, sender_address: str | None, received_at: datetime) -> Analysed:
+    """What a submission brought by hand shows (tinbai.ingest.handed): its files read in the
+    analyser's sandbox as an email's attachments are, with the secretary's subject and note in
+    place of the message. No email is made up: there is no Message-ID, no header, no MIME."""
+    parsed = ParsedMessage(message_id=None, subject=subject, from_header=None, from_name=sender_name,
+                           from_address=sender_address, date=received_at, in_reply_to=None, references=[], to=[],
+                           cc=[], headers=[], plain=text, html="",
+                           attachments=[RawAttachment(name, "", data) for name, data in files], defects=[])
+    limits = profile.limits.parse_limits()
+    return _analysed(parsed, [analyser.analyse(a.filename, a.data, limits) for a in parsed.attachments])
+
+
+def _analysed(parsed: ParsedMessage, all_facts: list) -> Analysed:
     attachments, texts = [], {}
     for att, facts in zip(parsed.attachments, all_facts, strict=True):
         report, member_texts = attachment_report(att.filename, att.data, facts, att.content_type,
@@ -95,6 +112,7 @@ def judge(sub: Submission) -> CheckOutcome:
         body_text=sub.body_text,
         tracking_code=tracking_code_in(parsed.subject + "\n" + sub.body_text),
         content_fingerprint=sub.fingerprint,
+        provider_unnamed=sub.provider_unnamed,
     )
     return CheckOutcome(report, sub.texts, {a.sha256: a.data for a in parsed.attachments})
 

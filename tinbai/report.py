@@ -130,6 +130,7 @@ class CheckReport:
     body_text: str = ""
     tracking_code: str | None = None  # a tracking code quoted in the subject/body (a reply)
     content_fingerprint: dict[str, Any] = field(default_factory=dict)  # for duplicates
+    provider_unnamed: bool = False  # the provider asked to stay unnamed (thainguyen/haiduong Art. 4.2)
 
     def to_dict(self, *, with_body: bool = False) -> dict[str, Any]:
         left_out = () if with_body else ("body_text", "content_fingerprint")

@@ -40,7 +40,8 @@ def run(cfg: Config, args: argparse.Namespace) -> int:
             items = list(s.exec(select(Item).order_by(Item.received_at, Item.id)))
             out = [{"id": it.id, "tracking_code": it.tracking_code, "state": it.state,
                     "message_id": it.message_id, "received_at": it.received_at.astimezone(zone).isoformat(),
-                    "profile": it.profile, "error": it.error,
+                    "profile": it.profile, "channel": it.channel, "provider_unnamed": it.provider_unnamed,
+                    "error": it.error,
                     "report": json.loads(it.report_json or "{}")} for it in items]
             print(json.dumps(out, ensure_ascii=False, indent=2))
             return 0

@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import ValidationError, model_validator
 
 from tinbai.config.base import ConfigError, Strict
+from tinbai.config.channels import CHANNEL_LABELS, EMAIL, FEEDBACK, FeedbackDuties
 from tinbai.config.profile import (
     CalendarOverrides,
     Contributor,
@@ -30,9 +31,9 @@ from tinbai.config.profile import (
 )
 from tinbai.config.services import DEFAULT_TIMEZONE, Calendar, Database, Mailbox, Settings, Smtp, Web
 
-__all__ = ["DEFAULT_TIMEZONE", "CalendarOverrides", "Config", "ConfigError", "Contributor", "DeadlineRule",
-           "Limits", "Mailbox", "OfficeHours", "Profile", "ReminderRule", "ReviewStep", "Settings", "Smtp", "Unit",
-           "Web", "config_from_dict", "load_config"]
+__all__ = ["CHANNEL_LABELS", "DEFAULT_TIMEZONE", "EMAIL", "FEEDBACK", "CalendarOverrides", "Config", "ConfigError",
+           "Contributor", "DeadlineRule", "FeedbackDuties", "Limits", "Mailbox", "OfficeHours", "Profile", "ReminderRule",
+           "ReviewStep", "Settings", "Smtp", "Unit", "Web", "config_from_dict", "load_config"]
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_CONFIG = ROOT / "config.toml"

@@ -14,10 +14,12 @@ from typing import Literal
 from pydantic import PrivateAttr, field_validator, model_validator
 
 from tinbai.config.base import Strict, hhmm
+from tinbai.config.channels import FEEDBACK, FeedbackDuties, HandedChannel
 from tinbai.config.duties import Duties
 from tinbai.parsers.facts import ParseLimits
 
-DeadlineUnit = Literal["days", "working_days", "hours", "office_hours", "report_window", "none"]
+DeadlineUnit = Literal["days", "working_days", "hours", "office_hours", "report_window", "same_working_day",
+                       "none"]
 AnchorKind = Literal["event", "event_end", "issued", "received", "approved", "conference", "period_end"]
 
 
@@ -162,7 +164,11 @@ class Profile(Strict):
     duplicate_threshold: float = 0.8
     units: list[Unit] = []  # imported into the database on first start (tinbai.queue.directory)
     contributors: list[Contributor] = []
-    duties: Duties = Duties()
+    duties: Duties = Duties()  # the board's periodic duties (tinbai.config.duties)
+    # what reaches the board other than by the units' emails (tinbai.config.channels)
+    feedback: FeedbackDuties = FeedbackDuties()
+    handed_channels: list[HandedChannel] = []
+    unnamed_providers: bool = False  # thainguyen/haiduong Art. 4.2: a provider's identity kept secret on request
 
     @field_validator("permitted_formats")
     @classmethod
@@ -177,7 +183,17 @@ class Profile(Strict):
         for cat in self.seal_required_for + self.photo_required_for + self.approval_required_for:
             if cat not in self.categories:
                 raise ValueError(f"unknown category {cat!r} (not in categories)")
+        duties = self.feedback
+        if duties != FeedbackDuties() and FEEDBACK not in self.categories:
+            raise ValueError("feedback duties need a 'feedback' category (in categories)")
+        if duties.notify_unit_head:
+            unit = self.unit_named(duties.receiving_unit or "")
+            if unit is None or not unit.leaders:
+                raise ValueError("feedback.receiving_unit must name a unit (in units) with leaders' addresses")
         return self
+
+    def unit_named(self, name: str) -> Unit | None:
+        return next((u for u in self.units if u.name == name), None)
 
     def article_for(self, code: str) -> str | None:
         return self.articles.get(code) or self.articles.get(code.split(".")[0])

@@ -17,12 +17,16 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, tzinfo
 
 from tinbai.calendar import WorkCalendar, compute_deadline
-from tinbai.config import Profile
+from tinbai.config import FEEDBACK, Profile
 from tinbai.extract.category import classify
+from tinbai.extract.category_feedback import is_feedback
+from tinbai.extract.contact_form import read_contact_form
 from tinbai.extract.dates import find_event, find_issued_date
 from tinbai.extract.directory import SenderDirectory
 from tinbai.extract.duplicates import MIN_FILE_BYTES, text_fingerprint
+from tinbai.extract.origin import from_agency
 from tinbai.extract.sender import extract_sender
+from tinbai.extract.unnamed import asks_to_stay_unnamed
 from tinbai.message import ParsedMessage
 from tinbai.report import Anchor, AttachmentReport, DocumentHeader, Sender
 from tinbai.textutil import html_to_text
@@ -56,6 +60,8 @@ class Submission:
     fingerprint: dict = field(default_factory=dict)
     duplicates: tuple[DuplicateMatch, ...] = ()
     directory: SenderDirectory = SenderDirectory()  # the board's units and contributors
+    # the provider asked to stay unnamed, where the profile keeps such requests (thainguyen Art. 4.2)
+    provider_unnamed: bool = False
 
     def files(self) -> list[AttachmentReport]:
         """Every attached file, archive members after their archive."""
@@ -76,17 +82,23 @@ def derive(parsed: ParsedMessage, attachments: list[AttachmentReport], texts: di
     """`directory`: the board's (from the database); without one, the profile's lists in config.toml."""
     body = body_text_of(parsed)
     directory = directory if directory is not None else SenderDirectory.of_profile(profile)
-    sender = directory.fill(extract_sender(parsed.from_name, parsed.from_address, parsed.plain, parsed.html))
+    form = read_contact_form(body)  # the portal's contact form writes on a reader's behalf
+    sender = form.sender() if form else directory.fill(
+        extract_sender(parsed.from_name, parsed.from_address, parsed.plain, parsed.html))
     files = _flat(attachments)
     documents = tuple((a.path, a.document) for a in files if a.document is not None)
     category, document = classify(parsed.subject, body, [d for _p, d in documents], profile)
+    if FEEDBACK in profile.categories and is_feedback(parsed.subject, body, contact_form=form is not None,
+                                                      outsider=not from_agency(directory, profile.allowed_domains, parsed.from_address)):
+        category, document = FEEDBACK, None
     rule = profile.categories.get(category) or profile.categories["other"]
     anchor = find_anchor(rule.anchor, parsed.subject, body, texts, document, received_at, calendar.tz)
     deadline = compute_deadline(rule, anchor.at, anchor.has_time, calendar)
     return Submission(message=parsed, profile=profile, received_at=received_at, body_text=body,
                       attachments=tuple(attachments), texts=texts, sender=sender, category=category,
                       document=document, documents=documents, anchor=anchor, deadline=deadline,
-                      fingerprint=fingerprint(body, texts, files), directory=directory)
+                      fingerprint=fingerprint(body, texts, files), directory=directory,
+                      provider_unnamed=profile.unnamed_providers and asks_to_stay_unnamed(f"{parsed.subject}\n{body}"))
 
 
 def find_anchor(kind: str, subject: str, body: str, texts: dict[str, str], document: DocumentHeader | None,

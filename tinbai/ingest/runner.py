@@ -33,6 +33,7 @@ from tinbai.queue.history import DbHistory
 from tinbai.queue.models import Item, Outbox, ReviewEvent, utcnow
 from tinbai.queue.states import FAILED
 from tinbai.queue.store import SourceRef, already_stored, enqueue, record_failure
+from tinbai.queue.unit_answers import record_unit_answer
 
 log = logging.getLogger(__name__)
 
@@ -181,6 +182,7 @@ class Ingestor:
                         item.parent_id = parent.id
                         session.add(ReviewEvent(item_id=parent.id, at=utcnow(), actor="tinbai", action="reply",
                                                 comment=f"Thư trả lời/gửi lại: mục #{item.id} ({rep.subject})"))
+                        record_unit_answer(session, parent, item, rep.sender.address, profile, utcnow())
                     notices_for_new_item(session, item, rep, profile, self.config)
 
                 first_step = profile.review_steps[0].id if profile.review_steps else None

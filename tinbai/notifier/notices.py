@@ -8,8 +8,9 @@ from collections.abc import Iterable
 
 from sqlmodel import Session
 
-from tinbai.config import Config, Profile
+from tinbai.config import FEEDBACK, Config, Profile
 from tinbai.notifier.compose import render
+from tinbai.notifier.feedback import acknowledge_feedback, queue_answer
 from tinbai.notifier.outbox import queue_email, sender_domain
 from tinbai.notifier.planning import plan_item_reminders
 from tinbai.queue.models import Item, ReviewEvent
@@ -32,6 +33,17 @@ def notices_for_new_item(session: Session, item: Item, report: CheckReport, prof
     to = [report.sender.address] if report.sender.address else []
     if not to or item.parent_id is not None:
         return
+    if report.category == FEEDBACK:
+        acknowledge_feedback(session, item, report, profile, config)
+    else:
+        _acknowledge(session, item, report, profile, config, to)
+    to_fix = [p for p in report.problems if p.severity in ("error", "security")]
+    if to_fix:
+        queue_correction(session, item, report, profile, config, comment=None, key=f"correction:{item.id}:auto")
+
+
+def _acknowledge(session: Session, item: Item, report: CheckReport, profile: Profile, config: Config,
+                 to: list[str]) -> None:
     category = profile.categories.get(report.category)
     base = dict(
         agency=profile.agency,
@@ -50,9 +62,6 @@ def notices_for_new_item(session: Session, item: Item, report: CheckReport, prof
     queue_email(session, kind="acknowledgement", to=to, subject=ack.subject, body_text=ack.text,
                 body_html=ack.html, item_id=item.id, dedupe_key=f"ack:{item.id}",
                 in_reply_to=report.message_id, domain=domain)
-    to_fix = [p for p in report.problems if p.severity in ("error", "security")]
-    if to_fix:
-        queue_correction(session, item, report, profile, config, comment=None, key=f"correction:{item.id}:auto")
 
 
 def queue_correction(session: Session, item: Item, report: CheckReport, profile: Profile, config: Config,
@@ -63,7 +72,7 @@ def queue_correction(session: Session, item: Item, report: CheckReport, profile:
                 for p in report.problems if p.severity in ("error", "security")]
     mail = render("correction", zone=config.settings.zone, agency=profile.agency, code=item.tracking_code,
                   subject=report.subject, sender_name=report.sender.name, problems=problems, comment=comment,
-                  regulation_short=regulation_short(profile), title="")
+                  regulation_short=regulation_short(profile), title="", citizen=item.category == FEEDBACK)
     queue_email(session, kind="correction", to=to, subject=mail.subject, body_text=mail.text,
                 body_html=mail.html, item_id=item.id, dedupe_key=key, in_reply_to=report.message_id,
                 domain=sender_domain(config))
@@ -84,6 +93,9 @@ def _queue_sender_notice(session: Session, it: Item, event: ReviewEvent, notice:
         # a key per event: a second return of the same item is a second email
         queue_correction(session, it, load_report(it), prof, config, comment=comment,
                          key=f"correction:{it.id}:event:{event.id}")
+        return
+    if notice.kind in ("answer", "answer_online"):
+        queue_answer(session, it, event, notice, prof, config)
         return
     if not it.sender_address:
         return

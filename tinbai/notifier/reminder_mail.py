@@ -9,6 +9,7 @@ from tinbai.calendar import WorkCalendar
 from tinbai.config import Config, Profile
 from tinbai.notifier.compose import Rendered, render
 from tinbai.notifier.decisions import Directory, Entry, recipients
+from tinbai.notifier.feedback import provider_label
 from tinbai.queue.models import Item
 
 # Reminder kind -> (outbox kind, template)
@@ -43,9 +44,6 @@ def compose(item: Item, entry: Entry, profile: Profile, config: Config, cal: Wor
         greeting = "Thư ký Ban Biên tập"
     left = cal.office_time_between(now, item.deadline) if now < item.deadline else timedelta(0)
     late = max(entry.overdue_days, cal.working_days_between(item.deadline, now)) if now > item.deadline else 0
-    sender = " — ".join(x for x in (item.sender_name, item.sender_unit) if x)
-    if item.sender_address:
-        sender = f"{sender} <{item.sender_address}>" if sender else item.sender_address
     return render(
         TEMPLATES[entry.kind],
         zone=config.settings.zone,
@@ -55,21 +53,21 @@ def compose(item: Item, entry: Entry, profile: Profile, config: Config, cal: Wor
         subject=item.subject,
         title=KIND_LABELS[entry.kind],
         greeting=greeting,
-        sender=sender or "—",
+        sender=provider_label(item),  # an unnamed provider stays unnamed to whoever is reminded
         category_label=rule.label if rule else (item.category or "—"),
         basis=f"{article}Quy chế {profile.agency}",
         received_at=item.received_at,
         deadline=item.deadline,
         step_label=step.label if step else (item.step or "—"),
         holder_label=holder_label,
-        time_left=_duration(left),
+        time_left=duration_text(left),
         overdue_days=late,
         link=f"{config.web.base_url.rstrip('/')}/items/{item.id}",
         now=now,
     )
 
 
-def _duration(td: timedelta) -> str:
+def duration_text(td: timedelta) -> str:
     minutes = int(td.total_seconds() // 60)
     h, m = divmod(minutes, 60)
     if h and m:

@@ -96,6 +96,16 @@ def load_directory(session: Session, profile_id: str) -> SenderDirectory:
             for c in contributors_of(session, profile_id)))
 
 
+def answering_units(session: Session, profile_id: str) -> list[DirectoryUnit]:
+    """The units that can be given a citizen's feedback to answer: active, with leaders' addresses
+    (binhphuoc Art. 11.2; hungyen Art. 11.3's unit head)."""
+    return [u for u in load_directory(session, profile_id).active_units() if u.leaders]
+
+
+def answering_unit(session: Session, profile_id: str, name: str | None) -> DirectoryUnit | None:
+    return next((u for u in answering_units(session, profile_id) if u.name == (name or "")), None)
+
+
 # ----- what the pages write ------------------------------------------------------------------
 
 

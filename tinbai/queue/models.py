@@ -123,6 +123,12 @@ class Item(SQLModel, table=True):
     attempts: int = 0
     parent_id: int | None = Field(default=None, foreign_key="item.id")  # a reply joins its item
     sensitive: bool = False
+    # how it reached the board: "email", or brought by hand ("paper", "usb", "cd": tinbai.config.duties)
+    channel: str = Field(default="email")
+    # the provider asked to stay unnamed: name, address and phone shown to secretaries and heads only;
+    # then search_text holds none of them and provider_search (searched for those two only) holds them
+    provider_unnamed: bool = False
+    provider_search: str | None = Field(default=None, sa_column=Column(Text))
     published_url: str | None = None
     published_at: datetime | None = TZ(nullable=True)
     created_at: datetime = TZ(nullable=False)
@@ -196,6 +202,22 @@ class Outbox(SQLModel, table=True):
     sent_at: datetime | None = TZ(nullable=True)
     locked_by: str | None = None
     locked_until: datetime | None = TZ(nullable=True)
+
+
+class UnitForward(SQLModel, table=True):
+    """Feedback forwarded to the unit in charge, whose answer the board awaits (binhphuoc Art. 11.2:
+    the unit head answers within 15 working days; Art. 11.3: the board may set another date)."""
+
+    __tablename__ = "unit_forward"
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="item.id", index=True)
+    unit: str
+    addresses: str  # comma-separated: where the unit receives it (its head's and deputies' addresses)
+    forwarded_by: str
+    forwarded_at: datetime = TZ(nullable=False)
+    due_at: datetime = TZ(nullable=False)
+    answered_at: datetime | None = TZ(nullable=True)
+    answer_item_id: int | None = Field(default=None, foreign_key="item.id")  # the unit's reply, joined
 
 
 class ReminderRow(SQLModel, table=True):

@@ -10,9 +10,20 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from tinbai.config import Profile, ReviewStep
+from tinbai.config import FEEDBACK, Profile, ReviewStep
 from tinbai.queue.models import Item, User
-from tinbai.queue.states import APPROVED, ESCALATED, FAILED, IN_REVIEW, NEW, PUBLISHED, REFUSED, RETURNED
+from tinbai.queue.privacy import IDENTITY_ROLES
+from tinbai.queue.states import (
+    ANSWERED,
+    APPROVED,
+    ESCALATED,
+    FAILED,
+    IN_REVIEW,
+    NEW,
+    PUBLISHED,
+    REFUSED,
+    RETURNED,
+)
 
 # The secretary posts what the board approved (binhphuoc Art. 11.1: the secretary is the
 # portal's administrator), whoever held the last step.
@@ -67,7 +78,7 @@ def allowed_actions(item: Item, user: User, profile: Profile) -> list[str]:
         return []
     role, state = user.role, item.state
     boss = role in ("admin", "head")
-    if state == FAILED or state in (PUBLISHED, REFUSED):
+    if state == FAILED or state in (PUBLISHED, REFUSED, ANSWERED):
         return ["comment"]  # a failed item is retried from the command line, by an administrator
     if role == "agency_head":
         return ["deescalate", "refuse", "comment"] if state == ESCALATED else ["comment"]
@@ -80,7 +91,9 @@ def allowed_actions(item: Item, user: User, profile: Profile) -> list[str]:
         if item.holder != user.email:
             acts.append("take")
         acts.append("assign")
-        if is_last_step(item, profile):
+        if item.category == FEEDBACK:
+            acts += feedback_actions(profile)
+        elif is_last_step(item, profile):
             acts += ["approve", "publish"]
         else:
             acts.append("forward")
@@ -97,6 +110,23 @@ def allowed_actions(item: Item, user: User, profile: Profile) -> list[str]:
         acts.append("reopen")
     acts.append("comment")
     return acts
+
+
+def secrecy_actions(item: Item, user: User, profile: Profile) -> list[str]:
+    """Keeping an unnamed provider's identity secret, or no longer (thainguyen/haiduong Art. 4.2):
+    for those who see it (the secretaries and heads), at any stage of the item but a failure."""
+    if user.disabled or user.role not in IDENTITY_ROLES or not can_see(user, item.profile) \
+            or not profile.unnamed_providers or item.state == FAILED:
+        return []
+    return ["unmark_unnamed" if item.provider_unnamed else "mark_unnamed"]
+
+
+def feedback_actions(profile: Profile) -> list[str]:
+    """How the board deals with a citizen's feedback, as far as the profile has the duty: forward
+    it to the unit in charge (binhphuoc Art. 11.2), answer by email, or in the Q&A section (11.5)."""
+    duties = profile.feedback
+    return [*(["forward_unit"] if duties.forward_to_unit else []), "answer",
+            *(["answer_online"] if duties.qa_section else [])]
 
 
 def assignable_users(session: Session, item: Item, profile: Profile, step: ReviewStep | None = None) -> list[User]:

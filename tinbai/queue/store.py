@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from sqlalchemy import insert
@@ -25,6 +25,7 @@ from tinbai.queue.models import (
     StoredFile,
     utcnow,
 )
+from tinbai.queue.privacy import identity_values, redact
 from tinbai.queue.states import FAILED, NEW
 from tinbai.report import AttachmentReport, CheckReport
 from tinbai.textutil import strip_diacritics
@@ -42,6 +43,7 @@ class SourceRef:
     raw_sha256: str
     message_id: str | None
     received_at: datetime
+    channel: str = "email"  # or brought by hand: "paper", "usb", "cd" (tinbai.ingest.handed)
 
 
 def already_stored(session: Session, ref: SourceRef) -> Item | None:
@@ -74,6 +76,20 @@ def _item_search_text(report: CheckReport, texts: Iterable[str]) -> str:
     parts = [report.subject or "", report.sender.name or "", report.sender.address or "",
              report.sender.unit or "", report.body_text, *texts]
     return search_key(" ".join(parts))[:200_000]
+
+
+def keep_provider_unnamed(item: Item, sender: dict, unnamed: bool = True) -> None:
+    """Move the provider's identity out of the search text everyone searches, into the one only
+    secretaries and heads search (thainguyen/haiduong Art. 4.2; tinbai.queue.privacy); or back."""
+    keys = [search_key(v) for v in identity_values(item, sender)]
+    item.provider_unnamed = unnamed
+    if unnamed:
+        item.search_text = redact(item.search_text, keys, " ")
+        item.provider_search = " ".join(keys)
+    else:
+        # the sender's details searchable again (their mentions inside the texts stay out)
+        item.search_text = " ".join([item.search_text, *keys])
+        item.provider_search = None
 
 
 def search_key(text: str) -> str:
@@ -120,6 +136,8 @@ def enqueue(
         search_text=_item_search_text(report, attachment_texts.values()),
         error=None,
         updated_at=now,
+        channel=ref.channel,
+        provider_unnamed=report.provider_unnamed,
     )
     if existing is not None:  # a failed message retried: the same queue item, now complete
         item = existing
@@ -127,6 +145,8 @@ def enqueue(
             setattr(item, k, v)
     else:
         item = Item(created_at=now, **fields)
+    if report.provider_unnamed:
+        keep_provider_unnamed(item, asdict(report.sender))
     session.add(item)
     session.flush()  # the id, for the tracking code and the child rows
     item.tracking_code = tracking_code(tracking_prefix, item)

@@ -16,7 +16,7 @@ change, its audit entry and its email together.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
@@ -24,12 +24,21 @@ from sqlmodel import Session
 
 from tinbai.calendar import WorkCalendar, compute_deadline, vn_time
 from tinbai.config import Config, Profile, ReviewStep
-from tinbai.queue.models import Item, ReviewEvent, User, utcnow
+from tinbai.queue.errors import NotAllowed, StaleItem, WorkflowError
+from tinbai.queue.feedback_workflow import (
+    EXTRA_EVENT_LABELS,
+    FEEDBACK_ACTION_LABELS,
+    FEEDBACK_HANDLERS,
+    FEEDBACK_NOTICES,
+    checked_url,
+)
+from tinbai.queue.models import Item, ReviewEvent, UnitForward, User, utcnow
 from tinbai.queue.permissions import (
     agency_heads,
     allowed_actions,
     assignable_users,
     current_step,
+    secrecy_actions,
     step_index,
     steps_of,
 )
@@ -60,6 +69,7 @@ ACTION_LABELS: dict[str, str] = {
     "reopen": "Mở lại để xét duyệt",
     "change_category": "Đổi loại tin / mốc tính hạn",
     "comment": "Ghi ý kiến",
+    **FEEDBACK_ACTION_LABELS,
 }
 # Labels of what the daemon itself records, for the history.
 EVENT_LABELS: dict[str, str] = {
@@ -70,6 +80,7 @@ EVENT_LABELS: dict[str, str] = {
     "reply": "Người gửi trả lời / gửi lại",
     "reassign": "Giao lại cho người khác",
     "quarantine_download": "Quản trị tải tệp bị cách ly",
+    **EXTRA_EVENT_LABELS,
 }
 
 ANCHOR_LABELS: dict[str, str] = {
@@ -83,18 +94,6 @@ ANCHOR_LABELS: dict[str, str] = {
 }
 
 
-class WorkflowError(Exception):
-    """An action that cannot be done as asked (a missing or wrong parameter); the message is for the user."""
-
-
-class NotAllowed(WorkflowError):
-    """The user's role may not take this action on this item at its step and state."""
-
-
-class StaleItem(WorkflowError):
-    """The item changed since the user's page was shown."""
-
-
 # ----- what an action returns -------------------------------------------------------------
 
 
@@ -103,7 +102,7 @@ class SenderNotice:
     """What the sender is to be told of an action; the notifier writes the email (and sends
     none when the item has no sender's address)."""
 
-    kind: Literal["correction", "refusal", "publication"]
+    kind: Literal["correction", "refusal", "publication", "answer", "answer_online"]
     comment: str | None = None  # the board's words to the sender
     ground: str | None = None  # a refusal's ground (a key of profile.refusal_grounds)
 
@@ -115,6 +114,7 @@ class Applied:
 
     event: ReviewEvent
     notices: tuple[SenderNotice, ...] = ()
+    forwards: tuple[UnitForward, ...] = ()  # feedback forwarded to units: each unit gets an email
 
 
 # ----- applying an action ---------------------------------------------------------------
@@ -128,6 +128,7 @@ class _Ctx:
     profile: Profile
     config: Config
     now: datetime
+    forwards: list[UnitForward] = field(default_factory=list)
 
 
 def apply(
@@ -152,7 +153,7 @@ def apply(
         raise StaleItem("Mục này vừa được người khác xử lý: hãy xem lại trạng thái mới rồi thao tác lại.")
     if action not in ACTION_LABELS:
         raise NotAllowed(f"Không có thao tác {action!r}.")
-    if action not in allowed_actions(item, user, profile):
+    if action not in allowed_actions(item, user, profile) + secrecy_actions(item, user, profile):
         raise NotAllowed(
             f"Tài khoản {user.email} ({ROLES.get(user.role, user.role)}) không được "
             f"“{ACTION_LABELS[action]}” khi mục ở trạng thái “{STATE_LABELS.get(item.state, item.state)}”"
@@ -170,7 +171,7 @@ def apply(
                         ground=params.get("ground") if action == "refuse" else None)  # for the statistics
     session.add(event)
     session.flush()  # the event's id names the emails it causes
-    return Applied(event, _sender_notices(action, comment, params))
+    return Applied(event, _sender_notices(action, comment, params), tuple(ctx.forwards))
 
 
 def _sender_notices(action: str, comment: str | None, params: dict[str, Any]) -> tuple[SenderNotice, ...]:
@@ -182,6 +183,8 @@ def _sender_notices(action: str, comment: str | None, params: dict[str, Any]) ->
         return (SenderNotice("refusal", comment=comment, ground=params["ground"]),)
     if action == "publish":
         return (SenderNotice("publication"),)
+    if action in FEEDBACK_NOTICES:
+        return (SenderNotice(FEEDBACK_NOTICES[action], comment=comment),)
     return ()
 
 
@@ -225,9 +228,7 @@ def _approve(c: _Ctx, comment: str | None) -> tuple[str | None, str, str]:
 
 def _publish(c: _Ctx, comment: str | None, *, url: str | None = None,
              published_at: datetime | None = None) -> tuple[str | None, str, str]:
-    url = (url or "").strip()
-    if not url.startswith(("http://", "https://")) or " " in url or len(url) > 2000:
-        raise WorkflowError("Cần địa chỉ (URL) bài đã đăng, bắt đầu bằng http:// hoặc https://.")
+    url = checked_url(url)
     when = published_at or c.now
     if when.tzinfo is None:
         raise WorkflowError("Thời điểm đăng cần có múi giờ.")
@@ -323,6 +324,7 @@ _HANDLERS = {
     "take": _take, "assign": _assign, "forward": _forward, "approve": _approve, "publish": _publish,
     "refuse": _refuse, "return": _return, "escalate": _escalate, "deescalate": _deescalate,
     "reopen": _reopen, "change_category": _change_category, "comment": _comment,
+    **FEEDBACK_HANDLERS,
 }
 
 

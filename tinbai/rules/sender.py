@@ -6,13 +6,17 @@
 - hungyen states nothing and follows the thainguyen rule.
 Which details a profile requires is data (`required_sender`); the sender block itself is read by
 tinbai.extract.sender.
+
+A citizen or an organisation writing feedback (category `feedback`) is not held to the units'
+rules (CHECK-REPORT "Counting deadlines", last point): no job title or unit is asked of them and
+they are not expected in the directory; a name and a way to answer are enough, and the email
+address they wrote from is one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from tinbai.config import Profile
+from tinbai.config import FEEDBACK, Profile
+from tinbai.extract.origin import from_agency
 from tinbai.extract.submission import Submission
 from tinbai.report import ERROR, WARNING, Problem
 from tinbai.rules.base import Code, Rule
@@ -23,10 +27,12 @@ def _cited(text: str, article: str | None) -> str:
 
 
 class _SenderDetail(Rule):
-    """A detail the sender must state; `needs` is the profile's word for it (required_sender)."""
+    """A detail the sender must state; `needs` is the profile's word for it (required_sender);
+    `of_citizens`: whether a citizen writing feedback must state it too."""
 
     needs: str = ""
     text: str = ""
+    of_citizens: bool = True
 
     def applies(self, profile: Profile) -> bool:
         return not self.needs or self.needs in profile.required_sender
@@ -35,7 +41,7 @@ class _SenderDetail(Rule):
         raise NotImplementedError
 
     def check(self, sub: Submission) -> list[Problem]:
-        if self.stated(sub):
+        if (sub.category == FEEDBACK and not self.of_citizens) or self.stated(sub):
             return []
         (code,) = self.codes
         return [self.problem(code.code, _cited(self.text, sub.profile.article_for(code.code)))]
@@ -52,8 +58,9 @@ class MissingName(_SenderDetail):
 
 
 class MissingTitle(_SenderDetail):
-    description = "Người gửi ghi chức danh (nơi Quy chế yêu cầu)"
+    description = "Người gửi ghi chức danh (nơi Quy chế yêu cầu; không hỏi công dân gửi ý kiến)"
     needs = "title"
+    of_citizens = False
     text = ("Thư chưa ghi chức danh của người gửi. Đề nghị ghi chức danh (ví dụ: Chuyên viên, "
             "Văn thư, Chấp hành viên) dưới họ tên người gửi")
     codes = (Code("sender.missing_title", ERROR, "Không tìm thấy chức danh người gửi",
@@ -64,8 +71,9 @@ class MissingTitle(_SenderDetail):
 
 
 class MissingUnit(_SenderDetail):
-    description = "Người gửi ghi cơ quan, đơn vị (nơi Quy chế yêu cầu)"
+    description = "Người gửi ghi cơ quan, đơn vị (nơi Quy chế yêu cầu; không hỏi công dân gửi ý kiến)"
     needs = "unit"
+    of_citizens = False
     text = ("Thư chưa ghi cơ quan, đơn vị của người gửi. Đề nghị ghi tên cơ quan, đơn vị công tác "
             "(ví dụ: Phòng Tư pháp huyện …) dưới họ tên người gửi")
     codes = (Code("sender.missing_unit", ERROR, "Không tìm thấy cơ quan, đơn vị của người gửi",
@@ -76,7 +84,8 @@ class MissingUnit(_SenderDetail):
 
 
 class MissingContact(_SenderDetail):
-    description = "Người gửi ghi số điện thoại hoặc địa chỉ liên hệ"
+    description = ("Người gửi ghi số điện thoại hoặc địa chỉ liên hệ (công dân gửi ý kiến: địa chỉ thư điện tử "
+                   "cũng là cách liên hệ)")
     needs = "contact"
     text = ("Thư chưa ghi số điện thoại hoặc địa chỉ liên hệ của người gửi. Đề nghị ghi số điện thoại "
             "hoặc địa chỉ liên hệ ở cuối thư")
@@ -85,16 +94,9 @@ class MissingContact(_SenderDetail):
                   "Ghi số điện thoại hoặc địa chỉ liên hệ của người gửi ở cuối thư."),)
 
     def stated(self, sub: Submission) -> bool:
+        if sub.category == FEEDBACK and sub.sender.address:
+            return True  # the board answers a citizen at the address they wrote from
         return bool(sub.sender.phone or sub.sender.postal_address)
-
-
-def domain_allowed(address: str, domains: Iterable[str]) -> bool:
-    domain = address.rsplit("@", 1)[-1].lower().rstrip(".")
-    for d in domains:
-        d = d.lower().strip().lstrip("@").lstrip(".").rstrip(".")
-        if d and (domain == d or domain.endswith("." + d)):
-            return True
-    return False
 
 
 class SenderUnknown(Rule):
@@ -108,9 +110,9 @@ class SenderUnknown(Rule):
 
     def check(self, sub: Submission) -> list[Problem]:
         address = sub.sender.address
-        if sub.directory.registered(address):  # the board's units and contributors
-            return []
-        if address and domain_allowed(address, sub.profile.allowed_domains):
+        if sub.category == FEEDBACK:
+            return []  # a citizen is never in the units' directory: that is no reason for doubt
+        if from_agency(sub.directory, sub.profile.allowed_domains, address):  # the board's units and contributors
             return []
         where = f"Địa chỉ {address}" if address else "Thư không có địa chỉ người gửi hợp lệ, địa chỉ"
         text = (f"{where} không thuộc tên miền của đơn vị và chưa có trong danh sách cộng tác viên "

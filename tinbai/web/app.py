@@ -6,6 +6,8 @@ network is closed): one stylesheet under /static.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -17,7 +19,16 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from tinbai.config import Config
-from tinbai.web import views_account, views_directory, views_duties, views_files, views_item, views_queue
+from tinbai.web import (
+    views_account,
+    views_directory,
+    views_duties,
+    views_export,
+    views_files,
+    views_item,
+    views_queue,
+    views_register,
+)
 from tinbai.web.auth import SESSION_HOURS, CsrfError, LoginRequired, PasswordChangeRequired, session_secret
 from tinbai.web.common import HERE, optional_user, page
 
@@ -26,10 +37,18 @@ CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src '
        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    if app.state.analyser is not None:  # the registration page's sandboxed file reader
+        app.state.analyser.close()
+
+
 def create_app(config: Config, engine: Engine) -> FastAPI:
-    app = FastAPI(title="tinbai", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(title="tinbai", docs_url=None, redoc_url=None, openapi_url=None, lifespan=_lifespan)
     app.state.config = config
     app.state.engine = engine
+    app.state.analyser = None
     app.add_middleware(SessionMiddleware, secret_key=session_secret(config), session_cookie="tinbai_session",
                        max_age=SESSION_HOURS * 3600, same_site="lax", https_only=config.web.secure_cookies)
 
@@ -73,6 +92,7 @@ def create_app(config: Config, engine: Engine) -> FastAPI:
                     title="Địa chỉ không hợp lệ", message="Địa chỉ hoặc dữ liệu gửi lên không hợp lệ.")
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    for module in (views_account, views_queue, views_item, views_files, views_duties, views_directory):
+    for module in (views_account, views_queue, views_item, views_files, views_duties, views_directory,
+                   views_register, views_export):
         app.include_router(module.router)
     return app

@@ -17,7 +17,7 @@ from jinja2.runtime import Context
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
-from tinbai.config import Config, Profile
+from tinbai.config import CHANNEL_LABELS, Config, Profile
 from tinbai.queue.models import Item, User
 from tinbai.queue.permissions import can_see
 from tinbai.queue.states import STATE_LABELS
@@ -70,7 +70,7 @@ def event_comment(text: str | None) -> str:
 
 templates.env.filters.update(vn_time=vn_time, vn_date=vn_date, filesize=filesize, event_comment=event_comment)
 templates.env.globals.update(STATE_LABELS=STATE_LABELS, ACTION_LABELS=ACTION_LABELS, EVENT_LABELS=EVENT_LABELS,
-                             ROLES=ROLES, qs=query_string)
+                             ROLES=ROLES, qs=query_string, CHANNEL_LABELS=CHANNEL_LABELS)
 
 
 def config_of(request: Request) -> Config:

@@ -4,7 +4,6 @@ action forms the user's role allows at the item's step."""
 from __future__ import annotations
 
 import json
-import logging
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any
@@ -15,27 +14,28 @@ from sqlmodel import Session, select
 from starlette.datastructures import FormData
 
 from tinbai.board import act as board_act
-from tinbai.config import Config, Profile
+from tinbai.config import EMAIL, Config, Profile
 from tinbai.filekinds import PICTURE_TYPES
 from tinbai.ingest.archive import ContentStore
-from tinbai.message import parse_message
+from tinbai.ingest.original import original_of
 from tinbai.queue.models import Attachment, Item, Outbox, ProblemRow, ReviewEvent, User, utcnow
 from tinbai.queue.permissions import (
     agency_heads,
     allowed_actions,
     assignable_users,
     current_step,
+    secrecy_actions,
     step_index,
     steps_of,
 )
+from tinbai.queue.privacy import UNNAMED, sees_identity, shown_sender
 from tinbai.queue.states import APPROVED, FAILED, OPEN_STATES, PUBLISHED
 from tinbai.queue.workflow import ANCHOR_LABELS, NotAllowed, StaleItem, WorkflowError
 from tinbai.rules import fix_text
-from tinbai.textutil import html_to_text
 from tinbai.web.common import CheckedForm, CurrentUser, config_of, db, item_for, page
+from tinbai.web.item_extras import extras, hider, record_views
 from tinbai.web.views_files import PDF_TYPES, pdf_page_count
 
-log = logging.getLogger(__name__)
 router = APIRouter()
 BODY_LIMIT = 60_000  # characters of the body shown; the rest is in the raw message
 
@@ -113,22 +113,25 @@ def _attachment_view(att: Attachment, files: ContentStore) -> AttachmentView:
 
 
 def _message(config: Config, item: Item) -> dict[str, Any] | None:
-    """Headers and body text of the archived raw message; None when it is not in the archive."""
-    archive = ContentStore(config.resolve(config.settings.var_dir) / "archive")
-    try:
-        raw = archive.get(item.raw_sha256)
-    except OSError:
+    """Headers and body text of the archived raw message (for an item brought by hand: the
+    secretary's record of it); None when it is not in the archive."""
+    found = original_of(config, item)
+    if found is None:
         return None
-    try:
-        parsed = parse_message(raw)
-    except Exception:
-        log.exception("cannot parse archived message of item %s", item.id)
-        return {"headers": [], "body": None}
     wanted = {h.lower() for h in HEADER_NAMES}
-    headers = [(k, v) for k, v in parsed.headers if k.lower() in wanted]
-    body = parsed.plain.strip() or html_to_text(parsed.html).strip()
-    truncated = len(body) > BODY_LIMIT
-    return {"headers": headers, "body": body[:BODY_LIMIT], "truncated": truncated}
+    headers = [(k, v) for k, v in found.headers if k.lower() in wanted]
+    body = found.text.strip()
+    manifest = None
+    if item.channel != EMAIL:
+        manifest = {**found.manifest, "registered_at": _iso(found.manifest.get("registered_at"))}
+    return {"headers": headers, "body": body[:BODY_LIMIT], "truncated": len(body) > BODY_LIMIT, "manifest": manifest}
+
+
+def _iso(value: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
 
 
 def _forms(s: Session, item: Item, profile: Profile, actions: list[str]) -> dict[str, Any]:
@@ -173,10 +176,14 @@ def _load(request: Request, user: User, item_id: int) -> dict[str, Any]:
         parent = s.get(Item, item.parent_id) if item.parent_id else None
         actions = allowed_actions(item, user, profile) if profile else []
         forms = _forms(s, item, profile, actions) if profile else {}
-    report = json.loads(item.report_json or "{}")
+        report = json.loads(item.report_json or "{}")
+        sender = report.get("sender") or {}
+        more = extras(s, config, item, profile, sender)
     category = profile.categories.get(item.category or "") if profile else None
     return {
-        "item": item, "profile": profile, "report": report, "sender": report.get("sender") or {},
+        "item": item, "profile": profile, "report": report, "sender": shown_sender(user, item, sender),
+        "sees_identity": sees_identity(user, item), "unnamed_label": UNNAMED, "hide": hider(user, item, sender),
+        "secrecy": secrecy_actions(item, user, profile) if profile else [], **more,
         "problems": [{"p": p, "severity": SEVERITY.get(p.severity, (p.severity, "warning")),
                       "article": p.article or (profile.article_for(p.code) if profile else None),
                       "fix": fix_text(p.code) if p.severity in ("error", "security") else None}
@@ -194,6 +201,9 @@ def _load(request: Request, user: User, item_id: int) -> dict[str, Any]:
 
 @router.get("/items/{item_id}")
 def item_page(request: Request, item_id: int, user: CurrentUser, done: str = ""):
+    with db(request) as s:
+        record_views(s, config_of(request), user, item_for(s, user, item_id))
+        s.commit()
     ctx = _load(request, user, item_id)
     return page(request, "item.html", user=user, error=None, done=done, **ctx)
 
@@ -215,9 +225,13 @@ def _params(action: str, form: FormData, zone: tzinfo) -> dict[str, Any]:
     p: dict[str, Any] = {"comment": get("comment")}
     if action in ("assign", "forward", "escalate"):
         p["assignee"] = get("assignee") or None
-    if action == "publish":
+    if action in ("publish", "answer_online"):
         p["url"] = get("url")
+    if action == "publish":
         p["published_at"] = _when(get("published_at"), "Thời điểm đăng", zone)
+    if action == "forward_unit":
+        p["unit"] = get("unit")
+        p["due"] = _when(get("due"), "Hạn trả lời", zone)
     if action == "refuse":
         p["ground"] = get("ground") or None
     if action == "change_category":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, time, timedelta, tzinfo
 
 from fastapi import APIRouter, Request
@@ -14,6 +14,7 @@ from tinbai.config import Config
 from tinbai.duties.daily import STATUS_LABELS
 from tinbai.queue.models import Item, ProblemRow, User, utcnow
 from tinbai.queue.permissions import current_step, user_profiles
+from tinbai.queue.privacy import IDENTITY_ROLES, UNNAMED, identity_values, redact, sees_identity
 from tinbai.queue.states import OPEN_STATES, STATE_LABELS
 from tinbai.queue.store import search_key
 from tinbai.web.common import CurrentUser, config_of, db, page, visible_profiles
@@ -30,6 +31,9 @@ class Row:
     category_label: str
     step_label: str
     due: str  # "overdue" | "today" | "" : how the deadline is shown
+    subject: str = ""  # as the user may see it (an unnamed provider's details blotted out)
+    sender: str | None = None  # None: the provider asked to stay unnamed and the user may not see them
+    sender_unit: str | None = None
     errors: int = 0
     warnings: int = 0
     security: int = 0
@@ -45,14 +49,18 @@ def day_bounds(now: datetime, zone: tzinfo) -> tuple[datetime, datetime, datetim
     return today, tomorrow, week_end
 
 
-def _like(words: str) -> list:
+def _like(words: str, user: User) -> list:
     """One LIKE per word of the query, on the diacritics-free search text (so "hoi nghi" and
-    "Hội nghị" find the same items); the word's own % and _ are literal."""
+    "Hội nghị" find the same items); the word's own % and _ are literal. Unnamed providers'
+    details are searched for those who may see them only (tinbai.queue.privacy)."""
     conds = []
     for word in search_key(words).split():
         pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        conds.append(or_(col(Item.search_text).like(pattern, escape="\\"),
-                         func.lower(col(Item.tracking_code)).like(pattern, escape="\\")))
+        where = [col(Item.search_text).like(pattern, escape="\\"),
+                 func.lower(col(Item.tracking_code)).like(pattern, escape="\\")]
+        if user.role in IDENTITY_ROLES:
+            where.append(col(Item.provider_search).like(pattern, escape="\\"))
+        conds.append(or_(*where))
     return conds
 
 
@@ -67,10 +75,12 @@ def _category_label(config: Config, item: Item) -> str:
     return rule.label if rule else (item.category or "—")
 
 
-def _rows(config: Config, items: list[Item], counts: dict[int, dict[str, int]], now: datetime) -> list[Row]:
+def _rows(config: Config, items: list[Item], counts: dict[int, dict[str, int]], now: datetime,
+          user: User) -> list[Row]:
     _, tomorrow, _ = day_bounds(now, config.settings.zone)
     rows = []
     for it in items:
+        shown = sees_identity(user, it)
         prof = config.profiles.get(it.profile)
         due = ""
         if it.state in OPEN_STATES and it.deadline is not None:
@@ -79,49 +89,76 @@ def _rows(config: Config, items: list[Item], counts: dict[int, dict[str, int]], 
         rows.append(Row(item=it, profile_label=prof.agency if prof else it.profile,
                         category_label=_category_label(config, it),
                         step_label=current_step(it, prof).label if prof and it.state in OPEN_STATES else "",
-                        due=due, errors=c.get("error", 0), warnings=c.get("warning", 0),
+                        due=due, subject=it.subject if shown else redact(it.subject, identity_values(it)),
+                        sender=(it.sender_name or it.sender_address or "—") if shown else None,
+                        sender_unit=it.sender_unit if shown else None, errors=c.get("error", 0), warnings=c.get("warning", 0),
                         security=c.get("security", 0)))
     return rows
+
+
+@dataclass
+class Filters:
+    """The queue's filters, as the page's form and links give them (the CSV export takes the same)."""
+
+    q: str = ""
+    state: str = ""
+    category: str = ""
+    unit: str = ""
+    holder: str = ""
+    profile: str = ""
+    quick: str = ""
+    sort: str = "deadline"
+    channel: str = ""
+
+
+def filtered(config: Config, user: User, f: Filters, now: datetime):
+    """The items `user` may see that pass the filters, in the order asked."""
+    _, tomorrow, _ = day_bounds(now, config.settings.zone)
+    query = _visible(select(Item), user)
+    # without a chosen state: the items still being handled; a search looks everywhere
+    if f.state == "all" or (not f.state and f.q.strip()):
+        pass
+    elif f.state in STATE_LABELS:
+        query = query.where(Item.state == f.state)
+    else:
+        query = query.where(col(Item.state).in_(OPEN_STATES))
+    if f.profile:
+        query = query.where(Item.profile == f.profile)
+    if f.category:
+        query = query.where(Item.category == f.category)
+    if f.unit:
+        query = query.where(Item.sender_unit == f.unit)
+        if user.role not in IDENTITY_ROLES:  # an unnamed provider's unit would name them
+            query = query.where(Item.provider_unnamed == False)
+    if f.channel:
+        query = query.where(Item.channel == f.channel)
+    if f.holder == "-":
+        query = query.where(col(Item.holder).is_(None))
+    elif f.holder:
+        query = query.where(Item.holder == f.holder)
+    if f.quick == "today":  # still on time, due before midnight; what is already late is "overdue"
+        query = query.where(col(Item.state).in_(OPEN_STATES), col(Item.deadline) >= now,
+                            col(Item.deadline) < tomorrow)
+    elif f.quick == "overdue":
+        query = query.where(col(Item.state).in_(OPEN_STATES), col(Item.deadline) < now)
+    elif f.quick == "mine":
+        query = query.where(Item.holder == user.email)
+    for cond in _like(f.q, user):
+        query = query.where(cond)
+    if f.sort == "received":
+        return query.order_by(col(Item.received_at).desc(), col(Item.id).desc())
+    return query.order_by(col(Item.deadline).is_(None), col(Item.deadline), col(Item.id))
 
 
 @router.get("/")
 def queue(request: Request, user: CurrentUser, q: str = "", state: str = "",
           category: str = "", unit: str = "", holder: str = "", profile: str = "", quick: str = "",
-          sort: str = "deadline", page_no: int = 1):
+          sort: str = "deadline", page_no: int = 1, channel: str = ""):
     config = config_of(request)
     now = utcnow()
-    _, tomorrow, _ = day_bounds(now, config.settings.zone)
-    query = _visible(select(Item), user)
-    # without a chosen state: the items still being handled; a search looks everywhere
-    if state == "all" or (not state and q.strip()):
-        pass
-    elif state in STATE_LABELS:
-        query = query.where(Item.state == state)
-    else:
-        query = query.where(col(Item.state).in_(OPEN_STATES))
-    if profile:
-        query = query.where(Item.profile == profile)
-    if category:
-        query = query.where(Item.category == category)
-    if unit:
-        query = query.where(Item.sender_unit == unit)
-    if holder == "-":
-        query = query.where(col(Item.holder).is_(None))
-    elif holder:
-        query = query.where(Item.holder == holder)
-    if quick == "today":  # still on time, due before midnight; what is already late is "overdue"
-        query = query.where(col(Item.state).in_(OPEN_STATES), col(Item.deadline) >= now,
-                            col(Item.deadline) < tomorrow)
-    elif quick == "overdue":
-        query = query.where(col(Item.state).in_(OPEN_STATES), col(Item.deadline) < now)
-    elif quick == "mine":
-        query = query.where(Item.holder == user.email)
-    for cond in _like(q):
-        query = query.where(cond)
-    if sort == "received":
-        query = query.order_by(col(Item.received_at).desc(), col(Item.id).desc())
-    else:
-        query = query.order_by(col(Item.deadline).is_(None), col(Item.deadline), col(Item.id))
+    f = Filters(q=q, state=state, category=category, unit=unit, holder=holder, profile=profile, quick=quick,
+                sort=sort, channel=channel)
+    query = filtered(config, user, f, now)
     page_no = max(1, page_no)
     with db(request) as s:
         total = s.exec(select(func.count()).select_from(query.order_by(None).subquery())).one()
@@ -134,8 +171,9 @@ def queue(request: Request, user: CurrentUser, q: str = "", state: str = "",
                     .where(col(ProblemRow.item_id).in_(ids)).group_by(ProblemRow.item_id, ProblemRow.severity)):
                 counts[item_id][severity] = n
         base = _visible(select(Item), user)
+        named = base if user.role in IDENTITY_ROLES else base.where(Item.provider_unnamed == False)
         units = sorted(u for u in s.exec(select(Item.sender_unit).distinct().where(
-            col(Item.sender_unit).is_not(None)).where(col(Item.id).in_(base.with_only_columns(Item.id)))) if u)
+            col(Item.sender_unit).is_not(None)).where(col(Item.id).in_(named.with_only_columns(Item.id)))) if u)
         holders = sorted(h for h in s.exec(select(Item.holder).distinct().where(
             col(Item.holder).is_not(None)).where(col(Item.id).in_(base.with_only_columns(Item.id)))) if h)
     profiles = visible_profiles(config, user)
@@ -143,9 +181,8 @@ def queue(request: Request, user: CurrentUser, q: str = "", state: str = "",
     for p in profiles.values():
         for cid, rule in p.categories.items():
             categories.setdefault(cid, rule.label)
-    filters = {"q": q, "state": state, "category": category, "unit": unit, "holder": holder,
-               "profile": profile, "quick": quick, "sort": sort}
-    return page(request, "queue.html", user=user, rows=_rows(config, items, counts, now), total=total,
+    filters = asdict(f)
+    return page(request, "queue.html", user=user, rows=_rows(config, items, counts, now, user), total=total,
                 page_no=page_no, pages=max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE), filters=filters,
                 profiles=profiles, categories=categories, units=units, holders=holders,
                 searched_everywhere=bool(q.strip()) and not state)
@@ -183,7 +220,8 @@ def dashboard(request: Request, user: CurrentUser, profile: str = ""):
         d = it.deadline
         kind = ("later" if d is None or d >= week_end else
                 "overdue" if d < now else "today" if d < tomorrow else "week")
-        for b in (total, by_unit[it.sender_unit or "(chưa rõ đơn vị)"], by_holder[it.holder or "(chưa giao)"]):
+        unit = (it.sender_unit or "(chưa rõ đơn vị)") if sees_identity(user, it) else f"({UNNAMED.lower()})"
+        for b in (total, by_unit[unit], by_holder[it.holder or "(chưa giao)"]):
             setattr(b, kind, getattr(b, kind) + 1)
         if kind == "overdue":
             overdue.append(it)
@@ -193,6 +231,6 @@ def dashboard(request: Request, user: CurrentUser, profile: str = ""):
     with db(request) as s:
         calendars = post_calendars(s, config, [p for p in visible_profiles(config, user) if not profile or p == profile], now)
     return page(request, "dashboard.html", user=user, total=total, by_unit=order(by_unit),
-                by_holder=order(by_holder), overdue=_rows(config, overdue, {}, now),
-                today=_rows(config, today, {}, now), profiles=visible_profiles(config, user), profile=profile,
+                by_holder=order(by_holder), overdue=_rows(config, overdue, {}, now, user),
+                today=_rows(config, today, {}, now, user), profiles=visible_profiles(config, user), profile=profile,
                 now=now, post_calendars=calendars, STATUS=STATUS_LABELS)
