@@ -4,7 +4,7 @@ read (addresses), and the sender's own text told from quoted replies and forward
 """
 
 from tinbai.message.addresses import EMAIL_RE, address_list, parse_from
-from tinbai.message.headers import decode_header_value, header_text, message_ids
+from tinbai.message.headers import HeaderDecoder, decode_header_value, message_ids
 from tinbai.message.mime import (
     STRUCTURAL_DEFECTS,
     ParsedMessage,
@@ -17,13 +17,13 @@ from tinbai.message.replies import is_quoted_header_line, is_reply_header, own_l
 
 __all__ = [
     "EMAIL_RE",
+    "HeaderDecoder",
     "STRUCTURAL_DEFECTS",
     "ParsedMessage",
     "RawAttachment",
     "address_list",
     "decode_header_value",
     "decode_text",
-    "header_text",
     "is_malformed",
     "is_quoted_header_line",
     "is_reply_header",
