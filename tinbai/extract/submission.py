@@ -20,8 +20,8 @@ from tinbai.config import Profile
 from tinbai.extract.category import classify
 from tinbai.extract.dates import find_event, find_issued_date
 from tinbai.extract.duplicates import MIN_FILE_BYTES, text_fingerprint
-from tinbai.extract.sender import extract_sender
-from tinbai.message import ParsedMessage
+from tinbai.extract.sender import extract_original_sender, extract_sender
+from tinbai.message import ParsedMessage, is_forward_subject, without_quoted_reply
 from tinbai.report import Anchor, AttachmentReport, DocumentHeader, Sender
 from tinbai.textutil import html_to_text
 
@@ -53,6 +53,7 @@ class Submission:
     deadline: datetime | None
     fingerprint: dict = field(default_factory=dict)
     duplicates: tuple[DuplicateMatch, ...] = ()
+    original_sender: Sender | None = None  # the author of a forwarded message, apart from the sender
 
     def files(self) -> list[AttachmentReport]:
         """Every attached file, archive members after their archive."""
@@ -63,14 +64,21 @@ class Submission:
 
 
 def body_text_of(parsed: ParsedMessage) -> str:
-    """The message's own text as a reviewer reads it: the plain part, else the HTML as text."""
-    return parsed.plain.strip() or html_to_text(parsed.html).strip()
+    """The message's own text as a reviewer reads it (CHECK-REPORT body_text): the plain part,
+    else the HTML as text, without the quoted message below its first reply header; what it
+    forwards stays (forwarding an item is sending it)."""
+    text = parsed.plain.strip() or html_to_text(parsed.html).strip()
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # a body's line ends as its client wrote them
+    return without_quoted_reply(text, forwarding=is_forward_subject(parsed.subject))
 
 
 def derive(parsed: ParsedMessage, attachments: list[AttachmentReport], texts: dict[str, str],
            profile: Profile, received_at: datetime, calendar: WorkCalendar) -> Submission:
     body = body_text_of(parsed)
-    sender = extract_sender(parsed.from_name, parsed.from_address, parsed.plain, parsed.html, profile)
+    forwarding = is_forward_subject(parsed.subject)
+    sender = extract_sender(parsed.from_name, parsed.from_address, parsed.plain, parsed.html, profile,
+                            forwarding=forwarding)
+    original = extract_original_sender(parsed.plain, parsed.html, sender, forwarding=forwarding)
     files = _flat(attachments)
     documents = tuple((a.path, a.document) for a in files if a.document is not None)
     category, document = classify(parsed.subject, body, [d for _p, d in documents], profile)
@@ -80,7 +88,7 @@ def derive(parsed: ParsedMessage, attachments: list[AttachmentReport], texts: di
     return Submission(message=parsed, profile=profile, received_at=received_at, body_text=body,
                       attachments=tuple(attachments), texts=texts, sender=sender, category=category,
                       document=document, documents=documents, anchor=anchor, deadline=deadline,
-                      fingerprint=fingerprint(body, texts, files))
+                      fingerprint=fingerprint(body, texts, files), original_sender=original)
 
 
 def find_anchor(kind: str, subject: str, body: str, texts: dict[str, str], document: DocumentHeader | None,

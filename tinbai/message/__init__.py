@@ -1,9 +1,10 @@
 """One email message: its MIME structure parsed (mime), its headers decoded (headers), its From
-read (addresses), and the sender's own text told from quoted replies and forwarded parts
-(replies). Everything that reads a message's headers or splits its replies goes through here.
+read (addresses), and the sender's own text told from quoted replies (replies) and forwarded
+messages (forwards). Everything that reads a message's headers or splits its replies goes through here.
 """
 
 from tinbai.message.addresses import EMAIL_RE, address_list, parse_from
+from tinbai.message.forwards import Forward, forwarded_part, without_quoted_reply
 from tinbai.message.headers import HeaderDecoder, decode_header_value, message_ids
 from tinbai.message.mime import (
     STRUCTURAL_DEFECTS,
@@ -13,10 +14,17 @@ from tinbai.message.mime import (
     is_malformed,
     parse_message,
 )
-from tinbai.message.replies import is_quoted_header_line, is_reply_header, own_lines
+from tinbai.message.replies import (
+    header_kind,
+    is_forward_subject,
+    is_quoted_header_line,
+    is_reply_header,
+    own_lines,
+)
 
 __all__ = [
     "EMAIL_RE",
+    "Forward",
     "HeaderDecoder",
     "STRUCTURAL_DEFECTS",
     "ParsedMessage",
@@ -24,6 +32,9 @@ __all__ = [
     "address_list",
     "decode_header_value",
     "decode_text",
+    "forwarded_part",
+    "header_kind",
+    "is_forward_subject",
     "is_malformed",
     "is_quoted_header_line",
     "is_reply_header",
@@ -31,4 +42,5 @@ __all__ = [
     "own_lines",
     "parse_from",
     "parse_message",
+    "without_quoted_reply",
 ]
