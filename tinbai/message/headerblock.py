@@ -3,10 +3,12 @@
 The email package ends a message's headers at the first line that is neither "Name: value"
 nor indented, and takes all the rest as the body: a Subject folded without indentation
 ("Subject: Báo cáo\\r\\nquý 1\\r\\nTo: …") or a client's banner above the headers ("---- Original
-email message ----") then loses From, Subject and the MIME structure. Mail clients read such
+email message ----") then loses From, Subject and the MIME structure, and so does a space
+before a header's colon ("Subject : …", RFC 5322's obsolete syntax). Mail clients read such
 messages as their writers meant; so does this: a non-indented line between two header lines
 continues the header above it, and a few lines above the first header are skipped, provided
-that header lines of known names follow. The caller reports the repair (message.malformed).
+that header lines of known names follow; "Name : value" becomes "Name: value". The caller
+reports the repair (message.malformed).
 """
 
 from __future__ import annotations
@@ -65,6 +67,11 @@ def repair_header_block(raw: bytes) -> tuple[bytes, bool]:
             out.extend(lines[i:])
             break
         m = _HEADER_LINE.match(line)
+        if m and m.end() > len(m.group(1)) + 1 and m.group(1).lower() in _KNOWN:
+            # "Subject : …" (RFC 5322's obsolete syntax): the email package takes it for body text,
+            # and "From : …" on the first line for an mbox envelope
+            line = m.group(1) + b":" + line[m.end():]
+            changed = True
         if m or line[:1] in (b" ", b"\t") or (i == 0 and line.startswith(b"From ")):
             if m:
                 prev_known = m.group(1).lower() in _KNOWN
