@@ -7,6 +7,7 @@ from tinbai.message.addresses import EMAIL_RE, address_list, parse_from
 from tinbai.message.forwards import Forward, forwarded_part, without_quoted_reply
 from tinbai.message.headers import HeaderDecoder, decode_header_value, message_ids
 from tinbai.message.mime import (
+    DEFECT_NOTES,
     STRUCTURAL_DEFECTS,
     ParsedMessage,
     RawAttachment,
@@ -23,6 +24,7 @@ from tinbai.message.replies import (
 )
 
 __all__ = [
+    "DEFECT_NOTES",
     "EMAIL_RE",
     "Forward",
     "HeaderDecoder",

@@ -29,12 +29,21 @@ from tinbai.message.headerblock import REPAIRED, repair_header_block
 from tinbai.message.headers import HeaderDecoder, header_bytes, message_ids, raw_params
 from tinbai.textutil import nfc
 
-__all__ = ["STRUCTURAL_DEFECTS", "ParsedMessage", "RawAttachment", "decode_text", "is_malformed", "parse_message"]
+__all__ = ["DEFECT_NOTES", "STRUCTURAL_DEFECTS", "ParsedMessage", "RawAttachment", "decode_text", "is_malformed",
+           "parse_message"]
 
 log = logging.getLogger(__name__)
 
 MULTIPLE_FROM = "MultipleFromDefect"  # RFC 5322 3.6: one From field
 UNDECODABLE_HEADER = "UndecodableHeaderDefect"  # header bytes no charset reads: U+FFFD shown
+
+# what a reviewer is told of the repairs this package makes (the email package's defects are
+# named as they are)
+DEFECT_NOTES = {
+    REPAIRED: "tiêu đề thư ngắt dòng sai hoặc có dòng lạ ở đầu, đã được đọc lại",
+    MULTIPLE_FROM: "thư có nhiều trường From, đã lấy trường đầu tiên có địa chỉ",
+    UNDECODABLE_HEADER: "có byte trong tiêu đề thư không bảng mã nào đọc được, hiện là ký tự �",
+}
 
 # Defects that mean the structure or the transfer encoding was damaged and had to
 # be repaired or skipped (message.malformed). Odd charset labels that still decode
@@ -168,7 +177,7 @@ def _payload(part: Message) -> tuple[bytes | None, list[str]]:
 def _attachment_name(part: Message, index: int, decoder: HeaderDecoder) -> tuple[str, bool]:
     raw = _param(part, "content-disposition", "filename") or _param(part, "content-type", "name")
     if raw:
-        name = decoder.param(raw, [c for c in (_param(part, "content-type", "charset"),) if isinstance(c, str)])
+        name = decoder.param(raw, [c for c in (_charset(part),) if c])
         name = name.replace("\\", "/").split("/")[-1].strip() or f"tep-dinh-kem-{index}"
         return name, True
     ext = mimetypes.guess_extension(part.get_content_type()) or ".bin"
