@@ -13,6 +13,7 @@ import os
 import smtplib
 import ssl
 from datetime import datetime, timedelta
+from email.charset import QP, Charset
 from email.header import Header
 from email.headerregistry import UnstructuredHeader
 from email.message import EmailMessage
@@ -64,10 +65,16 @@ def _encode_as_words(value: object) -> bool:
     return isinstance(value, UnstructuredHeader) and not str(value).isascii()
 
 
+# Q words: the ASCII of a subject (the item's tracking code "TB-2026-000123") stays legible in
+# the raw message, for the filters and searches that read it undecoded
+_UTF8_Q = Charset("utf-8")
+_UTF8_Q.header_encoding = QP
+
+
 def _words(name: str, value: str, policy: EmailPolicy) -> str:
     # lines of at most 76: a continuation's word then stays within RFC 2047's 75 characters
     width = min(policy.max_line_length or 76, 76)
-    return Header(str(value), "utf-8", maxlinelen=width, header_name=name).encode(linesep=policy.linesep)
+    return Header(str(value), _UTF8_Q, maxlinelen=width, header_name=name).encode(linesep=policy.linesep)
 
 
 POLICY = _WordsKeepingPolicy()
