@@ -103,12 +103,11 @@ class HeaderDecoder:
         pending: list[tuple[str, bytes]] = []  # adjacent encoded words not decoded yet
         for m in _ENCODED_WORD.finditer(value):
             between = value[pos:m.start()]
-            if between.strip() or not pending:  # whitespace between two encoded words is no text
+            data = _word_bytes(m.group("enc"), m.group("text"))
+            if data is None or between.strip() or not pending:  # whitespace between two words is no text
                 self._flush(pending, out, charsets)
                 out.append(self._raw(between, charsets))
-            data = _word_bytes(m.group("enc"), m.group("text"))
             if data is None:  # a damaged word is shown as written
-                self._flush(pending, out, charsets)
                 out.append(self._raw(m.group(0), charsets))
             else:
                 charset = m.group("charset")
