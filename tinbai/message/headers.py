@@ -25,7 +25,6 @@ from __future__ import annotations
 import binascii
 import re
 from collections.abc import Iterable, Sequence
-from email.header import Header, decode_header
 from email.message import Message
 from email.policy import Compat32
 
@@ -89,12 +88,11 @@ class HeaderDecoder:
         self.sample = sample
         self.lossy = False
 
-    def text(self, value: object, charsets: Sequence[str] = ()) -> str:
-        """One value as NFC text on one line; `charsets`: the part's own, tried first."""
+    def text(self, value: str | bytes | None, charsets: Sequence[str] = ()) -> str:
+        """One value (as stored, or its bytes) as NFC text on one line; `charsets`: the part's
+        own, tried first."""
         if value is None or value == "":
             return ""
-        if isinstance(value, Header):
-            return self._from_header_object(value)
         if isinstance(value, bytes):
             value = value.decode("ascii", "surrogateescape")
         value = _FOLD.sub(lambda m: " " if m.group(0).endswith("\t") else "", str(value))
@@ -136,18 +134,6 @@ class HeaderDecoder:
         if not exact:
             self.lossy = True
         return text
-
-    def _from_header_object(self, value: Header) -> str:
-        """An email.header.Header (what compat32 hands out for 8-bit values): its chunks' bytes."""
-        try:
-            chunks = decode_header(value)
-        except Exception:  # a Header past decoding is shown as the library prints it
-            return nfc(str(value)).strip()
-        parts = []
-        for chunk, charset in chunks:
-            data = chunk if isinstance(chunk, bytes) else header_bytes(chunk)
-            parts.append(self._decode(data, [c for c in (charset, "utf-8", *self.charsets) if c]))
-        return nfc(re.sub(r"\s*[\r\n]+\s*", " ", "".join(parts))).strip()
 
     def param(self, value: str | tuple[str, str, str] | None, charsets: Sequence[str] = ()) -> str:
         """A MIME parameter's value (from raw_params): an RFC 2231 value's bytes in its own
