@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import argparse
 import email
+import email.header
 import email.policy
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -247,3 +249,24 @@ def test_a_long_vietnamese_subject_arrives_intact(plain) -> None:
     assert msg["Message-ID"] == row.message_id
     assert msg["Subject"] == subject
 
+
+
+def test_a_long_vietnamese_subject_arrives_exactly_as_written(plain) -> None:
+    """200 characters folded by the email package's policy: every decoder gets the words back
+    with their spaces (Python's own folding dropped one at each fold: "rất dài" -> "rấtdài")."""
+    cfg, engine, sink = plain
+    words = ("Đề nghị bổ sung thông tin người gửi, chức danh và số điện thoại cho tin bài rất dài về hội nghị "
+             "tổng kết công tác thi hành án dân sự năm 2025 và triển khai nhiệm vụ trọng tâm năm 2026 của Chi cục "
+             "huyện Phú Bình, tỉnh Thái Nguyên").split()
+    subject = " ".join(words)[:200].rstrip()
+    assert len(subject) >= 199
+    row = queue(engine, GOOD, "ack:long-subject", subject=subject)
+    assert deliver_due(engine, cfg)["sent"] == 1
+    (got,) = sink.wait_for(1)
+    head = got.content.split(b"\r\n\r\n", 1)[0]
+    assert max(len(line) for line in head.split(b"\r\n")) <= 78  # folded, not one long line
+    assert all(len(w) <= 75 for w in re.findall(rb"=\?[^?]+\?[bBqQ]\?[^?]*\?=", head))  # RFC 2047 2
+    assert email.message_from_bytes(got.content, policy=email.policy.default)["Subject"] == subject
+    legacy = email.message_from_bytes(got.content)["Subject"]
+    assert str(email.header.make_header(email.header.decode_header(legacy))) == subject
+    assert outbox_row(engine, row.id).subject == subject

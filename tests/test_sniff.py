@@ -361,3 +361,40 @@ def test_magic_numbers_followed_by_anything(magic, rest):
 @given(st.text(max_size=2000))
 def test_any_text_gets_a_type_of_the_vocabulary(text):
     assert detect_type(text.encode("utf-8")) in TYPES
+
+
+# ---------------------------------------------------------------- disk images
+# written by hand to the layouts their specifications give (no ISO or FAT tool on these machines)
+
+
+def iso9660() -> bytes:
+    """ECMA-119: 16 sectors of system area, a primary volume descriptor, the set terminator."""
+    pvd = b"\x01CD001\x01\x00" + b"TINBAI".ljust(32) + b"TIN BAI 2025".ljust(32)
+    terminator = b"\xffCD001\x01"
+    return b"\0" * 16 * 2048 + pvd.ljust(2048, b"\0") + terminator.ljust(2048, b"\0")
+
+
+def fat12_floppy() -> bytes:
+    """A 1.44 MB floppy's boot sector (jump, OEM name, BIOS parameter block, "FAT12", 55 AA)."""
+    bpb = struct.pack("<HBHBHHBHHHII", 512, 1, 1, 2, 224, 2880, 0xF0, 9, 18, 2, 0, 0)
+    ebpb = b"\x00\x00\x29" + b"\x12\x34\x56\x78" + b"NO NAME    " + b"FAT12   "
+    sector = (b"\xeb\x3c\x90" + b"MSDOS5.0" + bpb + ebpb).ljust(510, b"\0") + b"\x55\xaa"
+    return sector + b"\0" * 4096
+
+
+def mbr_disk() -> bytes:
+    """A disk with an MBR: one active FAT32 (LBA) partition from sector 2048."""
+    entry = bytes([0x80, 0, 0, 0, 0x0C, 0, 0, 0]) + struct.pack("<II", 2048, 65536)
+    return (b"\0" * 446 + entry + b"\0" * 48 + b"\x55\xaa").ljust(4096, b"\0")
+
+
+@pytest.mark.parametrize(("maker", "expected"), [(iso9660, "iso"), (fat12_floppy, "img"), (mbr_disk, "img")])
+def test_disk_images(maker, expected) -> None:
+    assert detect_type(maker(), "tai lieu.pdf") == expected
+    assert sniff.canonical_type(expected) == expected
+
+
+def test_two_bytes_at_510_are_no_disk() -> None:
+    data = bytearray(b"\x11" * 1024)
+    data[510:512] = b"\x55\xaa"
+    assert detect_type(bytes(data)) != "img"

@@ -14,12 +14,15 @@ IMAGE_TYPES = frozenset({"jpg", "png", "gif", "bmp", "tiff", "webp", "heic", "av
 AUDIO_TYPES = frozenset({"mp3", "wma", "wav", "ogg", "m4a", "flac", "aac", "amr", "mid"})
 VIDEO_TYPES = frozenset({"mpg", "mp4", "mov", "avi", "wmv", "webm", "mkv", "flv", "3gp", "ts"})
 ARCHIVE_TYPES = frozenset({"zip", "rar", "7z", "gz", "bz2", "xz", "tar", "cab"})
+# disk images: a CD/DVD image (ISO 9660, UDF) and raw or virtual disks (.img, .vhd, .vmdk…);
+# Windows opens them as a drive with one click, and no regulation lists them
+DISK_IMAGE_TYPES = frozenset({"iso", "img"})
 # programs and scripts, whatever the name says (attachment.executable)
 EXECUTABLE_TYPES = frozenset({"exe", "elf", "macho", "script", "lnk", "jar", "apk", "class", "msi"})
 # Office formats that carry VBA by definition (attachment.macro)
 MACRO_TYPES = frozenset({"docm", "xlsm", "xlsb", "pptm"})
 TYPES = (
-    DOCUMENT_TYPES | IMAGE_TYPES | AUDIO_TYPES | VIDEO_TYPES | ARCHIVE_TYPES | EXECUTABLE_TYPES
+    DOCUMENT_TYPES | IMAGE_TYPES | AUDIO_TYPES | VIDEO_TYPES | ARCHIVE_TYPES | EXECUTABLE_TYPES | DISK_IMAGE_TYPES
 ) | {"empty", "unknown"}
 
 # Pictures that Pillow and OpenCV decode: searched for a seal, shown in the pages, and what

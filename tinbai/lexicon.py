@@ -20,6 +20,7 @@ __all__ = [
     "ADMINISTRATIVE_UNITS",
     "CLOSINGS",
     "FAMILY_NAMES",
+    "GREETINGS",
     "LABELS",
     "LEADER_TITLES",
     "MIDDLE_NAMES",
@@ -225,7 +226,22 @@ CLOSINGS: tuple[str, ...] = (
     "rất cảm ơn", "kính thư", "thân ái", "thân chào", "thân mến", "kính chào", "kính chúc",
     "chúc sức khỏe", "chúc sức khoẻ", "best regards", "kind regards", "warm regards", "regards",
     "many thanks", "thanks and best regards", "thanks & best regards", "thanks", "thank you",
-    "sincerely", "yours sincerely", "yours faithfully",
+    "sincerely", "yours sincerely", "yours faithfully", "best wishes", "cheers",
+    # other languages' closings, from partners and from staff who learnt their mail abroad
+    "viele grüße", "viele grüsse", "freundliche grüße", "freundliche grüsse", "mit freundlichen grüßen",
+    "mit freundlichen grüssen", "beste grüße", "beste grüsse", "liebe grüße", "liebe grüsse", "grüße",
+    "grüsse", "gruß", "gruss", "cordialement", "bien cordialement", "salutations", "bien à vous",
+    "atentamente", "saludos", "cordiali saluti", "distinti saluti", "met vriendelijke groet",
+    "с уважением", "敬上", "此致敬礼", "よろしくお願いします",
+)
+# Greetings that open a message or a line: "Tag Max", "Dear Mr Nam", "Chào anh Hùng" name the
+# reader, not the sender, and are no one's name themselves.
+GREETINGS: tuple[str, ...] = (
+    "kính gửi", "kính chào", "thân gửi", "xin chào", "chào", "gửi", "dear", "hello", "hi", "hey",
+    "good morning", "good afternoon", "good evening", "tag", "guten tag", "guten morgen", "hallo",
+    "sehr geehrte", "sehr geehrter", "sehr geehrte damen und herren", "liebe", "lieber", "moin",
+    "bonjour", "bonsoir", "salut", "madame", "monsieur", "hola", "estimado", "estimada", "ciao",
+    "buongiorno", "здравствуйте",
 )
 # Verbs that open a message: "Trân trọng gửi Ban Biên tập tin bài sau:" opens it, it does not
 # close it.

@@ -110,9 +110,11 @@ def judge(sub: Submission) -> CheckOutcome:
         in_reply_to=parsed.in_reply_to,
         references=parsed.references,
         body_text=sub.body_text,
-        tracking_code=tracking_code_in(parsed.subject + "\n" + sub.body_text),
+        # the quoted reply counts here: a reply to the board's email quotes the item's code
+        tracking_code=tracking_code_in("\n".join((parsed.subject, parsed.plain, parsed.html))),
         content_fingerprint=sub.fingerprint,
         provider_unnamed=sub.provider_unnamed,
+        original_sender=sub.original_sender,
     )
     return CheckOutcome(report, sub.texts, {a.sha256: a.data for a in parsed.attachments})
 

@@ -127,13 +127,14 @@ class CheckReport:
     # our additions
     in_reply_to: str | None = None
     references: list[str] = field(default_factory=list)
-    body_text: str = ""
+    body_text: str = ""  # the contract's: the message's own text, without a quoted reply
     tracking_code: str | None = None  # a tracking code quoted in the subject/body (a reply)
     content_fingerprint: dict[str, Any] = field(default_factory=dict)  # for duplicates
     provider_unnamed: bool = False  # the provider asked to stay unnamed (thainguyen/haiduong Art. 4.2)
+    original_sender: Sender | None = None  # the author of a forwarded message (the sender forwards it)
 
-    def to_dict(self, *, with_body: bool = False) -> dict[str, Any]:
-        left_out = () if with_body else ("body_text", "content_fingerprint")
+    def to_dict(self, *, with_fingerprint: bool = False) -> dict[str, Any]:
+        left_out = () if with_fingerprint else ("content_fingerprint",)
         return {f.name: _jsonable(getattr(self, f.name)) for f in fields(self) if f.name not in left_out}
 
     def codes(self) -> set[str]:

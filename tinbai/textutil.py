@@ -131,6 +131,10 @@ _PARAGRAPH_TAGS = frozenset({"p"})
 _CELL_TAGS = frozenset({"td", "th"})
 _VOID_TAGS = frozenset({"br", "hr", "img", "meta", "link", "input", "area", "base", "col", "wbr", "source"})
 CELL_SEPARATOR = " | "
+# <div> classes mail clients wrap a forwarded or quoted message in (Gmail, Thunderbird, Yahoo,
+# Proton): with mark_quotes their lines are marked like a <blockquote>'s, so that what follows
+# the container (a signature placed below the forward) is told from what it holds
+_QUOTE_DIV_CLASSES = frozenset({"gmail_quote", "moz-forward-container", "yahoo_quoted", "protonmail_quote"})
 
 
 class _TextExtractor(HTMLParser):
@@ -143,6 +147,7 @@ class _TextExtractor(HTMLParser):
         self.skip = 0
         self.pre = 0
         self.quote = 0
+        self.divs: list[bool] = []  # open <div>s, True for a quote container
         self.pending_blank = False
 
     # -- line buffer
@@ -188,7 +193,10 @@ class _TextExtractor(HTMLParser):
             text = "".join(self.current).rstrip()
             if text and not text.endswith("|"):
                 self.current = [text, CELL_SEPARATOR]
-        if tag == "blockquote":
+        container = tag == "div" and bool(_QUOTE_DIV_CLASSES & set((dict(attrs).get("class") or "").split()))
+        if tag == "div":
+            self.divs.append(container)
+        if tag == "blockquote" or container:
             self.quote += 1
             self.current_depth = max(self.current_depth, self.quote)
         if tag == "pre":
@@ -210,7 +218,8 @@ class _TextExtractor(HTMLParser):
             self._paragraph_break()
         elif tag in _BLOCK_TAGS:
             self._end_line()
-        if tag == "blockquote" and self.quote:
+        container = tag == "div" and bool(self.divs) and self.divs.pop()
+        if (tag == "blockquote" or container) and self.quote:
             self._end_line()
             self.quote -= 1
             self.current_depth = self.quote
@@ -260,7 +269,8 @@ def html_to_text(html: str | None, *, mark_quotes: bool = False) -> str:
     Cells of one table row are joined with " | " (so "Họ và tên:" and its value stay on one
     line); <p> paragraphs are followed by an empty line; scripts, styles and comments (including
     Outlook's conditional comments) are dropped; entities are decoded (&nbsp; becomes a space).
-    With mark_quotes, lines inside <blockquote> start with "> " per level, as in a plain-text reply.
+    With mark_quotes, lines inside <blockquote> (and the <div>s mail clients wrap a forwarded
+    message in) start with "> " per level, as in a plain-text reply.
     The result is NFC with normalised spaces (see normalize_spaces).
     """
     if not html:

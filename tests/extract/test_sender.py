@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tinbai.config import Contributor, Profile
+from tinbai.extract.directory import SenderDirectory
 from tinbai.extract.sender import (
     extract_sender,
     find_phones,
@@ -50,8 +51,10 @@ BODY = ("Kính gửi Ban Biên tập Trang thông tin điện tử.\n\n"
 
 def sender_of(from_header: str | None, plain: str | None, html: str | None,
               profile: Profile | None = None) -> Sender:
-    """extract_sender as the submission calls it: with the From header read by tinbai.message."""
-    return extract_sender(*parse_from(from_header), plain, html, profile)
+    """extract_sender as the submission calls it: the From header read by tinbai.message, then
+    the directory (here the profile's lists) filling what the message does not say."""
+    sender = extract_sender(*parse_from(from_header), plain, html)
+    return SenderDirectory.of_profile(profile).fill(sender) if profile is not None else sender
 
 
 def fields(s: Sender) -> dict[str, str | None]:
@@ -528,3 +531,48 @@ def test_generated_layouts(family: str, middle: str, given_name: str, title: str
     plain, html = _layout(kind, name, title, unit, phone)
     s = sender_of(None, plain, html)
     assert (s.name, s.title, s.unit, s.phone) == (name, title, unit, phone)
+
+
+# ---------------------------------------------------------------------------------------------
+# lines that were read as the wrong detail
+
+
+@pytest.mark.parametrize("block", [
+    "Thông tin người gửi:\nHọ và tên: Đàm Văn Bảo\nChức vụ: Chuyên viên\nĐơn vị: Phòng Nghiệp vụ\nSĐT: 0912 345 678\n",
+    "- Họ và tên: Đàm Văn Bảo\n- Chức vụ: Chuyên viên\n- Đơn vị: Phòng Nghiệp vụ\n- SĐT: 0912 345 678\n",
+    "• Họ và tên: Đàm Văn Bảo\n• Chức vụ: Chuyên viên\n• Đơn vị: Phòng Nghiệp vụ\n• SĐT: 0912 345 678\n",
+    "Trân trọng!\nNgười gửi:\nHọ và tên: Đàm Văn Bảo\nChức vụ: Chuyên viên\nĐơn vị: Phòng Nghiệp vụ\nSĐT: 0912 345 678\n",
+])
+def test_a_labelled_block_gives_values_without_their_labels(block: str) -> None:
+    s = sender_of("Văn thư <vt@thads-tn.example.vn>", BODY + block, None)
+    assert (s.name, s.title, s.unit, s.phone) == ("Đàm Văn Bảo", "Chuyên viên", "Phòng Nghiệp vụ", "0912 345 678")
+
+
+@pytest.mark.parametrize(("line", "title", "name"), [
+    ("Chấp hành viên Đàm Đình Đạt", "Chấp hành viên", "Đàm Đình Đạt"),
+    ("Chuyên viên Đàm Xuân Trung", "Chuyên viên", "Đàm Xuân Trung"),
+    ("Trưởng phòng Lê Văn Hùng", "Trưởng phòng", "Lê Văn Hùng"),
+])
+def test_a_title_before_the_name_on_one_line(line: str, title: str, name: str) -> None:
+    s = sender_of(None, BODY + f"Trân trọng!\n{line}\nChi cục THADS huyện Phú Bình\nĐT: 0280.3866.123\n", None)
+    assert (s.name, s.title, s.unit) == (name, title, "Chi cục THADS huyện Phú Bình")
+
+
+def test_a_sentence_glued_to_the_closing_is_the_body() -> None:
+    plain = "Kính gửi Ban Biên tập.\nPhòng gửi tin bài đính kèm. Trân trọng!\nNguyễn Văn An\nĐT: 0912 345 678\n"
+    s = sender_of("Văn thư <vt@thads-tn.example.vn>", plain, None)
+    assert (s.name, s.unit, s.phone) == ("Nguyễn Văn An", None, "0912 345 678")
+    s = sender_of("Văn thư <vt@thads-tn.example.vn>", "Kính gửi Ban Biên tập.\nPhòng gửi tin bài đính kèm. Trân trọng!\n",
+                  None)
+    assert s.unit is None
+
+
+@pytest.mark.parametrize(("plain", "name"), [
+    ("Tag Max\n\nanbei die Datei.\n\nViele Grüsse\nMax Muster\n", "Max Muster"),
+    ("Guten Tag,\nanbei die Datei.\n\nFreundliche Grüsse\n\nAnna Weber\n", "Anna Weber"),
+    ("Hi,\nplease see the attached file.\n\nBest regards\n", None),
+    ("Dear Mr Nam,\nplease see the attached file.\n\nMit freundlichen Grüßen\n", None),
+    ("Bonjour,\nci-joint le fichier.\n\nCordialement\n", None),
+])
+def test_greetings_and_closings_in_other_languages_are_no_names(plain: str, name: str | None) -> None:
+    assert sender_of("info@partner.example.de", plain, None).name == name

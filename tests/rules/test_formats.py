@@ -11,11 +11,15 @@ from tinbai.rules.formats import FormatNotPermitted, TooLarge, TypeMismatch
 @pytest.mark.parametrize(("pid", "name", "detected", "fires"), [
     ("thainguyen-thads", "tin.docx", "docx", False),
     ("thainguyen-thads", "anh.bmp", "bmp", True),  # Art. 8.1 has no bmp
-    ("binhphuoc-stp", "anh.bmp", "bmp", False),  # Art. 9.1.a: "jpg, gif, bmp"
+    ("binhphuoc-stp", "anh.bmp", "bmp", False),  # Art. 9.1.a: "jpg, gif, bmp,…"
+    ("binhphuoc-stp", "anh.png", "png", False),  # an open list: png is a picture of the same kind
     ("binhphuoc-stp", "bang.xlsx", "xlsx", True),  # Word/Writer files and pictures only
     ("thainguyen-thads", "tin.docm", "docm", False),  # the macro variant is the same format (macro: its own rule)
-    ("thainguyen-thads", "trang.html", "html", False),  # an html text named .html counts as text
-    ("thainguyen-thads", "trang.txt", "html", True),  # but not when it pretends to be something else
+    ("thainguyen-thads", "trang.html", "html", True),  # a web page is no text file, whatever the profile takes
+    ("thainguyen-thads", "trang.htm", "html", True),
+    ("thainguyen-thads", "trang.txt", "html", True),
+    ("kontum-stp", "dia.iso", "iso", True),  # disk images are in no profile's list
+    ("hungyen-snv", "o-dia.img", "img", True),
     ("thainguyen-thads", "x.bin", "unknown", False),  # unreadable, reported by its own rule
     ("thainguyen-thads", "rong.docx", "empty", False),
 ])
@@ -30,6 +34,18 @@ def test_format_of_archive_members_is_judged_too() -> None:
     member = file("anh.bmp", "bmp", path="tin.zip/anh.bmp")
     problems = FormatNotPermitted().check(submission(attachments=[file("tin.zip", "zip", children=[member])]))
     assert [p.attachment for p in problems] == ["tin.zip/anh.bmp"]
+
+
+@pytest.mark.parametrize(("pid", "member", "detected", "fires"), [
+    ("thainguyen-thads", "tin/trang.htm", "html", True),
+    ("thainguyen-thads", "tin/dia.iso", "iso", True),
+    ("binhphuoc-stp", "tin/anh.png", "png", False),
+    ("binhphuoc-stp", "tin/anh.bmp", "bmp", False),
+])
+def test_archive_members_are_judged_as_files(pid: str, member: str, detected: str, fires: bool) -> None:
+    child = file(member.rsplit("/", 1)[1], detected, path=f"tin.zip/{member}")
+    problems = FormatNotPermitted().check(submission(pid, attachments=[file("tin.zip", "zip", children=[child])]))
+    assert [p.attachment for p in problems if p.attachment != "tin.zip"] == ([f"tin.zip/{member}"] if fires else [])
 
 
 def test_a_program_is_not_a_format_problem() -> None:

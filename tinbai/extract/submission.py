@@ -25,9 +25,9 @@ from tinbai.extract.dates import find_event, find_issued_date
 from tinbai.extract.directory import SenderDirectory
 from tinbai.extract.duplicates import MIN_FILE_BYTES, text_fingerprint
 from tinbai.extract.origin import from_agency
-from tinbai.extract.sender import extract_sender
+from tinbai.extract.sender import extract_original_sender, extract_sender
 from tinbai.extract.unnamed import asks_to_stay_unnamed
-from tinbai.message import ParsedMessage
+from tinbai.message import ParsedMessage, is_forward_subject, without_quoted_reply
 from tinbai.report import Anchor, AttachmentReport, DocumentHeader, Sender
 from tinbai.textutil import html_to_text
 
@@ -62,6 +62,7 @@ class Submission:
     directory: SenderDirectory = SenderDirectory()  # the board's units and contributors
     # the provider asked to stay unnamed, where the profile keeps such requests (thainguyen Art. 4.2)
     provider_unnamed: bool = False
+    original_sender: Sender | None = None  # the author of a forwarded message, apart from the sender
 
     def files(self) -> list[AttachmentReport]:
         """Every attached file, archive members after their archive."""
@@ -72,8 +73,12 @@ class Submission:
 
 
 def body_text_of(parsed: ParsedMessage) -> str:
-    """The message's own text as a reviewer reads it: the plain part, else the HTML as text."""
-    return parsed.plain.strip() or html_to_text(parsed.html).strip()
+    """The message's own text as a reviewer reads it (CHECK-REPORT body_text): the plain part,
+    else the HTML as text, without the quoted message below its first reply header; what it
+    forwards stays (forwarding an item is sending it)."""
+    text = parsed.plain.strip() or html_to_text(parsed.html).strip()
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # a body's line ends as its client wrote them
+    return without_quoted_reply(text, forwarding=is_forward_subject(parsed.subject))
 
 
 def derive(parsed: ParsedMessage, attachments: list[AttachmentReport], texts: dict[str, str],
@@ -83,8 +88,10 @@ def derive(parsed: ParsedMessage, attachments: list[AttachmentReport], texts: di
     body = body_text_of(parsed)
     directory = directory if directory is not None else SenderDirectory.of_profile(profile)
     form = read_contact_form(body)  # the portal's contact form writes on a reader's behalf
+    forwarding = is_forward_subject(parsed.subject)
     sender = form.sender() if form else directory.fill(
-        extract_sender(parsed.from_name, parsed.from_address, parsed.plain, parsed.html))
+        extract_sender(parsed.from_name, parsed.from_address, parsed.plain, parsed.html, forwarding=forwarding))
+    original = extract_original_sender(parsed.plain, parsed.html, sender, forwarding=forwarding)
     files = _flat(attachments)
     documents = tuple((a.path, a.document) for a in files if a.document is not None)
     category, document = classify(parsed.subject, body, [d for _p, d in documents], profile)
@@ -98,7 +105,8 @@ def derive(parsed: ParsedMessage, attachments: list[AttachmentReport], texts: di
                       attachments=tuple(attachments), texts=texts, sender=sender, category=category,
                       document=document, documents=documents, anchor=anchor, deadline=deadline,
                       fingerprint=fingerprint(body, texts, files), directory=directory,
-                      provider_unnamed=profile.unnamed_providers and asks_to_stay_unnamed(f"{parsed.subject}\n{body}"))
+                      provider_unnamed=profile.unnamed_providers and asks_to_stay_unnamed(f"{parsed.subject}\n{body}"),
+                      original_sender=original)
 
 
 def find_anchor(kind: str, subject: str, body: str, texts: dict[str, str], document: DocumentHeader | None,

@@ -24,12 +24,26 @@ from email.message import Message
 import mailparser
 
 from tinbai.message.addresses import address_list, parse_from
-from tinbai.message.headers import decode_header_value, header_text, message_ids
+from tinbai.message.charsets import decode_bytes
+from tinbai.message.headerblock import REPAIRED, repair_header_block
+from tinbai.message.headers import HeaderDecoder, header_bytes, message_ids, raw_params
 from tinbai.textutil import nfc
 
-__all__ = ["STRUCTURAL_DEFECTS", "ParsedMessage", "RawAttachment", "decode_text", "is_malformed", "parse_message"]
+__all__ = ["DEFECT_NOTES", "STRUCTURAL_DEFECTS", "ParsedMessage", "RawAttachment", "decode_text", "is_malformed",
+           "parse_message"]
 
 log = logging.getLogger(__name__)
+
+MULTIPLE_FROM = "MultipleFromDefect"  # RFC 5322 3.6: one From field
+UNDECODABLE_HEADER = "UndecodableHeaderDefect"  # header bytes no charset reads: U+FFFD shown
+
+# what a reviewer is told of the repairs this package makes (the email package's defects are
+# named as they are)
+DEFECT_NOTES = {
+    REPAIRED: "tiêu đề thư ngắt dòng sai hoặc có dòng lạ ở đầu, đã được đọc lại",
+    MULTIPLE_FROM: "thư có nhiều trường From, đã lấy trường đầu tiên có địa chỉ",
+    UNDECODABLE_HEADER: "có byte trong tiêu đề thư không bảng mã nào đọc được, hiện là ký tự �",
+}
 
 # Defects that mean the structure or the transfer encoding was damaged and had to
 # be repaired or skipped (message.malformed). Odd charset labels that still decode
@@ -48,6 +62,9 @@ STRUCTURAL_DEFECTS = {
     "InvalidBase64LengthDefect",
     "HeaderMissingRequiredValue",
     "InvalidHeaderDefect",
+    REPAIRED,
+    MULTIPLE_FROM,
+    UNDECODABLE_HEADER,
 }
 
 
@@ -112,15 +129,11 @@ class ParsedMessage:
 
 
 def decode_text(payload: bytes, charset: str | None) -> str:
-    """A text part's bytes to NFC text: the declared charset when Python knows it
-    and it decodes cleanly, else UTF-8, else windows-1258 (Vietnamese), else Latin-1."""
-    candidates = [c for c in (charset, "utf-8", "windows-1258") if c]
-    for cs in candidates:
-        try:
-            return nfc(payload.decode(cs))
-        except (LookupError, ValueError):  # ValueError: a NUL in the charset's name (fuzzing found it)
-            continue
-    return nfc(payload.decode("latin-1"))
+    """A text part's bytes to NFC text: the declared charset (read as the superset its writers
+    use) when it decodes cleanly, else UTF-8, else the charset a detector finds, else
+    windows-1258 (Vietnamese), else Latin-1: a body never fails to read."""
+    text, _exact = decode_bytes(payload, [charset, "utf-8"], fallbacks=["windows-1258", "latin-1"])
+    return nfc(text)
 
 
 _B64_JUNK = re.compile(rb"[^A-Za-z0-9+/]")
@@ -161,12 +174,10 @@ def _payload(part: Message) -> tuple[bytes | None, list[str]]:
     return payload, [type(d).__name__ for d in part.defects]
 
 
-def _attachment_name(part: Message, index: int) -> tuple[str, bool]:
-    raw = part.get_filename()
+def _attachment_name(part: Message, index: int, decoder: HeaderDecoder) -> tuple[str, bool]:
+    raw = _param(part, "content-disposition", "filename") or _param(part, "content-type", "name")
     if raw:
-        name = decode_header_value(raw)
-        # Outlook writes RFC 2047 words inside quotes, which get_filename leaves encoded
-        name = decode_header_value(name) if "=?" in name else name
+        name = decoder.param(raw, [c for c in (_charset(part),) if c])
         name = name.replace("\\", "/").split("/")[-1].strip() or f"tep-dinh-kem-{index}"
         return name, True
     ext = mimetypes.guess_extension(part.get_content_type()) or ".bin"
@@ -174,24 +185,55 @@ def _attachment_name(part: Message, index: int) -> tuple[str, bool]:
     return f"tep-dinh-kem-{index}{ext}", False
 
 
+def _param(part: Message, header: str, name: str) -> str | tuple[str, str, str] | None:
+    """A parameter of a part's header, its bytes kept (tinbai.message.headers.raw_params)."""
+    return next((v for k, v in raw_params(part, header) if k.lower() == name), None)
+
+
+def _charset(part: Message) -> str | None:
+    value = _param(part, "content-type", "charset")
+    return value if isinstance(value, str) else None
+
+
+def _stored(msg: Message, name: str) -> list[str]:
+    """The stored values of a header, every occurrence, their bytes kept."""
+    return [v for k, v in msg.raw_items() if k.lower() == name.lower()]
+
+
+def _header_decoder(msg: Message) -> HeaderDecoder:
+    """The decoder for this message's headers: the charsets it declares (its own first, then
+    its text parts'), and all its 8-bit header bytes for a detector to read."""
+    declared, eight_bit = [], []
+    for part in msg.walk():
+        charset = _charset(part)
+        if charset:
+            declared.append(charset)
+        eight_bit += [header_bytes(v) for _k, v in part.raw_items() if not v.isascii()]
+    return HeaderDecoder(declared, b"\n".join(eight_bit))
+
+
 def _is_body(part: Message) -> bool:
     if part.get_content_maintype() != "text" or part.get_content_subtype() not in ("plain", "html"):
         return False
-    if part.get_filename():
+    if _param(part, "content-disposition", "filename") or _param(part, "content-type", "name"):
         return False
     return part.get_content_disposition() != "attachment"
 
 
 def parse_message(raw: bytes) -> ParsedMessage:
+    mended, repaired = repair_header_block(raw)
     try:
-        mp = mailparser.parse_from_bytes(raw)
+        mp = mailparser.parse_from_bytes(mended)
         msg = mp.message
         defects = sorted(set(mp.defects_categories or ()))
     except Exception as e:  # mail-parser gave up: read with the standard library alone
         log.warning("mail-parser failed (%s); using the email package", e)
         mp = None
-        msg = email.message_from_bytes(raw)
+        msg = email.message_from_bytes(mended)
         defects = ["ParserFailure"]
+    if repaired:
+        defects.append(REPAIRED)
+    decoder = _header_decoder(msg)
 
     plain_parts: list[str] = []
     html_parts: list[str] = []
@@ -200,7 +242,7 @@ def parse_message(raw: bytes) -> ParsedMessage:
         if part.is_multipart():
             defects += [type(d).__name__ for d in part.defects]
             continue
-        if part.get_content_type() == "message/rfc822" and not part.get_filename():
+        if part.get_content_type() == "message/rfc822" and not _param(part, "content-disposition", "filename"):
             continue
         try:
             payload, part_defects = _payload(part)
@@ -210,40 +252,50 @@ def parse_message(raw: bytes) -> ParsedMessage:
         if payload is None:
             payload = b""
         if _is_body(part):
-            text = decode_text(payload, part.get_content_charset())
+            text = decode_text(payload, _charset(part))
             (html_parts if part.get_content_subtype() == "html" else plain_parts).append(text)
             continue
-        name, named = _attachment_name(part, len(attachments) + 1)
+        name, named = _attachment_name(part, len(attachments) + 1, decoder)
         attachments.append(RawAttachment(
             filename=name, content_type=part.get_content_type(), data=payload,
             inline=part.get_content_disposition() == "inline", named=named, defects=part_defects))
 
-    subject = decode_header_value(mp.subject if mp else msg.get("Subject"))
-    from_header = decode_header_value(msg.get("From"))
+    def header(name: str) -> str:
+        values = _stored(msg, name)
+        return decoder.text(values[0]) if values else ""
+
+    # RFC 5322 allows one From field; with several, the first that holds an address is the sender
+    from_fields = [decoder.text(v) for v in _stored(msg, "From")]
+    if len(from_fields) > 1:
+        defects.append(MULTIPLE_FROM)
+    from_header = next((f for f in from_fields if parse_from(f)[1]), from_fields[0] if from_fields else "")
     from_name, from_address = parse_from(from_header)
     if not from_address and mp and mp.from_:  # what mail-parser made of a From we cannot read
         from_name, from_address = mp.from_[0]
     date = None
     try:
-        date = email.utils.parsedate_to_datetime(header_text(msg, "Date")) if header_text(msg, "Date") else None
+        date = email.utils.parsedate_to_datetime(header("Date")) if header("Date") else None
     except (TypeError, ValueError, IndexError, OverflowError):  # OverflowError: a year of dozens of digits (atheris)
         date = None
     if date is not None and date.tzinfo is None:
         date = None  # a Date without zone cannot anchor a deadline honestly
-    headers = [(k, decode_header_value(v)) for k, v in msg.items()]
-    message_id = (message_ids(header_text(msg, "Message-ID")) or [None])[0]
-    in_reply_to = (message_ids(header_text(msg, "In-Reply-To")) or [None])[0]
+    headers = [(k, decoder.text(v)) for k, v in msg.raw_items()]
+    subject = header("Subject")
+    to = address_list([decoder.text(v) for v in _stored(msg, "To")])
+    cc = address_list([decoder.text(v) for v in _stored(msg, "Cc")])
+    if decoder.lossy:
+        defects.append(UNDECODABLE_HEADER)
     return ParsedMessage(
-        message_id=message_id,
+        message_id=(message_ids(header("Message-ID")) or [None])[0],
         subject=subject,
         from_header=from_header or None,
         from_name=nfc(from_name).strip() or None,
         from_address=(from_address or "").strip().lower() or None,
         date=date,
-        in_reply_to=in_reply_to,
-        references=message_ids(header_text(msg, "References")),
-        to=address_list([decode_header_value(v) for v in msg.get_all("To", [])]),
-        cc=address_list([decode_header_value(v) for v in msg.get_all("Cc", [])]),
+        in_reply_to=(message_ids(header("In-Reply-To")) or [None])[0],
+        references=message_ids(header("References")),
+        to=to,
+        cc=cc,
         headers=headers,
         plain="\n\n".join(plain_parts),
         html="\n\n".join(html_parts),

@@ -15,13 +15,21 @@ from collections.abc import Sequence
 
 from tinbai.textutil import aligned_fold, normalize_spaces
 
-__all__ = ["is_quoted_header_line", "is_reply_header", "own_lines"]
+__all__ = ["header_kind", "is_forward_subject", "is_quoted_header_line", "is_reply_header", "own_lines"]
 
 # reply / forward headers; what follows is someone else's message
 _REPLY_SEP_RE = re.compile(
     r"^[\s>]*[-_=*]{2,}\s*(?:original message|forwarded message|forwarded|message transféré|thư gốc|thư chuyển tiếp"
     r"|tin nhắn gốc|tin nhắn chuyển tiếp|thư đã chuyển tiếp|chuyển tiếp|thu goc|thu chuyen tiep|chuyen tiep)"
     r"\s*[-_=*]{2,}\s*$", re.IGNORECASE)
+# the separators that say "forwarded" (the others, "Original Message", "thư gốc", serve
+# replies and forwards alike: the subject tells them apart)
+_FORWARD_WORD_RE = re.compile(r"forward|transféré|chuyển tiếp|chuyen tiep", re.IGNORECASE)
+# "Fwd:", "FW:", "TR:" (French Outlook), "WG:" (German), "RV:" (Spanish), "Chuyển tiếp:", after
+# any "Re:"/"AW:"/"Trả lời:"
+_FORWARD_SUBJECT_RE = re.compile(
+    r"^\s*(?:(?:re|aw|sv|tl|trả lời|tra loi)\s*(?:\[\d+\])?\s*:\s*)*"
+    r"(?:fwd?|tr|wg|rv|chuyển tiếp|chuyen tiep)\s*(?:\[\d+\])?\s*:", re.IGNORECASE)
 _REPLY_BEGIN_RE = re.compile(r"^(?:begin forwarded message|bắt đầu thư được chuyển tiếp|bắt đầu thư chuyển tiếp)",
                              re.IGNORECASE)
 _WROTE_RE = re.compile(r"(?:đã viết|wrote|a écrit|da viet)\s*:\s*$", re.IGNORECASE)
@@ -61,12 +69,32 @@ def own_lines(text: str) -> list[str]:
     return out
 
 
+def is_forward_subject(subject: str | None) -> bool:
+    """Whether a subject says the message forwards another ("Fwd: …", "FW: …", "TR: …")."""
+    return bool(subject and _FORWARD_SUBJECT_RE.match(subject))
+
+
+def header_kind(lines: Sequence[str], i: int, *, forwarding: bool = False) -> str | None:
+    """"forward" or "reply" when lines[i] starts the header of a forwarded or quoted message,
+    else None. A separator that says "forwarded" is a forward; "On … wrote:" is a reply; an
+    Outlook "From:/Sent:" block or "-----Original Message-----" is whichever the message's
+    subject says (`forwarding`: it starts with "Fwd:", "FW:"…)."""
+    if not is_reply_header(lines, i):
+        return None
+    line = lines[i].strip()
+    if _REPLY_BEGIN_RE.match(line) or (_REPLY_SEP_RE.match(line) and _FORWARD_WORD_RE.search(line)):
+        return "forward"
+    if _REPLY_SEP_RE.match(line) or _HDR_FROM_RE.match(line.lstrip("> ")) or re.fullmatch(r"_{10,}", line):
+        return "forward" if forwarding else "reply"
+    return "reply"
+
+
 def is_reply_header(lines: Sequence[str], i: int) -> bool:
     """Whether lines[i] starts the header of a reply or forward (what follows is not the sender's)."""
     line = lines[i].strip()
     if not line:
         return False
-    if _REPLY_SEP_RE.match(line) or _REPLY_BEGIN_RE.match(line):
+    if _REPLY_SEP_RE.match(line) or _REPLY_BEGIN_RE.match(line.lstrip("> ")):
         return True
     if _WROTE_RE.search(line) and len(line) < 300:
         return True

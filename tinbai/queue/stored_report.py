@@ -15,13 +15,14 @@ def load_report(item: Item) -> CheckReport:
     """The item's check report back from report_json (what the correction email needs)."""
     data = json.loads(item.report_json or "{}")
     sender = data.get("sender") or {}
+    original = data.get("original_sender")
     anchor = data.get("anchor") or {}
     return CheckReport(
         profile=data.get("profile") or item.profile,
         message_id=data.get("message_id") or item.message_id,
         received_at=_dt(data.get("received_at")) or item.received_at,
         subject=data.get("subject") if data.get("subject") is not None else item.subject,
-        sender=Sender(**{k: sender.get(k) for k in ("address", "name", "title", "unit", "phone", "postal_address")}),
+        sender=_sender(sender),
         category=data.get("category") or item.category or "other",
         anchor=Anchor(kind=anchor.get("kind") or item.anchor_kind or "received",
                       at=_dt(anchor.get("at")) or item.anchor_at or item.received_at,
@@ -32,7 +33,13 @@ def load_report(item: Item) -> CheckReport:
                           attachment=p.get("attachment"), detail=p.get("detail", ""), article=p.get("article"))
                   for p in data.get("problems") or []],
         verdict=data.get("verdict") or item.verdict or "accept",
+        body_text=data.get("body_text") or "",
+        original_sender=_sender(original) if original else None,
     )
+
+
+def _sender(data: dict) -> Sender:
+    return Sender(**{k: data.get(k) for k in ("address", "name", "title", "unit", "phone", "postal_address")})
 
 
 def _dt(value: Any) -> datetime | None:

@@ -18,11 +18,10 @@ _NOT_JUDGED = ("empty", "unknown")
 _SAME_FORMAT = {"docm": "docx", "xlsm": "xlsx", "pptm": "pptx", "jpeg": "jpg"}
 
 
-def permitted(detected: str, extension: str | None, formats: set[str]) -> bool:
-    if detected in formats or _SAME_FORMAT.get(detected) in formats:
-        return True
-    # a plain-text file named .csv or .html is still text the profile can take as txt
-    return detected == "html" and "txt" in formats and extension in ("htm", "html")
+def permitted(detected: str, formats: set[str]) -> bool:
+    """Whether the profile lists the format. A web page (.html, .htm) is not text the profile
+    takes as txt: it runs scripts and loads content when opened, and no regulation lists it."""
+    return detected in formats or _SAME_FORMAT.get(detected) in formats
 
 
 class FormatNotPermitted(Rule):
@@ -36,7 +35,7 @@ class FormatNotPermitted(Rule):
         for a in sub.files():
             if a.detected_type in _NOT_JUDGED or a.facts.get("executable"):
                 continue
-            if not permitted(a.detected_type, a.extension, formats):
+            if not permitted(a.detected_type, formats):
                 out.append(self.problem(
                     "attachment.format_not_permitted",
                     f"Tệp {a.filename}: định dạng {a.detected_type.upper()} không thuộc danh mục được phép "

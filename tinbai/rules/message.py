@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tinbai.extract.submission import Submission
-from tinbai.message import is_malformed
+from tinbai.message import DEFECT_NOTES, is_malformed
 from tinbai.report import ERROR, WARNING, Problem
 from tinbai.rules.base import Code, Rule
 
@@ -37,5 +37,6 @@ class MessageMalformed(Rule):
         damage = is_malformed(sub.message)
         if not damage:
             return []
+        named = [f"{d}: {DEFECT_NOTES[d]}" if d in DEFECT_NOTES else d for d in damage]
         return [self.problem("message.malformed", "Cấu trúc thư bị lỗi và đã được sửa hoặc bỏ qua ("
-                             + ", ".join(damage) + ")")]
+                             + "; ".join(named) + ")")]

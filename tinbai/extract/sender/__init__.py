@@ -15,13 +15,16 @@ and the sender's own signature block (plain body, else the HTML body as text), i
 quoted replies and forwarded parts, and fills gaps from the profile's contributors
 directory; pure. The rules that ask for each detail are tinbai.rules.sender.
 
-The family: identity (extract_sender, directory_entry), block (the sender's own signature
+A forwarded message's author is read the same way into `extract_original_sender`, apart.
+
+The family: identity (extract_sender, extract_original_sender), forwarded
+(the forwarder's signature above or below a forwarded part), block (the sender's own signature
 block), pieces (what each piece of a signature is), names (a person's name), phones, words
 (the lexicon's words as patterns).
 """
 
-from tinbai.extract.sender.identity import directory_entry, extract_sender
+from tinbai.extract.sender.identity import extract_original_sender, extract_sender
 from tinbai.extract.sender.names import looks_like_person_name
 from tinbai.extract.sender.phones import find_phones
 
-__all__ = ["directory_entry", "extract_sender", "find_phones", "looks_like_person_name"]
+__all__ = ["extract_original_sender", "extract_sender", "find_phones", "looks_like_person_name"]

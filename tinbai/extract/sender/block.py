@@ -14,7 +14,15 @@ from dataclasses import field as _field
 
 from tinbai.extract.sender.names import looks_like_person_name
 from tinbai.extract.sender.pieces import Item, classify_line, labelled_items
-from tinbai.extract.sender.words import CLOSING_RE, LABEL_RE, clean_value, label_field, match_start
+from tinbai.extract.sender.words import (
+    BULLET_RE,
+    CLOSING_RE,
+    GLUED_CLOSING_RE,
+    LABEL_RE,
+    clean_value,
+    label_field,
+    match_start,
+)
 from tinbai.lexicon import OPENING_VERBS, alternation_with_ascii
 from tinbai.message import own_lines
 
@@ -42,11 +50,11 @@ def _parse_block(lines: Sequence[str], *, only_labelled: bool = False) -> Found:
     parsed: list[list[Item]] = []
     pending: str | None = None
     for line in lines:
-        if pending and line.strip():
-            value = line.strip()
-            items = labelled_items(pending, value, "")
+        if pending and line.strip() and not _labelled(line):
+            items = labelled_items(pending, line.strip(), "")
             pending = None
         else:
+            # a heading ("Thông tin người gửi:") is no label of the labelled line below it
             items, pending = classify_line(line)
         parsed.append(items)
     found = Found()
@@ -84,10 +92,19 @@ def _parse_block(lines: Sequence[str], *, only_labelled: bool = False) -> Found:
     return found
 
 
+def _labelled(line: str) -> bool:
+    m = LABEL_RE.match(BULLET_RE.sub("", line.strip()))
+    return bool(m) and label_field(m.group("label")) is not None
+
+
 def _is_closing(line: str) -> str | None:
     """None, or what follows the closing words on the same line ("" when nothing does)."""
     s = line.strip().strip("*_")
-    if not s or len(s) > 90:
+    if not s:
+        return None
+    if GLUED_CLOSING_RE.search(s[-120:]):
+        return ""  # "Phòng gửi tin bài đính kèm. Trân trọng!": the sentence is the body's
+    if len(s) > 90:
         return None
     m = match_start(CLOSING_RE, s)
     if not m:
@@ -137,6 +154,8 @@ def _trailing_lines(lines: Sequence[str]) -> list[str]:
             break
         if re.match(r"[-+•*]\s", s):
             break  # a list of the text ("- Đồng chí Nguyễn Văn A, Giám đốc Sở"), not a signature
+        if _is_closing(line) is not None:
+            break  # the closing ends the body: what is above it is no signature
         block.insert(0, line)
         n += 1
         if n >= 8:
@@ -177,7 +196,7 @@ def _labelled_group(lines: Sequence[str]) -> Found:
     """Labelled name/title/unit lines and the labelled phone/address lines near them."""
     anchors = []
     for i, line in enumerate(lines):
-        m = LABEL_RE.match(re.sub(r"^[*•·\s]+", "", line))
+        m = LABEL_RE.match(BULLET_RE.sub("", line.strip()))
         if m and label_field(m.group("label")) in ("name", "title", "unit"):
             anchors.append(i)
     if not anchors:

@@ -1,25 +1,24 @@
-"""The sender of a message: From's display name and address, the signature, the directory.
+"""The sender of a message: From's display name and address, and the signature block.
 
-The public reading of the sender (`extract_sender`), and the profile's contributors directory
-(`directory_entry`) that fills what a message does not say.
+The public reading of the sender (`extract_sender`) and of a forwarded message's author
+(`extract_original_sender`); the board's directory fills what a message does not say
+(tinbai.extract.directory).
 """
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
-from tinbai.extract.sender.block import Found, signature_fields
+from tinbai.extract.sender.block import Found
+from tinbai.extract.sender.forwarded import OwnAndForwarded, split_forward
 from tinbai.extract.sender.names import looks_like_person_name
 from tinbai.extract.sender.pieces import classify_unlabelled
 from tinbai.extract.sender.words import clean_value
+from tinbai.message import parse_from
 from tinbai.report import Sender
-from tinbai.textutil import casefold_key, html_to_text, nfc
+from tinbai.textutil import casefold_key, html_to_text
 
-if TYPE_CHECKING:
-    from tinbai.config import Contributor, Profile
-
-__all__ = ["FIELDS", "directory_entry", "extract_sender"]
+__all__ = ["FIELDS", "extract_original_sender", "extract_sender"]
 
 FIELDS = ("name", "title", "unit", "phone", "postal_address")
 
@@ -45,22 +44,31 @@ def _display_fields(display: str | None, address: str | None) -> Found:
     return found
 
 
+def _bodies(display_name: str | None, address: str | None, plain: str | None, html: str | None,
+            forwarding: bool) -> tuple[OwnAndForwarded, OwnAndForwarded]:
+    html_text = html_to_text(html, mark_quotes=True) if html and html.strip() else None
+    return (split_forward(plain, display_name, address, forwarding=forwarding),
+            split_forward(html_text, display_name, address, forwarding=forwarding))
+
+
 def extract_sender(display_name: str | None, address: str | None, plain: str | None, html: str | None,
-                   profile: Profile | None = None) -> Sender:
+                   *, forwarding: bool = False) -> Sender:
     """The sender of a message: the address and display name of From (as tinbai.message.parse_from
     read them: ParsedMessage.from_address, .from_name), the rest from the signature block of the
-    plain body (else of the HTML body), then the profile's contributors directory for what the
-    message does not say.
+    plain body (else of the HTML body). What the message does not say, the board's directory
+    fills (tinbai.extract.directory.SenderDirectory.fill).
 
     - The name comes from the signature, else from the display name, but never from a display
       name that is a unit or role mailbox ("Văn phòng Cục THADS") or an address.
     - Title and unit on one line are split ("Chuyên viên Phòng Nghiệp vụ"); "Chánh Văn phòng"
       is a title.
     - The phone is returned as written in the message.
-    - Quoted replies and forwarded parts are ignored: their signatures are other people's.
+    - Quoted replies and forwarded parts are ignored: their signatures are other people's. The
+      forwarder's own signature counts above or below the forwarded part (`forwarding`: the
+      subject says the message forwards, see tinbai.extract.sender.forwarded).
     """
-    plain_found = signature_fields(plain)
-    html_found = signature_fields(html_to_text(html, mark_quotes=True)) if html and html.strip() else Found()
+    plain_body, html_body = _bodies(display_name, address, plain, html, forwarding)
+    plain_found, html_found = plain_body.found, html_body.found
     if html_found.count() > plain_found.count():
         found, other = html_found, plain_found
     else:
@@ -74,19 +82,15 @@ def extract_sender(display_name: str | None, address: str | None, plain: str | N
         if fld not in found.values and fld in from_display.values:
             found.values[fld] = from_display.values[fld]
 
-    sender = Sender(address=address, **{k: found.values.get(k) for k in FIELDS})
-    entry = directory_entry(profile, address)
-    if entry is not None:
-        for fld in FIELDS:
-            if getattr(sender, fld) is None and getattr(entry, fld, None):
-                setattr(sender, fld, nfc(getattr(entry, fld)))
-    return sender
+    return Sender(address=address, **{k: found.values.get(k) for k in FIELDS})
 
 
-def directory_entry(profile: Profile | None, address: str | None) -> Contributor | None:
-    if profile is None or not address:
-        return None
-    for c in getattr(profile, "contributors", None) or []:
-        if c.address.strip().lower() == address.lower():
-            return c
+def extract_original_sender(plain: str | None, html: str | None, sender: Sender, *,
+                            forwarding: bool = False) -> Sender | None:
+    """The author of the message a submission forwards, from the forwarded header's From and
+    the forwarded text's own signature; None when the message forwards nothing."""
+    for body in _bodies(sender.name, sender.address, plain, html, forwarding):
+        if body.forward is not None:
+            name, address = parse_from(body.forward.author)
+            return extract_sender(name, address, body.original_text(), None)
     return None

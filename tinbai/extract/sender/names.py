@@ -12,6 +12,7 @@ from tinbai.extract.sender.words import (
     CLOSING_RE,
     FAMILY_KEYS,
     FAMILY_KEYS_ASCII,
+    GREETING_RE,
     PLACE_KEYS,
     PLACE_KEYS_ASCII,
     TITLE_RE,
@@ -106,7 +107,9 @@ def name_shape(text: str | None, *, strict: bool, roles: bool) -> str | None:
         if m and not (family_first and len(m.group(0).split()) == 1):
             return None
     if match_start(CLOSING_RE, t) and not family_first:
-        return None  # "Trân Trọng", "Thân Ái"
+        return None  # "Trân Trọng", "Thân Ái", "Viele Grüsse"
+    if match_start(GREETING_RE, t) and not family_first:
+        return None  # "Tag Max", "Dear Nam", "Guten Tag"
     if strict and casefold_key(tokens[0]) not in FAMILY_KEYS and ascii_key(tokens[0]) not in FAMILY_KEYS_ASCII:
         return None
     return t

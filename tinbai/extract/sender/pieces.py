@@ -16,6 +16,7 @@ from tinbai.extract.sender.names import known_family, looks_like_person_name, na
 from tinbai.extract.sender.phones import find_phones
 from tinbai.extract.sender.words import (
     BARE_HEAD_RE,
+    BULLET_RE,
     EMBEDDED_UNITS,
     LABEL_RE,
     MID_LABEL_RE,
@@ -78,6 +79,10 @@ def split_title_unit(text: str) -> list[Item] | None:
     rest_clean = rest[conn.end():].strip() if conn else rest.strip()
     if not rest_clean:
         return [Item("title", title)]
+    # "Chấp hành viên Đàm Đình Đạt", "Trưởng phòng Lê Văn Hùng": the title before the name
+    name = looks_like_person_name(rest_clean, strict=True)
+    if name:
+        return [Item("title", title), Item("name", name)]
     embedded = next((unit for pat, unit in EMBEDDED_UNITS if pat.search(title)), None)
     if embedded is not None:
         if casefold_key(rest_clean).startswith(casefold_key(embedded)) or ascii_key(rest_clean).startswith(ascii_key(embedded)):
@@ -190,8 +195,7 @@ def _merge_parts(parts: list[str]) -> list[Item] | None:
 def classify_line(line: str) -> tuple[list[Item], str | None]:
     """The items of one line, and the field of a label left without a value (its value is on
     the next line, as when a table's cells are rendered one per line)."""
-    text = line.strip()
-    text = re.sub(r"^[*•·>\s]+", "", text).strip()
+    text = BULLET_RE.sub("", line.strip()).strip()
     if not text:
         return [], None
     # cut the line where a later label starts: "ĐT: 0912 345 678 - Email: a@b.vn"

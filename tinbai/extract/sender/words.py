@@ -11,6 +11,7 @@ import re
 from tinbai.lexicon import (
     CLOSINGS,
     FAMILY_NAMES,
+    GREETINGS,
     LABELS,
     PLACE_NAMES,
     TITLE_BASES,
@@ -23,7 +24,7 @@ from tinbai.lexicon import (
 from tinbai.textutil import ascii_key, casefold_key, nfc, strip_diacritics
 
 __all__ = [
-    "BARE_HEAD_RE", "CLOSING_RE", "EMBEDDED_UNITS", "FAMILY_KEYS", "FAMILY_KEYS_ASCII", "LABEL_RE", "MID_LABEL_RE",
+    "BARE_HEAD_RE", "BULLET_RE", "CLOSING_RE", "GLUED_CLOSING_RE", "GREETING_RE", "EMBEDDED_UNITS", "FAMILY_KEYS", "FAMILY_KEYS_ASCII", "LABEL_RE", "MID_LABEL_RE",
     "PHONE_LABEL_RE", "PLACE_KEYS", "PLACE_KEYS_ASCII", "TITLE_RE", "UNIT_RE", "WORD_END", "clean_value",
     "is_ascii_letters", "label_field", "match_start",
 ]
@@ -42,6 +43,12 @@ BARE_HEAD_RE = re.compile(r"(?:phó\s+)?trưởng\s+|(?:pho\s+)?truong\s+|phó\s
 UNIT_RE = re.compile(r"(?:" + alternation_with_ascii(UNIT_HEADS) + ")" + WORD_END, re.IGNORECASE)
 EMBEDDED_UNITS = [(re.compile(p + "|" + ascii_key(p), re.IGNORECASE), unit) for p, unit in TITLE_EMBEDDED_UNIT]
 CLOSING_RE = re.compile(r"(?:" + alternation_with_ascii(CLOSINGS) + ")" + WORD_END, re.IGNORECASE)
+GREETING_RE = re.compile(r"(?:" + alternation_with_ascii(GREETINGS) + ")" + WORD_END, re.IGNORECASE)
+# a closing glued to the end of a sentence: "Phòng gửi tin bài đính kèm. Trân trọng!"
+GLUED_CLOSING_RE = re.compile(r"[.!?…]\s+(?:" + alternation_with_ascii(CLOSINGS) + r")" + WORD_END + r"[\s!.,;:]*$",
+                              re.IGNORECASE)
+# the marks a list or a quote puts before a line: "- Họ và tên: …", "• Chức vụ: …", "> …"
+BULLET_RE = re.compile(r"^(?:[*•·>◦▪➢]\s*|[-+–](?=\s)\s*)+")
 
 _LABEL_FIELD: dict[str, str] = {}
 for _f, _words in LABELS.items():

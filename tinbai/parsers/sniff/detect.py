@@ -49,6 +49,7 @@ _MAGIC_MIME = {
     "video/x-ms-asf": "wmv", "video/x-matroska": "mkv", "video/webm": "webm", "video/x-flv": "flv",
     "video/mp2t": "ts", "video/3gpp": "3gp",
     "image/heic": "heic", "image/avif": "avif", "image/webp": "webp",
+    "application/x-iso9660-image": "iso", "application/x-qemu-disk": "img",
 }
 
 

@@ -71,6 +71,8 @@ MIME_TYPES: dict[str, str] = {
     "apk": "application/vnd.android.package-archive",
     "class": "application/java-vm",
     "msi": "application/x-msi",
+    "iso": "application/x-iso9660-image",
+    "img": "application/x-raw-disk-image",
     "empty": "application/x-empty",
     "unknown": "application/octet-stream",
 }
@@ -99,6 +101,7 @@ _EXTENSION_ALIASES: dict[str, str] = {
     "ps1": "script", "psm1": "script", "psd1": "script", "hta": "script",
     "py": "script", "pyw": "script", "pl": "script", "rb": "script", "php": "script",
     "msp": "msi", "mst": "msi",
+    "udf": "iso", "vhd": "img", "vhdx": "img", "vmdk": "img", "qcow2": "img", "qcow": "img", "ima": "img",
 }
 
 # Names Windows (or a mail reader's "open") runs as a program or script.

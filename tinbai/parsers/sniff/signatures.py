@@ -206,4 +206,28 @@ def _sig_archives(data: bytes, head: bytes) -> str | None:
     return None
 
 
-_SIGNATURE_CHECKS = (_sig_exec, _sig_documents, _sig_images, _sig_archives, _sig_media)
+# where a CD/DVD image's volume descriptors start (ISO 9660 and UDF), past 32 KB of system area
+_VOLUME_DESCRIPTOR_AT = (0x8001, 0x8801, 0x9001)
+_VOLUME_IDS = (b"CD001", b"BEA01", b"NSR02", b"NSR03", b"TEA01")
+# file systems a boot sector names (FAT12/16 at 54, FAT32 at 82, NTFS and exFAT at 3)
+_BOOT_SECTOR_IDS = ((54, b"FAT12"), (54, b"FAT16"), (54, b"FAT  "), (82, b"FAT32"), (3, b"NTFS    "),
+                    (3, b"EXFAT   "))
+
+
+def _sig_disk_images(data: bytes, head: bytes) -> str | None:
+    if any(data[at:at + 5] in _VOLUME_IDS for at in _VOLUME_DESCRIPTOR_AT):
+        return "iso"
+    if head[:8] in (b"conectix", b"vhdxfile") or head[:4] in (b"KDMV", b"QFI\xfb"):
+        return "img"  # VHD, VHDX, VMDK, QCOW virtual disks
+    if data[512:520] == b"EFI PART":
+        return "img"  # a GPT-partitioned disk
+    if len(data) >= 512 and data[510:512] == b"\x55\xaa":
+        if data[0] in (0xEB, 0xE9) and any(data[at:at + len(fs)] == fs for at, fs in _BOOT_SECTOR_IDS):
+            return "img"  # a floppy or partition image with a FAT/NTFS/exFAT boot sector
+        entries = [data[446 + 16 * k:462 + 16 * k] for k in range(4)]
+        if any(e[4] for e in entries) and all(e[0] in (0, 0x80) for e in entries):
+            return "img"  # a disk with an MBR partition table: boot flags 0/0x80, a partition type
+    return None
+
+
+_SIGNATURE_CHECKS = (_sig_exec, _sig_documents, _sig_images, _sig_archives, _sig_media, _sig_disk_images)
