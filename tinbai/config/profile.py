@@ -73,6 +73,9 @@ class ReviewStep(Strict):
     id: str
     label: str
     roles: list[str]
+    # the step that posts what the board approved (binhphuoc Art. 11.1: "Thư ký đăng tải"); the
+    # step before it approves. Without one, the last step approves and the secretary posts.
+    publishes: bool = False
 
 
 class ReminderRule(Strict):
@@ -170,6 +173,9 @@ class Profile(Strict):
         for cat in self.seal_required_for + self.photo_required_for + self.approval_required_for:
             if cat not in self.categories:
                 raise ValueError(f"unknown category {cat!r} (not in categories)")
+        publishing = [i for i, st in enumerate(self.review_steps) if st.publishes]
+        if publishing and (publishing != [len(self.review_steps) - 1] or len(self.review_steps) < 2):
+            raise ValueError("only the last of several review_steps may have publishes = true")
         return self
 
     def article_for(self, code: str) -> str | None:

@@ -30,8 +30,9 @@ from tinbai.queue.permissions import (
     allowed_actions,
     assignable_users,
     current_step,
-    step_index,
-    steps_of,
+    next_step,
+    publishing_step,
+    step_holders,
 )
 from tinbai.queue.states import (
     APPROVED,
@@ -52,7 +53,7 @@ ACTION_LABELS: dict[str, str] = {
     "assign": "Giao cho người khác",
     "forward": "Chuyển bước tiếp theo",
     "approve": "Duyệt đăng",
-    "publish": "Đã đăng lên Trang",
+    "publish": "Đăng tải",
     "refuse": "Từ chối đăng",
     "return": "Trả lại để người gửi sửa",
     "escalate": "Xin ý kiến Thủ trưởng cơ quan",
@@ -109,12 +110,25 @@ class SenderNotice:
 
 
 @dataclass(frozen=True)
+class BoardNotice:
+    """Who on the board is to be told that the item now waits for them: the person it was given
+    to, else everyone whose role holds the step it reached (the notifier writes the email)."""
+
+    kind: Literal["assigned", "forwarded", "escalated"]
+    to: tuple[str, ...]  # account emails, never the actor's own
+    step_label: str
+    personal: bool  # given to one person by name (else: to whoever of the step takes it)
+    comment: str | None = None  # the actor's words that go with it
+
+
+@dataclass(frozen=True)
 class Applied:
-    """What an action did: its entry in the history (flushed: it has its id) and what the
-    sender is to be told because of it."""
+    """What an action did: its entry in the history (flushed: it has its id), what the sender is
+    to be told because of it, and who on the board is to be told the item waits for them."""
 
     event: ReviewEvent
     notices: tuple[SenderNotice, ...] = ()
+    board: tuple[BoardNotice, ...] = ()
 
 
 # ----- applying an action ---------------------------------------------------------------
@@ -169,7 +183,7 @@ def apply(
                         from_state=from_state, to_state=to_state, step=step_before or item.step, comment=text)
     session.add(event)
     session.flush()  # the event's id names the emails it causes
-    return Applied(event, _sender_notices(action, comment, params))
+    return Applied(event, _sender_notices(action, comment, params), _board_notices(ctx, action, comment))
 
 
 def _sender_notices(action: str, comment: str | None, params: dict[str, Any]) -> tuple[SenderNotice, ...]:
@@ -184,6 +198,28 @@ def _sender_notices(action: str, comment: str | None, params: dict[str, Any]) ->
     return ()
 
 
+
+
+_BOARD_KINDS: dict[str, Literal["assigned", "forwarded", "escalated"]] = {
+    "assign": "assigned", "forward": "forwarded", "escalate": "escalated"}
+
+
+def _board_notices(c: _Ctx, action: str, comment: str | None) -> tuple[BoardNotice, ...]:
+    """Giving an item to someone tells them; forwarding or escalating it to nobody in particular
+    tells everyone who may take it (the step's roles; the agency heads)."""
+    kind = _BOARD_KINDS.get(action)
+    if kind is None:
+        return ()
+    step = current_step(c.item, c.profile)
+    if c.item.holder:
+        to, personal = [c.item.holder], True
+    elif action == "escalate":
+        to, personal = [u.email for u in agency_heads(c.session, c.item)], False
+    else:
+        to, personal = [u.email for u in step_holders(c.session, c.item, step)], False
+    to = [e for e in to if e != c.user.email]
+    label = "Xin ý kiến Thủ trưởng cơ quan" if action == "escalate" else step.label
+    return (BoardNotice(kind, tuple(to), label, personal, comment),) if to else ()
 
 
 # Each handler changes the item and returns (what to add to the history, new state, action name).
@@ -205,8 +241,9 @@ def _assign(c: _Ctx, comment: str | None, *, assignee: str | None = None) -> tup
 
 
 def _forward(c: _Ctx, comment: str | None, *, assignee: str | None = None) -> tuple[str | None, str, str]:
-    steps = steps_of(c.profile)
-    nxt = steps[step_index(c.item, c.profile) + 1]
+    nxt = next_step(c.item, c.profile)
+    if nxt is None:  # allowed_actions offers no forward at the approving step
+        raise WorkflowError("Bước này là bước duyệt đăng: không còn bước xét duyệt nào sau.")
     target = _pick_user(c, assignee, nxt) if assignee else None
     c.item.step = nxt.id
     c.item.state = IN_REVIEW
@@ -217,9 +254,11 @@ def _forward(c: _Ctx, comment: str | None, *, assignee: str | None = None) -> tu
 
 def _approve(c: _Ctx, comment: str | None) -> tuple[str | None, str, str]:
     c.item.state = APPROVED
-    c.item.step = current_step(c.item, c.profile).id
+    posting = publishing_step(c.profile)
+    # to the publishing step when the profile has one ("Thư ký đăng tải"), else it stays here
+    c.item.step = posting.id if posting else current_step(c.item, c.profile).id
     c.item.holder = None  # whoever posts it takes it from here
-    return None, APPROVED, "approve"
+    return (f"Chuyển sang bước “{posting.label}”" if posting else None), APPROVED, "approve"
 
 
 def _publish(c: _Ctx, comment: str | None, *, url: str | None = None,
@@ -232,8 +271,6 @@ def _publish(c: _Ctx, comment: str | None, *, url: str | None = None,
         raise WorkflowError("Thời điểm đăng cần có múi giờ.")
     if when > c.now:
         raise WorkflowError("Thời điểm đăng không thể ở tương lai.")
-    if c.item.state != APPROVED:
-        c.item.step = current_step(c.item, c.profile).id
     c.item.state = PUBLISHED
     c.item.published_url = url
     c.item.published_at = when
