@@ -41,7 +41,7 @@ def delay_after(kind: str, failures: int) -> timedelta:
     over = failures - FREE_FAILURES[kind]
     if over <= 0:
         return timedelta(0)
-    return min(MAX_DELAY, FIRST_DELAY * 2 ** (over - 1))
+    return min(MAX_DELAY, FIRST_DELAY * 2 ** min(over - 1, 20))  # (2**20 s is past any cap)
 
 
 def wait_left(s: Session, names: list[str], now: datetime | None = None) -> timedelta:

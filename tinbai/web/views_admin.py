@@ -55,6 +55,8 @@ def add_user(request: Request, form: CheckedForm, user: CurrentUser):
     role = str(form.get("role") or "")
     name = str(form.get("name") or "")
     try:
+        if not _profiles(form) and role != "admin":
+            raise UserError("hãy chọn ít nhất một hồ sơ (cơ quan) cho tài khoản")
         password = user_add(config_of(request), request.app.state.engine, email, role, _profiles(form), name=name)
     except UserError as e:
         return _list_page(request, user, status_code=400, error=_vi(str(e)),
@@ -90,6 +92,8 @@ def change_account(request: Request, account_id: RowId, form: CheckedForm, user:
             role = str(form.get("role") or "")
             if own and role != "admin":
                 raise UserError("không thể tự bỏ vai trò quản trị của chính mình")
+            if not _profiles(form) and role != "admin":
+                raise UserError("hãy chọn ít nhất một hồ sơ (cơ quan) cho tài khoản")
             user_update(config, engine, account.email, role=role, profiles=_profiles(form),
                         name=str(form.get("name") or ""))
             done = "Đã lưu vai trò, hồ sơ và họ tên."
