@@ -18,6 +18,7 @@ from tinbai.queue.workflow import ACTION_LABELS, WorkflowError
 from tinbai.web.common import MAX_ID, CheckedForm, CurrentUser, config_of, db, page
 from tinbai.web.views_account import safe_next
 from tinbai.web.views_item import action_params
+from tinbai.web.views_queue import BULK_ROLES
 
 router = APIRouter()
 BULK_ACTIONS = ("take", "assign", "forward")
@@ -46,6 +47,8 @@ def _ids(form) -> list[int]:
 @router.post("/items/bulk")
 def bulk(request: Request, form: CheckedForm, user: CurrentUser):
     config = config_of(request)
+    if user.role not in BULK_ROLES:
+        raise HTTPException(403, "Chỉ Thư ký, Trưởng ban và quản trị hệ thống xử lý nhiều mục cùng lúc.")
     action = str(form.get("action") or "")
     if action not in BULK_ACTIONS:
         raise HTTPException(400, "Thao tác này không làm được cho nhiều mục cùng lúc.")

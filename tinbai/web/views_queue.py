@@ -20,6 +20,7 @@ from tinbai.web.queue_query import NO_HOLDER, NO_UNIT, Filters, Windows, filtere
 
 router = APIRouter()
 PAGE_SIZE = 50
+BULK_ROLES = ("secretary", "head", "admin")  # who distributes the work: the queue offers them the bulk form
 
 
 @dataclass
@@ -99,13 +100,13 @@ def queue(request: Request, user: CurrentUser, filters: QueueFilters, page_no: P
                 pages=max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE), filters=filters.as_dict(),
                 profiles=profiles, categories=categories, units=units, holders=holders, holder_names=holder_names,
                 searched_everywhere=bool(filters.q.strip()) and not filters.state, windows=w,
-                bulk=user.role in ("secretary", "head", "admin"), bulk_people=_bulk_people(request, user))
+                bulk=user.role in BULK_ROLES, bulk_people=_bulk_people(request, user))
 
 
 def _bulk_people(request: Request, user: User) -> list[User]:
     """Whom the bulk form offers to give items to: the board of the user's profiles (each item
     is then checked against its own step)."""
-    if user.role not in ("secretary", "head", "admin"):
+    if user.role not in BULK_ROLES:
         return []
     profiles = visible_profiles(config_of(request), user)
     with db(request) as s:
