@@ -17,7 +17,16 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from tests.web_fixtures import PASSWORD, FileSpec, add_user, make_config, make_engine_for, make_item, seal_pdf, seal_scan
+from tests.web_fixtures import (
+    PASSWORD,
+    FileSpec,
+    add_user,
+    make_config,
+    make_engine_for,
+    make_item,
+    seal_pdf,
+    seal_scan,
+)
 from tinbai.queue.models import Attachment, PasswordReset, User, utcnow
 from tinbai.web.app import create_app
 from tinbai.web.sessions import token_hash
