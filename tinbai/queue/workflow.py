@@ -10,7 +10,7 @@ Who may do what is decided by `allowed_actions` (tinbai.queue.permissions). `app
 checks the same rule, changes the item and writes its ReviewEvent in the caller's
 session, and returns what the action means for the sender (SenderNotice) as data: the
 application layer (tinbai.board) has the notifier turn it into outbox rows and replan
-the item's reminders in the same session, so that the caller's one commit holds the
+the item's reminders in the same session (the shapes of what it returns: tinbai.queue.outcomes), so that the caller's one commit holds the
 change, its audit entry and its email together.
 """
 
@@ -18,13 +18,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from sqlmodel import Session
 
 from tinbai.calendar import WorkCalendar, compute_deadline, vn_time
 from tinbai.config import Config, Profile, ReviewStep
 from tinbai.queue.models import Item, ReviewEvent, User, utcnow
+from tinbai.queue.outcomes import Applied, BoardNotice, SenderNotice, board_notices, sender_notices
 from tinbai.queue.permissions import (
     agency_heads,
     allowed_actions,
@@ -32,7 +33,6 @@ from tinbai.queue.permissions import (
     current_step,
     next_step,
     publishing_step,
-    step_holders,
 )
 from tinbai.queue.states import (
     APPROVED,
@@ -96,41 +96,6 @@ class StaleItem(WorkflowError):
     """The item changed since the user's page was shown."""
 
 
-# ----- what an action returns -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SenderNotice:
-    """What the sender is to be told of an action; the notifier writes the email (and sends
-    none when the item has no sender's address)."""
-
-    kind: Literal["correction", "refusal", "publication"]
-    comment: str | None = None  # the board's words to the sender
-    ground: str | None = None  # a refusal's ground (a key of profile.refusal_grounds)
-
-
-@dataclass(frozen=True)
-class BoardNotice:
-    """Who on the board is to be told that the item now waits for them: the person it was given
-    to, else everyone whose role holds the step it reached (the notifier writes the email)."""
-
-    kind: Literal["assigned", "forwarded", "escalated"]
-    to: tuple[str, ...]  # account emails, never the actor's own
-    step_label: str
-    personal: bool  # given to one person by name (else: to whoever of the step takes it)
-    comment: str | None = None  # the actor's words that go with it
-
-
-@dataclass(frozen=True)
-class Applied:
-    """What an action did: its entry in the history (flushed: it has its id), what the sender is
-    to be told because of it, and who on the board is to be told the item waits for them."""
-
-    event: ReviewEvent
-    notices: tuple[SenderNotice, ...] = ()
-    board: tuple[BoardNotice, ...] = ()
-
-
 # ----- applying an action ---------------------------------------------------------------
 
 
@@ -183,43 +148,8 @@ def apply(
                         from_state=from_state, to_state=to_state, step=step_before or item.step, comment=text)
     session.add(event)
     session.flush()  # the event's id names the emails it causes
-    return Applied(event, _sender_notices(action, comment, params), _board_notices(ctx, action, comment))
-
-
-def _sender_notices(action: str, comment: str | None, params: dict[str, Any]) -> tuple[SenderNotice, ...]:
-    """A return asks the sender for corrections (the board's comment says which), a refusal
-    gives its ground, a publication its address; the other actions stay inside the board."""
-    if action == "return":
-        return (SenderNotice("correction", comment=comment),)
-    if action == "refuse":
-        return (SenderNotice("refusal", comment=comment, ground=params["ground"]),)
-    if action == "publish":
-        return (SenderNotice("publication"),)
-    return ()
-
-
-
-
-_BOARD_KINDS: dict[str, Literal["assigned", "forwarded", "escalated"]] = {
-    "assign": "assigned", "forward": "forwarded", "escalate": "escalated"}
-
-
-def _board_notices(c: _Ctx, action: str, comment: str | None) -> tuple[BoardNotice, ...]:
-    """Giving an item to someone tells them; forwarding or escalating it to nobody in particular
-    tells everyone who may take it (the step's roles; the agency heads)."""
-    kind = _BOARD_KINDS.get(action)
-    if kind is None:
-        return ()
-    step = current_step(c.item, c.profile)
-    if c.item.holder:
-        to, personal = [c.item.holder], True
-    elif action == "escalate":
-        to, personal = [u.email for u in agency_heads(c.session, c.item)], False
-    else:
-        to, personal = [u.email for u in step_holders(c.session, c.item, step)], False
-    to = [e for e in to if e != c.user.email]
-    label = "Xin ý kiến Thủ trưởng cơ quan" if action == "escalate" else step.label
-    return (BoardNotice(kind, tuple(to), label, personal, comment),) if to else ()
+    return Applied(event, sender_notices(action, comment, params),
+                   board_notices(session, item, user, profile, action, comment))
 
 
 # Each handler changes the item and returns (what to add to the history, new state, action name).
@@ -379,3 +309,7 @@ def _pick_user(c: _Ctx, email: str | None, step: ReviewStep) -> User:
 
 def _who(u: User) -> str:
     return f"{u.name} <{u.email}>" if u.name else u.email
+
+
+__all__ = ["ACTION_LABELS", "ANCHOR_LABELS", "EVENT_LABELS", "Applied", "BoardNotice", "NotAllowed", "SenderNotice",
+           "StaleItem", "WorkflowError", "apply"]
