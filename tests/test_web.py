@@ -23,11 +23,11 @@ from tests.web_fixtures import (
     seal_pdf,
     seal_scan,
 )
-from tinbai.queue.models import Attachment, Item, Outbox, ReviewEvent, User, utcnow
+from tinbai.queue.models import Attachment, Item, Outbox, ReviewEvent, utcnow
 from tinbai.rules import problem
 from tinbai.web.app import create_app
-from tinbai.web.users import UserError, ensure_demo_account, user_add, user_disable, user_list
 from tinbai.web.queue_query import windows
+from tinbai.web.users import UserError, ensure_demo_account, user_add, user_disable, user_list
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
@@ -42,8 +42,9 @@ def env(tmp_path: Path):
 
 @pytest.fixture
 def app(env):
-    config, engine = env
-    return create_app(config, engine)
+    app = create_app(*env)
+    yield app
+    app.state.courier.stop()  # TestClient without `with` runs no shutdown: the delivery thread ends here
 
 
 def token(client: TestClient, path: str = "/login") -> str:

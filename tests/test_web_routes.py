@@ -99,7 +99,9 @@ def board(tmp_path: Path):
                             expires_at=utcnow() + timedelta(hours=1)))
         s.commit()
     params = {"item_id": item.id, "att_id": atts["jpg"], "page_no": 1, "account_id": edited.id, "token": token}
-    yield create_app(config, engine), params, atts
+    app = create_app(config, engine)
+    yield app, params, atts
+    app.state.courier.stop()
     engine.dispose()
 
 

@@ -32,7 +32,9 @@ def env(tmp_path: Path):
 
 @pytest.fixture
 def app(env):
-    return create_app(*env)
+    app = create_app(*env)
+    yield app
+    app.state.courier.stop()  # TestClient without `with` runs no shutdown: the delivery thread ends here
 
 
 def token(client: TestClient, path: str = "/login") -> str:

@@ -41,6 +41,7 @@ def make_config(tmp: Path, *, smtp_port: int | None = None, secure_cookies: bool
     raw = tomllib.loads((ROOT / "config.toml").read_text(encoding="utf-8"))
     raw["settings"]["var_dir"] = str(tmp / "var")
     raw["web"]["secure_cookies"] = secure_cookies
+    raw["smtp"]["directory"] = str(tmp / "outbox")  # the pages deliver what they queue: never into the repo
     if smtp_port is not None:
         raw["smtp"] = {"kind": "smtp", "host": "127.0.0.1", "port": smtp_port, "security": "plain",
                        "sender": "Ban Biên tập <bbt@tinbai.test>", "timeout": 10}
