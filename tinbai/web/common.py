@@ -92,6 +92,8 @@ def optional_user(request: Request) -> User | None:
         return found[1] if found else None
     with db(request) as s:
         user = session_user(request, s)
+        if user is not None:  # the header's count, in the same short session
+            request.state.waiting = waiting_for(s, user)
         s.commit()  # the session's last use, or an expired session's deletion
     return user
 
@@ -135,18 +137,21 @@ CheckedForm = Annotated[FormData, Depends(checked_form)]
 SignInForm = Annotated[FormData, Depends(sign_in_form)]
 
 
-def waiting_for(request: Request, user: User) -> int:
+def waiting_for(s: Session, user: User) -> int:
     """How many open items `user` holds: the header's "waiting for me"."""
-    with db(request) as s:
-        return s.exec(select(func.count()).select_from(Item).where(
-            Item.holder == user.email, col(Item.state).in_(OPEN_STATES))).one()
+    return s.exec(select(func.count()).select_from(Item).where(
+        Item.holder == user.email, col(Item.state).in_(OPEN_STATES))).one()
 
 
 def page(request: Request, name: str, status_code: int = 200, **ctx: Any):
     user = ctx.pop("user", None)
     optional_user(request)  # the session's CSRF token for a signed-in user's forms
+    waiting = getattr(request.state, "waiting", 0)
+    if user is not None and request.method == "POST":  # the action may have changed it since
+        with db(request) as s:
+            waiting = waiting_for(s, user)
     context = {"user": user, "csrf": csrf_token(request), "zone": config_of(request).settings.zone,
-               "waiting": waiting_for(request, user) if user else 0, **ctx}
+               "waiting": waiting if user else 0, **ctx}
     return templates.TemplateResponse(request, name, context, status_code=status_code)
 
 

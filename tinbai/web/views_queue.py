@@ -91,6 +91,7 @@ def queue(request: Request, user: CurrentUser, filters: QueueFilters, page_no: P
         holders = sorted(h for h in s.exec(select(Item.holder).distinct().where(
             col(Item.holder).is_not(None)).where(col(Item.id).in_(base.with_only_columns(Item.id)))) if h)
         holder_names = people_names(s, holders)
+        bulk_people = _bulk_people(s, config, user)
     profiles = visible_profiles(config, user)
     categories: dict[str, str] = {}
     for p in profiles.values():
@@ -100,18 +101,17 @@ def queue(request: Request, user: CurrentUser, filters: QueueFilters, page_no: P
                 pages=max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE), filters=filters.as_dict(),
                 profiles=profiles, categories=categories, units=units, holders=holders, holder_names=holder_names,
                 searched_everywhere=bool(filters.q.strip()) and not filters.state, windows=w,
-                bulk=user.role in BULK_ROLES, bulk_people=_bulk_people(request, user))
+                bulk=user.role in BULK_ROLES, bulk_people=bulk_people)
 
 
-def _bulk_people(request: Request, user: User) -> list[User]:
+def _bulk_people(s: Session, config: Config, user: User) -> list[User]:
     """Whom the bulk form offers to give items to: the board of the user's profiles (each item
     is then checked against its own step)."""
     if user.role not in BULK_ROLES:
         return []
-    profiles = visible_profiles(config_of(request), user)
-    with db(request) as s:
-        users = s.exec(select(User).where(User.disabled == False, User.role != "admin",
-                                          User.role != "viewer").order_by(User.email)).all()
+    profiles = visible_profiles(config, user)
+    users = s.exec(select(User).where(User.disabled == False, User.role != "admin",
+                                      User.role != "viewer").order_by(User.email)).all()
     raw = lambda u: {p.strip() for p in (u.profiles or "").split(",")}
     return [u for u in users if u.profiles == "*" or raw(u) & set(profiles)]
 
