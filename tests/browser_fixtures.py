@@ -14,9 +14,11 @@ from typing import Self
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+from sqlmodel import Session, select
 
 from tests.servers import free_port
 from tests.web_fixtures import PASSWORD
+from tinbai.queue.models import Outbox
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
@@ -90,3 +92,10 @@ def open_action(page: Page, action: str):
         details.locator("summary").click()
     expect(form).to_be_visible()
     return form
+
+
+def all_sent(engine) -> bool:
+    """Whether every email of the outbox is marked sent (the SMTP server may have one before the
+    row says so: the mark is the delivery's last step)."""
+    with Session(engine) as s:
+        return {m.status for m in s.exec(select(Outbox))} == {"sent"}

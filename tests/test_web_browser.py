@@ -20,7 +20,17 @@ import pytest
 from playwright.sync_api import Browser, expect
 from sqlmodel import Session, select
 
-from tests.browser_fixtures import ARTIFACTS, Served, browser, log_in, needs_chromium, open_action, patience
+from tests.browser_fixtures import (
+    ARTIFACTS,
+    Served,
+    all_sent,
+    browser,
+    log_in,
+    needs_chromium,
+    open_action,
+    patience,
+)
+from tests.procs import wait_until
 from tests.servers import SmtpSink
 from tests.web_fixtures import (
     VN,
@@ -32,7 +42,7 @@ from tests.web_fixtures import (
     seal_pdf,
     seal_scan,
 )
-from tinbai.queue.models import Item, Outbox, ReviewEvent
+from tinbai.queue.models import Item, ReviewEvent
 from tinbai.rules import problem
 from tinbai.web.app import create_app
 
@@ -182,7 +192,6 @@ def test_board_takes_items_through_the_workflow(board, browser: Browser, smtp_si
     assert "trùng lặp" in refusal.get_body(preferencelist=("plain",)).get_content()
     publication = received["vanthu@thads-thainguyen.example.vn"]
     assert "hoi-nghi-tong-ket-2025" in publication.get_body(preferencelist=("plain",)).get_content()
-    with Session(engine) as s:
-        assert {m.status for m in s.exec(select(Outbox))} == {"sent"}
+    wait_until(lambda: all_sent(engine), patience(10), message="the pages did not mark their emails sent")
     tk.reload()
     expect(tk.locator(".emails")).to_contain_text("đã gửi")
