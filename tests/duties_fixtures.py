@@ -91,7 +91,7 @@ def decide(engine: Engine, cfg: Config, head: User, item_id: int, outcome: str, 
     with Session(engine, expire_on_commit=False) as s:
         item = s.get(Item, item_id)
         if outcome in ("publish", "approve"):
-            for _ in range(3):  # compile -> verify -> final -> publish
+            for _ in range(2):  # compile -> verify -> final, which approves (then "Thư ký đăng tải" posts)
                 act(s, item, head, "forward", config=cfg, now=at - timedelta(minutes=30))
             act(s, item, head, "approve", config=cfg, now=at)
             if outcome == "publish":

@@ -126,7 +126,7 @@ def _identity_shown(text: str) -> list[str]:
 def _export(page: Page, base: str, query: str = "") -> str:
     with page.expect_download() as got:
         page.goto(f"{base}/") if not query else page.goto(f"{base}/?{query}")
-        page.get_by_role("link", name="Xuất danh sách (CSV)").click()
+        page.get_by_role("link", name="CSV", exact=True).click()  # the filtered queue's CSV
     return got.value.path().read_bytes().decode("utf-8-sig")
 
 

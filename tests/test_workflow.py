@@ -13,7 +13,7 @@ from tests.web_fixtures import VN, add_user, make_config, make_engine_for, make_
 from tinbai import board
 from tinbai.calendar import WorkCalendar, compute_deadline
 from tinbai.queue.models import Item, Outbox, ReminderRow, ReviewEvent, User, utcnow
-from tinbai.queue.permissions import allowed_actions, steps_of
+from tinbai.queue.permissions import allowed_actions, publishing_step, steps_of
 from tinbai.queue.states import (
     APPROVED,
     CLOSED_STATES,
@@ -81,9 +81,11 @@ def test_every_step_to_publication(env, profile_id: str) -> None:
     people = staff(engine, profile_id)
     item = make_item(engine, config, profile=profile_id, subject="Tin hoạt động tháng 5")
     steps = steps_of(profile)
+    posting = publishing_step(profile)
+    reviewed = steps[:-1] if posting else steps  # a publishing step is reached by the approval
     assert load(engine, item.id).step == steps[0].id and load(engine, item.id).state == NEW
 
-    for k, step in enumerate(steps):
+    for k, step in enumerate(reviewed):
         current = load(engine, item.id)
         assert current.step == step.id
         # the step's own role, preferring one that is not the head (the head may act anywhere)
@@ -99,19 +101,21 @@ def test_every_step_to_publication(env, profile_id: str) -> None:
         act(engine, config, item.id, actor, "take")
         held = load(engine, item.id)
         assert held.state == IN_REVIEW and held.holder == actor.email
-        if k < len(steps) - 1:
+        if k < len(reviewed) - 1:
             assert "forward" in allowed_actions(held, actor, profile)
             assert "approve" not in allowed_actions(held, actor, profile)
             act(engine, config, item.id, actor, "forward", comment=f"Xong bước {step.label}")
             moved = load(engine, item.id)
             assert (moved.step, moved.state, moved.holder) == (steps[k + 1].id, IN_REVIEW, None)
-        else:
+        else:  # the approving step: its act is the approval, not a forward nor the posting
             assert "forward" not in allowed_actions(held, actor, profile)
+            assert "publish" not in allowed_actions(held, actor, profile)
             act(engine, config, item.id, actor, "approve")
     approved = load(engine, item.id)
-    assert approved.state == APPROVED
-    # the secretary posts it (binhphuoc Art. 11.1), whoever held the last step
-    assert allowed_actions(approved, people["secretary"], profile)[0] == "publish"
+    assert approved.state == APPROVED and approved.step == (posting or reviewed[-1]).id
+    # the secretary posts it (binhphuoc Art. 11.1: the step "Thư ký đăng tải"), whoever approved it
+    assert allowed_actions(approved, people["secretary"], profile)[:2] == ["take", "publish"]
+    assert "approve" not in allowed_actions(approved, people["secretary"], profile)
     with pytest.raises(WorkflowError):
         act(engine, config, item.id, people["secretary"], "publish", url="javascript:alert(1)")
     when = datetime.now(VN) - timedelta(minutes=5)
@@ -127,9 +131,14 @@ def test_every_step_to_publication(env, profile_id: str) -> None:
     walked = [(e.action, e.from_state, e.to_state) for e in log[1:]]
     assert walked[0] == ("take", NEW, IN_REVIEW)
     assert walked[-2:] == [("approve", IN_REVIEW, APPROVED), ("publish", APPROVED, PUBLISHED)]
-    assert [e.step for e in log if e.action == "forward"] == [s.id for s in steps[:-1]]
+    assert [e.step for e in log if e.action == "forward"] == [s.id for s in reviewed[:-1]]
     assert all(e.actor and e.at for e in log)
-    assert [m.kind for m in outbox(engine, item.id)] == ["publication"]
+    assert [m.kind for m in outbox(engine, item.id) if m.kind != "assignment"] == ["publication"]
+    # each forward to nobody in particular told the people whose role holds the next step
+    told = sorted(m.to_addrs for m in outbox(engine, item.id, "assignment"))
+    expected = sorted(people[r].email for k, st in enumerate(reviewed[1:]) for r in st.roles
+                      if people[r].email != people[next((x for x in reviewed[k].roles if x != "head"), "head")].email)
+    assert told == expected
 
 
 def test_head_and_admin_act_on_any_step_agency_head_only_on_escalation(env) -> None:

@@ -29,7 +29,7 @@ from tinbai.queue.db import make_engine
 from tinbai.queue.models import Item, User, utcnow
 from tinbai.queue.store import SourceRef, enqueue
 from tinbai.report import Anchor, AttachmentReport, CheckReport, Problem, SealMark, Sender, verdict_of
-from tinbai.web.auth import hash_password
+from tinbai.web.passwords import hash_password
 
 ROOT = Path(__file__).resolve().parent.parent
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -41,6 +41,7 @@ def make_config(tmp: Path, *, smtp_port: int | None = None, secure_cookies: bool
     raw = tomllib.loads((ROOT / "config.toml").read_text(encoding="utf-8"))
     raw["settings"]["var_dir"] = str(tmp / "var")
     raw["web"]["secure_cookies"] = secure_cookies
+    raw["smtp"]["directory"] = str(tmp / "outbox")  # the pages deliver what they queue: never into the repo
     if smtp_port is not None:
         raw["smtp"] = {"kind": "smtp", "host": "127.0.0.1", "port": smtp_port, "security": "plain",
                        "sender": "Ban Biên tập <bbt@tinbai.test>", "timeout": 10}

@@ -2,8 +2,8 @@
 
 The pages (and anything else that acts for a board member) call `act`: the workflow
 (tinbai.queue.workflow) changes the item and writes its history entry, then the notifier
-writes the emails the action causes to the sender into the outbox and replans the item's
-deadline reminders, all in the caller's session, so that the caller's one commit holds
+writes the emails the action causes (to the sender; to the board member the item was given
+to) into the outbox and replans the item's deadline reminders, all in the caller's session, so that the caller's one commit holds
 the change, its audit entry and its email together (and a rollback drops them together).
 """
 
@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from tinbai.config import Config
 from tinbai.ingest.original import original_text
+from tinbai.notifier.board_mail import queue_board_notices
 from tinbai.notifier.feedback import queue_unit_forwards
 from tinbai.notifier.notices import queue_sender_notices
 from tinbai.notifier.planning import plan_item_reminders
@@ -47,6 +48,7 @@ def act(
     if done.forwards:  # the units are sent what the reader wrote
         queue_unit_forwards(session, item, done.forwards, params.get("comment"), original_text(config, item),
                             profile, config)
+    queue_board_notices(session, item, done.event, done.board, profile, config)
     # a new holder, deadline or state changes who is reminded and when (a closed item: nobody)
     plan_item_reminders(session, item, profile, config, now=now)
     return done.event

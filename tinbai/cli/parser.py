@@ -70,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--name", help="họ tên hiển thị")
     ud = us.add_parser("disable", help="vô hiệu hóa tài khoản")
     ud.add_argument("--email", required=True)
-    ur = us.add_parser("reset", help="cấp mật khẩu dùng một lần mới, mở khóa")
+    ur = us.add_parser("reset", help="cấp mật khẩu dùng một lần mới, mở lại tài khoản; kết thúc các phiên đăng nhập")
     ur.add_argument("--email", required=True)
     us.add_parser("list", help="liệt kê tài khoản")
     return p

@@ -76,6 +76,9 @@ class ReviewStep(Strict):
     id: str
     label: str
     roles: list[str]
+    # the step that posts what the board approved (binhphuoc Art. 11.1: "Thư ký đăng tải"); the
+    # step before it approves. Without one, the last step approves and the secretary posts.
+    publishes: bool = False
 
 
 class ReminderRule(Strict):
@@ -190,6 +193,9 @@ class Profile(Strict):
             unit = self.unit_named(duties.receiving_unit or "")
             if unit is None or not unit.leaders:
                 raise ValueError("feedback.receiving_unit must name a unit (in units) with leaders' addresses")
+        publishing = [i for i, st in enumerate(self.review_steps) if st.publishes]
+        if publishing and (publishing != [len(self.review_steps) - 1] or len(self.review_steps) < 2):
+            raise ValueError("only the last of several review_steps may have publishes = true")
         return self
 
     def unit_named(self, name: str) -> Unit | None:

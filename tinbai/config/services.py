@@ -88,8 +88,15 @@ class Web(Strict):
     host: str = "127.0.0.1"
     port: int = Field(8080, ge=1, le=65535)
     base_url: str = "http://127.0.0.1:8080"
-    secret_env: str | None = None  # the session-signing key; without it one is kept under var/
-    secure_cookies: bool = False  # set true behind HTTPS
+    secret_env: str | None = None  # the signing key of the sign-in forms; without it one is kept under var/
+    secure_cookies: bool = False  # cookies only over HTTPS (always so when base_url is https)
+    session_idle_minutes: int = Field(120, ge=5, le=24 * 60)  # a session unused this long ends
+    session_hours: int = Field(12, ge=1, le=7 * 24)  # and any session this long after sign-in
+
+    @property
+    def https(self) -> bool:
+        """Whether the pages are reached over HTTPS: Secure cookies and HSTS then."""
+        return self.base_url.lower().startswith("https://") or self.secure_cookies
 
 
 class Calendar(Strict):

@@ -1,19 +1,26 @@
-"""Which emails reach the sender: for a new submission (an acknowledgement, a correction
-request) and for the board's actions on it (a return, a refusal, a publication), written
-into the outbox in the transaction of what caused them."""
+"""Which emails reach the sender: for a new submission (an acknowledgement, or a citizen's
+feedback's own; a correction request; for a held one, one email saying why it is held) and for
+the board's actions on it (a return, a refusal, a publication, an answer to a citizen), written
+into the outbox in the transaction of what caused them.
+
+A board's return after the automatic correction request does not send the sender a second
+copy of the same list: while the first is still unsent it is rewritten to carry the board's
+words too; once sent, the return's email says only what the board adds.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from tinbai.config import FEEDBACK, Config, Profile
-from tinbai.notifier.compose import render
+from tinbai.notifier.compose import Rendered, render
 from tinbai.notifier.feedback import acknowledge_feedback, queue_answer
+from tinbai.notifier.held import queue_held_notice
 from tinbai.notifier.outbox import queue_email, sender_domain
 from tinbai.notifier.planning import plan_item_reminders
-from tinbai.queue.models import Item, ReviewEvent
+from tinbai.queue.models import Item, Outbox, ReviewEvent, utcnow
 from tinbai.queue.stored_report import load_report
 from tinbai.queue.workflow import SenderNotice
 from tinbai.report import CheckReport
@@ -32,6 +39,9 @@ def notices_for_new_item(session: Session, item: Item, report: CheckReport, prof
     plan_item_reminders(session, item, profile, config)
     to = [report.sender.address] if report.sender.address else []
     if not to or item.parent_id is not None:
+        return
+    if report.verdict == "quarantine":  # held: one email that says why, nothing else
+        queue_held_notice(session, item, report, profile, config, key=f"held:{item.id}")
         return
     if report.category == FEEDBACK:
         acknowledge_feedback(session, item, report, profile, config)
@@ -64,18 +74,51 @@ def _acknowledge(session: Session, item: Item, report: CheckReport, profile: Pro
                 in_reply_to=report.message_id, domain=domain)
 
 
-def queue_correction(session: Session, item: Item, report: CheckReport, profile: Profile, config: Config,
-                     *, comment: str | None, key: str) -> None:
-    to = [report.sender.address] if report.sender.address else []
+def _correction(item: Item, report: CheckReport, profile: Profile, config: Config, comment: str | None) -> Rendered:
     problems = [dict(detail=p.detail, attachment=p.attachment, article=p.article,
                      fix=fix_text(p.code))
                 for p in report.problems if p.severity in ("error", "security")]
-    mail = render("correction", zone=config.settings.zone, agency=profile.agency, code=item.tracking_code,
+    return render("correction", zone=config.settings.zone, agency=profile.agency, code=item.tracking_code,
                   subject=report.subject, sender_name=report.sender.name, problems=problems, comment=comment,
                   regulation_short=regulation_short(profile), title="", citizen=item.category == FEEDBACK)
+
+
+def queue_correction(session: Session, item: Item, report: CheckReport, profile: Profile, config: Config,
+                     *, comment: str | None, key: str) -> None:
+    to = [report.sender.address] if report.sender.address else []
+    mail = _correction(item, report, profile, config, comment)
     queue_email(session, kind="correction", to=to, subject=mail.subject, body_text=mail.text,
                 body_html=mail.html, item_id=item.id, dedupe_key=key, in_reply_to=report.message_id,
                 domain=sender_domain(config))
+
+
+def queue_board_correction(session: Session, item: Item, event: ReviewEvent, profile: Profile, config: Config,
+                           comment: str | None) -> None:
+    """The email of a board's return: the automatic request rewritten with the board's words
+    while it is unsent and unclaimed; after it went out, only what the board adds; otherwise
+    (none was sent, or it failed for good) the whole request with the board's words."""
+    report = load_report(item)
+    # FOR UPDATE: on PostgreSQL a delivery claiming the row at this moment is waited for
+    first = session.exec(select(Outbox).where(Outbox.dedupe_key == f"correction:{item.id}:auto")
+                         .with_for_update()).first()
+    now = utcnow()
+    unclaimed = first is not None and (first.locked_until is None or first.locked_until < now)
+    if first is not None and first.status == "pending" and unclaimed:
+        mail = _correction(item, report, profile, config, comment)
+        first.subject, first.body_text, first.body_html = mail.subject, mail.text, mail.html
+        session.add(first)
+        return
+    key = f"correction:{item.id}:event:{event.id}"  # a second return of the same item is a second email
+    if first is not None and first.status != "failed" and comment:
+        mail = render("correction_more", zone=config.settings.zone, agency=profile.agency, code=item.tracking_code,
+                      subject=report.subject, sender_name=report.sender.name, comment=comment,
+                      first_sent_at=first.sent_at or first.created_at, title="",
+                      citizen=item.category == FEEDBACK)
+        queue_email(session, kind="correction", to=[report.sender.address] if report.sender.address else [],
+                    subject=mail.subject, body_text=mail.text, body_html=mail.html, item_id=item.id,
+                    dedupe_key=key, in_reply_to=report.message_id, domain=sender_domain(config))
+        return
+    queue_correction(session, item, report, profile, config, comment=comment, key=key)
 
 
 def queue_sender_notices(session: Session, item: Item, event: ReviewEvent, notices: Iterable[SenderNotice],
@@ -90,9 +133,11 @@ def _queue_sender_notice(session: Session, it: Item, event: ReviewEvent, notice:
                          config: Config) -> None:
     comment = notice.comment
     if notice.kind == "correction":
-        # a key per event: a second return of the same item is a second email
-        queue_correction(session, it, load_report(it), prof, config, comment=comment,
-                         key=f"correction:{it.id}:event:{event.id}")
+        if it.verdict == "quarantine":  # a held item: the held email again, with the board's words
+            queue_held_notice(session, it, load_report(it), prof, config, comment=comment,
+                              key=f"held:{it.id}:event:{event.id}")
+        else:
+            queue_board_correction(session, it, event, prof, config, comment)
         return
     if notice.kind in ("answer", "answer_online"):
         queue_answer(session, it, event, notice, prof, config)

@@ -257,8 +257,6 @@ class User(SQLModel, table=True):
     role: str  # secretary | member | head | agency_head | admin | viewer
     profiles: str = ""  # comma-separated profile ids; "*" for all
     disabled: bool = False
-    failed_logins: int = 0
-    locked_until: datetime | None = TZ(nullable=True)
     must_change_password: bool = True
     created_at: datetime = TZ(nullable=False)
 
@@ -331,3 +329,39 @@ class DutyRun(SQLModel, table=True):
     done_at: datetime = TZ(nullable=False)
     emails: int = 0
     note: str = Field(default="", sa_column=Column(Text))
+
+
+class WebSession(SQLModel, table=True):
+    """A signed-in browser (tinbai.web.sessions): the cookie carries only a random token, this row
+    says whose it is, so that logout, a password change, a disabled account or the idle timeout
+    end it on every instance at once. Only the token's hash is kept."""
+
+    __tablename__ = "web_session"
+    token_hash: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    csrf: str
+    created_at: datetime = TZ(nullable=False)
+    seen_at: datetime = TZ(nullable=False)
+    address: str | None = None  # the client's address at sign-in, for the administrator
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Failed sign-ins per client address and per account name (tinbai.web.throttle): each
+    failure makes the next try wait longer, up to a cap; nothing is ever locked."""
+
+    __tablename__ = "login_throttle"
+    key: str = Field(primary_key=True)  # "address:<ip>" or "account:<email as typed>"
+    failures: int = 0
+    last_failure_at: datetime = TZ(nullable=False)
+    next_try_at: datetime = TZ(nullable=False)
+
+
+class PasswordReset(SQLModel, table=True):
+    """A "forgot password" link: one use, a short life; only the token's hash is kept."""
+
+    __tablename__ = "password_reset"
+    token_hash: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    created_at: datetime = TZ(nullable=False)
+    expires_at: datetime = TZ(nullable=False)
+    used_at: datetime | None = TZ(nullable=True)

@@ -49,8 +49,41 @@ def current_step(item: Item, profile: Profile) -> ReviewStep:
     return steps_of(profile)[step_index(item, profile)]
 
 
-def is_last_step(item: Item, profile: Profile) -> bool:
-    return step_index(item, profile) == len(steps_of(profile)) - 1
+def publishing_step(profile: Profile) -> ReviewStep | None:
+    """The step that posts what was approved (`publishes = true`), if the profile has one."""
+    steps = steps_of(profile)
+    return steps[-1] if steps[-1].publishes else None
+
+
+def approving_index(profile: Profile) -> int:
+    """The step whose act is the approval: the one before the publishing step, else the last."""
+    return len(steps_of(profile)) - (2 if publishing_step(profile) else 1)
+
+
+def is_approval_step(item: Item, profile: Profile) -> bool:
+    return step_index(item, profile) == approving_index(profile)
+
+
+def next_step(item: Item, profile: Profile) -> ReviewStep | None:
+    """The step a forward leads to; None at the approving step (its act is the approval)."""
+    i = step_index(item, profile)
+    return steps_of(profile)[i + 1] if i < approving_index(profile) else None
+
+
+def may_publish(user: User, profile: Profile) -> bool:
+    """Who posts an approved item: the publishing step's roles, else the secretary (binhphuoc
+    Art. 11.1) or the last step's roles; the head and the administrator always."""
+    if user.role in ("admin", "head"):
+        return True
+    step = publishing_step(profile)
+    roles = set(step.roles) if step else set(PUBLISHER_ROLES) | set(steps_of(profile)[-1].roles)
+    return user.role in roles
+
+
+def is_held(item: Item) -> bool:
+    """A held item: something dangerous was found (a security problem quarantined its files). It
+    is not reviewed for posting: it can only be returned to the sender, refused or commented on."""
+    return item.verdict == "quarantine" and item.state in (NEW, IN_REVIEW)
 
 
 def user_profiles(user: User) -> set[str] | None:
@@ -87,20 +120,22 @@ def allowed_actions(item: Item, user: User, profile: Profile) -> list[str]:
     # someone else holds it: only the head and the administrator may step in
     free = boss or not item.holder or item.holder == user.email
     acts: list[str] = []
-    if state in (NEW, IN_REVIEW) and on_step and free:
+    if is_held(item):
+        if on_step and free:
+            acts += ["return", "refuse"]
+    elif state in (NEW, IN_REVIEW) and on_step and free:
         if item.holder != user.email:
             acts.append("take")
         acts.append("assign")
         if item.category == FEEDBACK:
             acts += feedback_actions(profile)
-        elif is_last_step(item, profile):
-            acts += ["approve", "publish"]
-        else:
-            acts.append("forward")
+        else:  # each step's own act: a forward to the next step, or at the approving step the approval
+            acts.append("approve" if is_approval_step(item, profile) else "forward")
         acts += ["return", "refuse", "escalate", "change_category"]
     elif state == APPROVED:
-        last = steps_of(profile)[-1]
-        if boss or role in last.roles or role in PUBLISHER_ROLES:
+        if may_publish(user, profile) and free:
+            if item.holder != user.email:
+                acts.append("take")
             acts.append("publish")
         if boss:
             acts += ["return", "refuse", "change_category"]
@@ -134,6 +169,12 @@ def assignable_users(session: Session, item: Item, profile: Profile, step: Revie
     step = step or current_step(item, profile)
     users = session.exec(select(User).where(User.disabled == False).order_by(User.email)).all()
     return [u for u in users if can_see(u, item.profile) and u.role != "admin" and can_act_on_step(u, step)]
+
+
+def step_holders(session: Session, item: Item, step: ReviewStep) -> list[User]:
+    """The people whose role holds `step` (not the head's or the administrator's stepping in)."""
+    users = session.exec(select(User).where(User.disabled == False).order_by(User.email)).all()
+    return [u for u in users if u.role in step.roles and can_see(u, item.profile)]
 
 
 def agency_heads(session: Session, item: Item) -> list[User]:

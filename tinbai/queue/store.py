@@ -72,9 +72,10 @@ def _flatten(atts: Iterable[AttachmentReport]) -> Iterable[AttachmentReport]:
         yield from _flatten(a.children)
 
 
-def _item_search_text(report: CheckReport, texts: Iterable[str]) -> str:
+def _item_search_text(report: CheckReport, names: Iterable[str], texts: Iterable[str]) -> str:
+    """What the queue's search looks in: subject, sender, body, the attachments' names and texts."""
     parts = [report.subject or "", report.sender.name or "", report.sender.address or "",
-             report.sender.unit or "", report.body_text, *texts]
+             report.sender.unit or "", report.body_text, *names, *texts]
     return search_key(" ".join(parts))[:200_000]
 
 
@@ -133,7 +134,7 @@ def enqueue(
         state=NEW,
         step=first_step,
         report_json=json.dumps(report.to_dict(), ensure_ascii=False),
-        search_text=_item_search_text(report, attachment_texts.values()),
+        search_text=_item_search_text(report, (a.filename for a in flat), attachment_texts.values()),
         error=None,
         updated_at=now,
         channel=ref.channel,

@@ -10,7 +10,7 @@ Who may do what is decided by `allowed_actions` (tinbai.queue.permissions). `app
 checks the same rule, changes the item and writes its ReviewEvent in the caller's
 session, and returns what the action means for the sender (SenderNotice) as data: the
 application layer (tinbai.board) has the notifier turn it into outbox rows and replan
-the item's reminders in the same session, so that the caller's one commit holds the
+the item's reminders in the same session (the shapes of what it returns: tinbai.queue.outcomes), so that the caller's one commit holds the
 change, its audit entry and its email together.
 """
 
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from sqlmodel import Session
 
@@ -29,18 +29,18 @@ from tinbai.queue.feedback_workflow import (
     EXTRA_EVENT_LABELS,
     FEEDBACK_ACTION_LABELS,
     FEEDBACK_HANDLERS,
-    FEEDBACK_NOTICES,
     checked_url,
 )
 from tinbai.queue.models import Item, ReviewEvent, UnitForward, User, utcnow
+from tinbai.queue.outcomes import Applied, BoardNotice, SenderNotice, board_notices, sender_notices
 from tinbai.queue.permissions import (
     agency_heads,
     allowed_actions,
     assignable_users,
     current_step,
+    next_step,
+    publishing_step,
     secrecy_actions,
-    step_index,
-    steps_of,
 )
 from tinbai.queue.states import (
     APPROVED,
@@ -61,7 +61,7 @@ ACTION_LABELS: dict[str, str] = {
     "assign": "Giao cho người khác",
     "forward": "Chuyển bước tiếp theo",
     "approve": "Duyệt đăng",
-    "publish": "Đã đăng lên Trang",
+    "publish": "Đăng tải",
     "refuse": "Từ chối đăng",
     "return": "Trả lại để người gửi sửa",
     "escalate": "Xin ý kiến Thủ trưởng cơ quan",
@@ -92,29 +92,6 @@ ANCHOR_LABELS: dict[str, str] = {
     "conference": "ngày hội nghị",
     "period_end": "cuối kỳ báo cáo",
 }
-
-
-# ----- what an action returns -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SenderNotice:
-    """What the sender is to be told of an action; the notifier writes the email (and sends
-    none when the item has no sender's address)."""
-
-    kind: Literal["correction", "refusal", "publication", "answer", "answer_online"]
-    comment: str | None = None  # the board's words to the sender
-    ground: str | None = None  # a refusal's ground (a key of profile.refusal_grounds)
-
-
-@dataclass(frozen=True)
-class Applied:
-    """What an action did: its entry in the history (flushed: it has its id) and what the
-    sender is to be told because of it."""
-
-    event: ReviewEvent
-    notices: tuple[SenderNotice, ...] = ()
-    forwards: tuple[UnitForward, ...] = ()  # feedback forwarded to units: each unit gets an email
 
 
 # ----- applying an action ---------------------------------------------------------------
@@ -171,23 +148,8 @@ def apply(
                         ground=params.get("ground") if action == "refuse" else None)  # for the statistics
     session.add(event)
     session.flush()  # the event's id names the emails it causes
-    return Applied(event, _sender_notices(action, comment, params), tuple(ctx.forwards))
-
-
-def _sender_notices(action: str, comment: str | None, params: dict[str, Any]) -> tuple[SenderNotice, ...]:
-    """A return asks the sender for corrections (the board's comment says which), a refusal
-    gives its ground, a publication its address; the other actions stay inside the board."""
-    if action == "return":
-        return (SenderNotice("correction", comment=comment),)
-    if action == "refuse":
-        return (SenderNotice("refusal", comment=comment, ground=params["ground"]),)
-    if action == "publish":
-        return (SenderNotice("publication"),)
-    if action in FEEDBACK_NOTICES:
-        return (SenderNotice(FEEDBACK_NOTICES[action], comment=comment),)
-    return ()
-
-
+    return Applied(event, sender_notices(action, comment, params),
+                   board_notices(session, item, user, profile, action, comment), tuple(ctx.forwards))
 
 
 # Each handler changes the item and returns (what to add to the history, new state, action name).
@@ -209,8 +171,9 @@ def _assign(c: _Ctx, comment: str | None, *, assignee: str | None = None) -> tup
 
 
 def _forward(c: _Ctx, comment: str | None, *, assignee: str | None = None) -> tuple[str | None, str, str]:
-    steps = steps_of(c.profile)
-    nxt = steps[step_index(c.item, c.profile) + 1]
+    nxt = next_step(c.item, c.profile)
+    if nxt is None:  # allowed_actions offers no forward at the approving step
+        raise WorkflowError("Bước này là bước duyệt đăng: không còn bước xét duyệt nào sau.")
     target = _pick_user(c, assignee, nxt) if assignee else None
     c.item.step = nxt.id
     c.item.state = IN_REVIEW
@@ -221,9 +184,11 @@ def _forward(c: _Ctx, comment: str | None, *, assignee: str | None = None) -> tu
 
 def _approve(c: _Ctx, comment: str | None) -> tuple[str | None, str, str]:
     c.item.state = APPROVED
-    c.item.step = current_step(c.item, c.profile).id
+    posting = publishing_step(c.profile)
+    # to the publishing step when the profile has one ("Thư ký đăng tải"), else it stays here
+    c.item.step = posting.id if posting else current_step(c.item, c.profile).id
     c.item.holder = None  # whoever posts it takes it from here
-    return None, APPROVED, "approve"
+    return (f"Chuyển sang bước “{posting.label}”" if posting else None), APPROVED, "approve"
 
 
 def _publish(c: _Ctx, comment: str | None, *, url: str | None = None,
@@ -234,8 +199,6 @@ def _publish(c: _Ctx, comment: str | None, *, url: str | None = None,
         raise WorkflowError("Thời điểm đăng cần có múi giờ.")
     if when > c.now:
         raise WorkflowError("Thời điểm đăng không thể ở tương lai.")
-    if c.item.state != APPROVED:
-        c.item.step = current_step(c.item, c.profile).id
     c.item.state = PUBLISHED
     c.item.published_url = url
     c.item.published_at = when
@@ -345,3 +308,7 @@ def _pick_user(c: _Ctx, email: str | None, step: ReviewStep) -> User:
 
 def _who(u: User) -> str:
     return f"{u.name} <{u.email}>" if u.name else u.email
+
+
+__all__ = ["ACTION_LABELS", "ANCHOR_LABELS", "EVENT_LABELS", "Applied", "BoardNotice", "NotAllowed", "SenderNotice",
+           "StaleItem", "WorkflowError", "apply"]

@@ -1,36 +1,46 @@
-"""Local accounts: argon2 password hashes, lockout, the signed session, CSRF tokens.
+"""Signing in and the request's session: throttled sign-in, the server-side session behind the
+cookie, CSRF tokens with an Origin check.
 
-The session is Starlette's signed cookie (itsdangerous; HttpOnly, SameSite=Lax,
-Secure when config.web.secure_cookies). It holds the user's id, a fingerprint of
-the password hash (so a password change or reset ends every other session) and
-the CSRF token every form carries back.
+The session is a row (tinbai.web.sessions); the `tinbai_session` cookie carries its random token
+only (HttpOnly, SameSite=Lax, Secure when the pages are reached over HTTPS). Forms shown before
+sign-in (login, forgotten password) carry a token tied to a second random cookie by an HMAC
+with the site's key, so that no row is written for a visitor who has not signed in. Every POST
+also has its Origin (or Referer) compared with the site's own when the browser sends one.
+The cookies themselves are set by the app's middleware from what these functions leave in
+request.state (session_cookie: a token, or "" to clear; form_cookie: a new token).
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
+import logging
+import math
 import os
 import secrets
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from fastapi import Request
 from sqlmodel import Session, select
 
 from tinbai.config import Config, ConfigError
-from tinbai.queue.models import User, utcnow
+from tinbai.queue.models import User, WebSession, utcnow
+from tinbai.web import throttle
+from tinbai.web.passwords import hash_password, needs_rehash, verify_password
+from tinbai.web.sessions import (
+    Limits,
+    end_session,
+    end_user_sessions,
+    find_session,
+    open_session,
+    purge_expired,
+)
 
-MAX_FAILED_LOGINS = 5
-LOCKOUT = timedelta(minutes=15)
-MIN_PASSWORD_LENGTH = 10
-SESSION_HOURS = 12
-
-_hasher = PasswordHasher()
-# verified against when the email is unknown, so that a wrong email costs as long as a wrong password
-_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+log = logging.getLogger(__name__)
+SESSION_COOKIE = "tinbai_session"
+FORM_COOKIE = "tinbai_form"
+WRONG = "Email hoặc mật khẩu không đúng."
 
 
 class LoginRequired(Exception):
@@ -42,40 +52,12 @@ class PasswordChangeRequired(Exception):
 
 
 class CsrfError(Exception):
-    """A POST without this session's CSRF token."""
+    """A POST without this session's CSRF token, or from another site."""
 
 
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
-
-
-def verify_password(stored_hash: str | None, password: str) -> bool:
-    try:
-        return _hasher.verify(stored_hash or _DUMMY_HASH, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
-
-
-def password_problem(new: str, confirm: str, old: str | None = None) -> str | None:
-    """Why a new password is not acceptable (Vietnamese), or None."""
-    if len(new) < MIN_PASSWORD_LENGTH:
-        return f"Mật khẩu mới cần ít nhất {MIN_PASSWORD_LENGTH} ký tự."
-    if new != confirm:
-        return "Hai lần nhập mật khẩu mới không giống nhau."
-    if old is not None and new == old:
-        return "Mật khẩu mới phải khác mật khẩu cũ."
-    return None
-
-
-def one_time_password() -> str:
-    # no look-alike characters: it is read out or copied by people, not machines
-    alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    return "".join(secrets.choice(alphabet) for _ in range(14))
-
-
-def session_secret(config: Config) -> str:
-    """The cookie-signing key: from the environment variable the config names, else a key
-    kept under var/ (made once, readable by the owner only)."""
+def site_secret(config: Config) -> str:
+    """The key of the sign-in forms' tokens: from the environment variable the config names, else
+    a key kept under var/ (made once, readable by the owner only)."""
     if config.web.secret_env:
         value = os.environ.get(config.web.secret_env)
         if not value:
@@ -92,88 +74,138 @@ def session_secret(config: Config) -> str:
     return key
 
 
-def _pw_mark(user: User) -> str:
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+def session_limits(config: Config) -> Limits:
+    return Limits(idle=timedelta(minutes=config.web.session_idle_minutes),
+                  lifetime=timedelta(hours=config.web.session_hours))
 
 
-# ----- login ---------------------------------------------------------------------------
+def client_address(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+# ----- signing in ----------------------------------------------------------------------
 
 
 def find_user(session: Session, email: str) -> User | None:
     return session.exec(select(User).where(User.email == email.strip().lower())).first()
 
 
-def attempt_login(session: Session, email: str, password: str, zone: tzinfo,
+def attempt_login(s: Session, email: str, password: str, address: str | None,
                   now: datetime | None = None) -> tuple[User | None, str]:
-    """(user, "") on success; (None, message) otherwise. Counts failures and locks the account
-    for 15 minutes at the 5th; the caller commits. `zone`: the one the lock's end is told in."""
+    """(user, "") on success; (None, message) otherwise, the same words whether or not the
+    account exists. A try while a wait runs is answered without checking; the caller commits."""
     now = now or utcnow()
-    user = find_user(session, email)
-    generic = "Email hoặc mật khẩu không đúng."
-    if user is None:
-        verify_password(None, password)
-        return None, generic
-    if user.locked_until is not None and user.locked_until > now:
-        local = user.locked_until.astimezone(zone).strftime("%H:%M")
-        return None, f"Tài khoản tạm khóa do nhập sai mật khẩu {MAX_FAILED_LOGINS} lần. Thử lại sau {local}."
-    if user.locked_until is not None:  # the lock has run out: a fresh count
-        user.locked_until, user.failed_logins = None, 0
-    if not verify_password(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            user.locked_until = now + LOCKOUT
-            user.failed_logins = 0
-            session.add(user)
-            local = user.locked_until.astimezone(zone).strftime("%H:%M")
-            return None, (f"Nhập sai mật khẩu {MAX_FAILED_LOGINS} lần: tài khoản tạm khóa đến {local}.")
-        session.add(user)
-        return None, generic
+    names = throttle.keys(address, email)
+    left = throttle.wait_left(s, names, now)
+    if left > timedelta(0):
+        log.warning("đăng nhập bị hoãn: %r từ %s (còn chờ %.0f giây)", email[:100], address, left.total_seconds())
+        return None, (f"Đăng nhập sai nhiều lần liên tiếp: xin chờ {math.ceil(left.total_seconds())} giây "
+                      "rồi thử lại.")
+    user = find_user(s, email)
+    if not verify_password(user.password_hash if user else None, password) or user is None:
+        throttle.record_failure(s, names, now)
+        log.warning("đăng nhập sai: %r từ %s", email[:100], address)
+        return None, WRONG
     if user.disabled:
+        log.warning("đăng nhập vào tài khoản đã vô hiệu hóa: %s từ %s", user.email, address)
         return None, "Tài khoản đã bị vô hiệu hóa. Xin liên hệ quản trị hệ thống."
-    user.failed_logins, user.locked_until = 0, None
-    if _hasher.check_needs_rehash(user.password_hash):
+    throttle.forget(s, names[1])
+    if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    session.add(user)
+        s.add(user)
+    log.info("đăng nhập: %s từ %s", user.email, address)
     return user, ""
 
 
-def start_session(request: Request, user: User) -> None:
-    request.session.clear()  # a new session: nothing from before the login survives
-    request.session.update(uid=user.id, pw=_pw_mark(user), csrf=secrets.token_urlsafe(32))
+# ----- the request's session -------------------------------------------------------------
 
 
-def refresh_session(request: Request, user: User) -> None:
-    """After a password change: this session stays valid, the others end."""
-    request.session["pw"] = _pw_mark(user)
+def session_of(request: Request, s: Session) -> tuple[WebSession, User] | None:
+    """The request's live session and account (looked up once per request; the caller commits)."""
+    if not hasattr(request.state, "web_session"):
+        found = find_session(s, request.cookies.get(SESSION_COOKIE), session_limits(request.app.state.config))
+        request.state.web_session = found
+        if found is None and request.cookies.get(SESSION_COOKIE):
+            request.state.session_cookie = ""  # a dead token: the browser forgets it
+    return request.state.web_session
 
 
-def end_session(request: Request) -> None:
-    request.session.clear()
+def session_user(request: Request, s: Session) -> User | None:
+    found = session_of(request, s)
+    return found[1] if found else None
 
 
-def session_user(request: Request, session: Session) -> User | None:
-    uid = request.session.get("uid")
-    if uid is None:
-        return None
-    user = session.get(User, uid)
-    if user is None or user.disabled or not hmac.compare_digest(request.session.get("pw", ""), _pw_mark(user)):
-        request.session.clear()
-        return None
-    return user
+def start_session(request: Request, s: Session, user: User) -> None:
+    """Sign `user` in: a new session (never the token the browser had before: no fixation)."""
+    config = request.app.state.config
+    end_session(s, request.cookies.get(SESSION_COOKIE))
+    purge_expired(s, session_limits(config))
+    token, row = open_session(s, user, client_address(request))
+    request.state.web_session = (row, user)
+    request.state.session_cookie = token
+
+
+def close_session(request: Request, s: Session) -> None:
+    """Sign out: the session's row goes, so a copy of the cookie opens nothing any more."""
+    end_session(s, request.cookies.get(SESSION_COOKIE))
+    request.state.web_session = None
+    request.state.session_cookie = ""
+
+
+def end_other_sessions(request: Request, s: Session, user: User) -> None:
+    """After a password change: this session stays, every other one of the account ends."""
+    end_user_sessions(s, user.id, keep=request.cookies.get(SESSION_COOKIE))
 
 
 # ----- CSRF ----------------------------------------------------------------------------
 
 
+def _form_cookie(request: Request) -> str:
+    value = getattr(request.state, "form_cookie", None) or request.cookies.get(FORM_COOKIE) or ""
+    if not 20 <= len(value) <= 100:
+        value = secrets.token_urlsafe(24)
+        request.state.form_cookie = value
+    return value
+
+
+def form_token(request: Request) -> str:
+    """The token of a form shown before sign-in: an HMAC of the browser's form cookie."""
+    key = request.app.state.site_secret.encode()
+    return hmac.new(key, _form_cookie(request).encode(), "sha256").hexdigest()
+
+
 def csrf_token(request: Request) -> str:
-    token = request.session.get("csrf")
-    if not token:
-        token = secrets.token_urlsafe(32)
-        request.session["csrf"] = token
-    return token
+    """The token this request's forms carry (session_of must have run for a signed-in user)."""
+    found = getattr(request.state, "web_session", None)
+    return found[0].csrf if found else form_token(request)
 
 
-def check_csrf(request: Request, sent: str | None) -> None:
-    expected = request.session.get("csrf")
-    if not expected or not sent or not hmac.compare_digest(str(expected), str(sent)):
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def same_site(request: Request) -> bool:
+    """Whether the browser says the POST comes from one of our own pages (Origin, else Referer);
+    a request without either is judged by its token alone."""
+    sent = request.headers.get("origin") or request.headers.get("referer")
+    if not sent:
+        return True
+    own = {_origin(request.app.state.config.web.base_url),
+           f"{request.url.scheme}://{request.headers.get('host', '')}".lower()}
+    return sent.lower() != "null" and _origin(sent) in own
+
+
+def check_csrf(request: Request, sent: str | None, *, before_sign_in: bool = False) -> None:
+    """Raise CsrfError unless the POST comes from our own page with this browser's token:
+    the session's; or, on the forms shown before sign-in, the form cookie's."""
+    if not same_site(request):
+        raise CsrfError()
+    expected = []
+    found = getattr(request.state, "web_session", None)
+    if found:
+        expected.append(found[0].csrf)
+    if before_sign_in and request.cookies.get(FORM_COOKIE):
+        expected.append(form_token(request))
+    if not sent or not any(hmac.compare_digest(str(e), str(sent)) for e in expected):
         raise CsrfError()

@@ -6,26 +6,27 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path as FilePath
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Path, Query, Request
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from jinja2.runtime import Context
-from sqlmodel import Session
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 from starlette.datastructures import FormData
 
 from tinbai.config import CHANNEL_LABELS, Config, Profile
 from tinbai.queue.models import Item, User
 from tinbai.queue.permissions import can_see
-from tinbai.queue.states import STATE_LABELS
+from tinbai.queue.states import OPEN_STATES, STATE_LABELS
 from tinbai.queue.workflow import ACTION_LABELS, EVENT_LABELS
 from tinbai.roles import ROLES
 from tinbai.web.auth import LoginRequired, PasswordChangeRequired, check_csrf, csrf_token, session_user
 
-HERE = Path(__file__).resolve().parent
+HERE = FilePath(__file__).resolve().parent
 
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 
@@ -85,8 +86,16 @@ def db(request: Request) -> Iterator[Session]:
 
 
 def optional_user(request: Request) -> User | None:
+    """The signed-in user, or None (looked up once per request)."""
+    if hasattr(request.state, "web_session"):
+        found = request.state.web_session
+        return found[1] if found else None
     with db(request) as s:
-        return session_user(request, s)
+        user = session_user(request, s)
+        if user is not None:  # the header's count, in the same short session
+            request.state.waiting = waiting_for(s, user)
+        s.commit()  # the session's last use, or an expired session's deletion
+    return user
 
 
 def current_user(request: Request) -> User:
@@ -99,25 +108,64 @@ def current_user(request: Request) -> User:
     return user
 
 
-async def checked_form(request: Request) -> FormData:
-    """The POSTed form, after its CSRF token matched the session's (403 otherwise)."""
+def _session_looked_up(request: Request) -> None:
+    # a sync dependency: FastAPI runs it in its thread pool, away from the event loop
+    optional_user(request)
+
+
+async def checked_form(request: Request, _: Annotated[None, Depends(_session_looked_up)]) -> FormData:
+    """The POSTed form of a signed-in page, after its CSRF token matched the session's (403 otherwise)."""
     form = await request.form()
     check_csrf(request, form.get("csrf"))  # type: ignore[arg-type]
     return form
 
 
+async def sign_in_form(request: Request, _: Annotated[None, Depends(_session_looked_up)]) -> FormData:
+    """The POSTed form of a page shown before sign-in (login, forgotten password)."""
+    form = await request.form()
+    check_csrf(request, form.get("csrf"), before_sign_in=True)  # type: ignore[arg-type]
+    return form
+
+
+# a row id in an address: what the database can hold (a 64-bit integer), else 404 (tinbai.web.app)
+MAX_ID = 2**63 - 1
+RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
+PageNo = Annotated[int, Query(ge=1, le=1_000_000)]
+
 CurrentUser = Annotated[User, Depends(current_user)]
 CheckedForm = Annotated[FormData, Depends(checked_form)]
+SignInForm = Annotated[FormData, Depends(sign_in_form)]
+
+
+def waiting_for(s: Session, user: User) -> int:
+    """How many open items `user` holds: the header's "waiting for me"."""
+    return s.exec(select(func.count()).select_from(Item).where(
+        Item.holder == user.email, col(Item.state).in_(OPEN_STATES))).one()
 
 
 def page(request: Request, name: str, status_code: int = 200, **ctx: Any):
     user = ctx.pop("user", None)
-    context = {"user": user, "csrf": csrf_token(request), "zone": config_of(request).settings.zone, **ctx}
+    optional_user(request)  # the session's CSRF token for a signed-in user's forms
+    waiting = getattr(request.state, "waiting", 0)
+    if user is not None and request.method == "POST":  # the action may have changed it since
+        with db(request) as s:
+            waiting = waiting_for(s, user)
+    context = {"user": user, "csrf": csrf_token(request), "zone": config_of(request).settings.zone,
+               "waiting": waiting if user else 0, **ctx}
     return templates.TemplateResponse(request, name, context, status_code=status_code)
 
 
 def visible_profiles(config: Config, user: User) -> dict[str, Profile]:
     return {pid: p for pid, p in config.profiles.items() if can_see(user, pid)}
+
+
+def people_names(session: Session, emails) -> dict[str, str]:
+    """How the pages name board members: their name where the account has one, else the email."""
+    wanted = sorted({e for e in emails if e})
+    if not wanted:
+        return {}
+    rows = session.exec(select(User.email, User.name).where(col(User.email).in_(wanted)))
+    return {email: name for email, name in rows if name}
 
 
 def item_for(session: Session, user: User, item_id: int) -> Item:

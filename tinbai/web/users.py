@@ -1,12 +1,13 @@
-"""The board's accounts, managed from the command line:
+"""The board's accounts, managed from the command line and from the administrator's pages
+(tinbai.web.views_admin):
 
     python main.py user add --email … --role … --profile … [--name …]
     python main.py user disable --email …
-    python main.py user reset --email …      (a new one-time password; unlocks)
+    python main.py user reset --email …      (a new one-time password; enables the account)
     python main.py user list
 
-A new or reset account gets a one-time password, printed once, that must be
-changed at the first login.
+A new or reset account gets a one-time password, shown once, that must be changed at the
+first login. Disabling an account or resetting its password ends its sessions.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from tinbai.config import Config
 from tinbai.queue.db import open_db
 from tinbai.queue.models import User, utcnow
 from tinbai.roles import ROLES
-from tinbai.web.auth import find_user, hash_password, one_time_password
+from tinbai.web.auth import find_user
+from tinbai.web.passwords import hash_password, one_time_password
+from tinbai.web.sessions import end_user_sessions
 
 DEMO_EMAIL = "demo@tinbai.local"
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -67,12 +70,30 @@ def user_add(config: Config, engine: Engine, email: str, role: str, profiles: li
     return password
 
 
-def user_disable(config: Config, engine: Engine, email: str) -> None:
+def user_disable(config: Config, engine: Engine, email: str, disabled: bool = True) -> None:
+    """Disable (or enable again) an account; disabling ends its sessions at once."""
     with Session(engine) as s:
         user = find_user(s, email)
         if user is None:
             raise UserError(f"không có tài khoản {email}")
-        user.disabled = True
+        user.disabled = disabled
+        s.add(user)
+        if disabled:
+            end_user_sessions(s, user.id)
+        s.commit()
+
+
+def user_update(config: Config, engine: Engine, email: str, *, role: str, profiles: list[str] | str | None,
+                name: str | None) -> None:
+    """Change an account's role, profiles and name."""
+    if role not in ROLES:
+        raise UserError(f"vai trò {role!r} không có (có: {', '.join(ROLES)})")
+    value = _profiles_value(config, role, profiles)
+    with Session(engine) as s:
+        user = find_user(s, email)
+        if user is None:
+            raise UserError(f"không có tài khoản {email}")
+        user.role, user.profiles, user.name = role, value, (name or "").strip() or None
         s.add(user)
         s.commit()
 
@@ -86,8 +107,9 @@ def user_reset_password(config: Config, engine: Engine, email: str) -> str:
             raise UserError(f"không có tài khoản {email}")
         user.password_hash = hash_password(password)
         user.must_change_password = True
-        user.disabled, user.failed_logins, user.locked_until = False, 0, None
+        user.disabled = False
         s.add(user)
+        end_user_sessions(s, user.id)
         s.commit()
     return password
 
@@ -107,7 +129,7 @@ def ensure_demo_account(config: Config, engine: Engine) -> tuple[str, str]:
                         created_at=utcnow())
         user.password_hash = hash_password(password)
         user.role, user.profiles = "admin", "*"
-        user.disabled, user.failed_logins, user.locked_until = False, 0, None
+        user.disabled = False
         user.must_change_password = False  # a throw-away account: straight to the queue
         s.add(user)
         s.commit()
@@ -139,8 +161,6 @@ def run_user_command(config: Config, args: argparse.Namespace) -> int:
                 flags = []
                 if u.disabled:
                     flags.append("đã vô hiệu hóa")
-                if u.locked_until and u.locked_until > utcnow():
-                    flags.append("đang tạm khóa")
                 if u.must_change_password:
                     flags.append("chưa đổi mật khẩu")
                 print(f"{u.email:32s} {u.role:12s} {u.profiles:30s} {', '.join(flags)}")

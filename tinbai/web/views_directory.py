@@ -18,7 +18,7 @@ from tinbai.queue.directory import (
     units_of,
 )
 from tinbai.queue.models import ContributorRow, UnitRow
-from tinbai.web.common import CheckedForm, CurrentUser, config_of, db, page, visible_profiles
+from tinbai.web.common import CheckedForm, CurrentUser, RowId, config_of, db, page, visible_profiles
 
 router = APIRouter()
 KEEPERS = ("admin", "secretary", "head")
@@ -52,7 +52,7 @@ def _field(form, name: str) -> str:
 
 
 @router.post("/directory/units")
-def unit_save(request: Request, user: CurrentUser, form: CheckedForm):
+def unit_save(request: Request, form: CheckedForm, user: CurrentUser):
     pid = _profile(request, user, _field(form, "profile"))
     values = UnitForm(**{k: _field(form, k) for k in UnitForm.__dataclass_fields__})
     unit_id = int(_field(form, "id")) if _field(form, "id").isdigit() else None
@@ -66,7 +66,7 @@ def unit_save(request: Request, user: CurrentUser, form: CheckedForm):
 
 
 @router.post("/directory/contributors")
-def contributor_save(request: Request, user: CurrentUser, form: CheckedForm):
+def contributor_save(request: Request, form: CheckedForm, user: CurrentUser):
     pid = _profile(request, user, _field(form, "profile"))
     values = ContributorForm(**{k: _field(form, k) for k in ContributorForm.__dataclass_fields__})
     person_id = int(_field(form, "id")) if _field(form, "id").isdigit() else None
@@ -80,7 +80,7 @@ def contributor_save(request: Request, user: CurrentUser, form: CheckedForm):
 
 
 @router.post("/directory/{kind}/{row_id}/retire")
-def retire(request: Request, kind: str, row_id: int, user: CurrentUser, form: CheckedForm):
+def retire(request: Request, kind: str, row_id: RowId, form: CheckedForm, user: CurrentUser):
     model = {"units": UnitRow, "contributors": ContributorRow}.get(kind)
     if model is None:
         raise HTTPException(404, "Không có danh mục này.")

@@ -23,7 +23,7 @@ from tinbai.duties.service import (
 from tinbai.duties.tables import breakdown_tables, grounds_table, quota_table
 from tinbai.queue.models import ItemCredit, utcnow
 from tinbai.web.charts import Series, bar_chart
-from tinbai.web.common import CheckedForm, CurrentUser, config_of, db, item_for, page, visible_profiles
+from tinbai.web.common import CheckedForm, CurrentUser, RowId, config_of, db, item_for, page, visible_profiles
 
 router = APIRouter()
 EDITORS = ("secretary", "member", "head", "admin")
@@ -99,7 +99,7 @@ def _file(data: bytes, content_type: str, name: str) -> Response:
 
 
 @router.get("/items/{item_id}/credit")
-def credit_page(request: Request, item_id: int, user: CurrentUser, saved: int = 0):
+def credit_page(request: Request, item_id: RowId, user: CurrentUser, saved: int = 0):
     with db(request) as s:
         item = item_for(s, user, item_id)
         credit = s.get(ItemCredit, item_id)
@@ -109,7 +109,7 @@ def credit_page(request: Request, item_id: int, user: CurrentUser, saved: int = 
 
 
 @router.post("/items/{item_id}/credit")
-def credit_save(request: Request, item_id: int, user: CurrentUser, form: CheckedForm):
+def credit_save(request: Request, item_id: RowId, form: CheckedForm, user: CurrentUser):
     if user.role not in EDITORS:
         raise HTTPException(403, "Chỉ Ban Biên tập được ghi tác giả, thể loại cho bảng kê nhuận bút.")
     authors = [" ".join(a.split()) for a in str(form.get("authors", "")).splitlines() if a.strip()]

@@ -21,7 +21,7 @@ from PIL import Image
 from tinbai.filekinds import PICTURE_TYPES
 from tinbai.ingest.archive import ContentStore
 from tinbai.queue.models import Attachment, ReviewEvent, User, utcnow
-from tinbai.web.common import CheckedForm, CurrentUser, config_of, db, item_for, page
+from tinbai.web.common import CheckedForm, CurrentUser, RowId, config_of, db, item_for, page
 
 router = APIRouter()
 PDF_TYPES = frozenset({"pdf"})
@@ -66,7 +66,7 @@ def _download(att: Attachment, data: bytes) -> Response:
 
 
 @router.get("/attachments/{att_id}/download")
-def download(request: Request, att_id: int, user: CurrentUser):
+def download(request: Request, att_id: RowId, user: CurrentUser):
     att = _attachment(request, user, att_id)
     if att.quarantined:
         if user.role != "admin":
@@ -77,7 +77,7 @@ def download(request: Request, att_id: int, user: CurrentUser):
 
 
 @router.post("/attachments/{att_id}/download")
-def download_quarantined(request: Request, att_id: int, form: CheckedForm,
+def download_quarantined(request: Request, att_id: RowId, form: CheckedForm,
                          user: CurrentUser):
     """The administrator confirmed the warning: the file, and a line in the item's history."""
     att = _attachment(request, user, att_id)
@@ -133,7 +133,7 @@ def _previewable(request: Request, user: User, att_id: int, kinds: frozenset[str
 
 
 @router.get("/attachments/{att_id}/image")
-def picture(request: Request, att_id: int, user: CurrentUser):
+def picture(request: Request, att_id: RowId, user: CurrentUser):
     att = _previewable(request, user, att_id, PICTURE_TYPES)
     raw = _bytes(request, att)
 
@@ -178,7 +178,7 @@ def pdf_page_count(store: ContentStore, sha256: str | None) -> int:
 
 
 @router.get("/attachments/{att_id}/pages/{page_no}")
-def pdf_page(request: Request, att_id: int, page_no: int, user: CurrentUser):
+def pdf_page(request: Request, att_id: RowId, page_no: RowId, user: CurrentUser):
     att = _previewable(request, user, att_id, PDF_TYPES)
     raw = _bytes(request, att)
 

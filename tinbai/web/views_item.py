@@ -24,6 +24,9 @@ from tinbai.queue.permissions import (
     allowed_actions,
     assignable_users,
     current_step,
+    is_held,
+    next_step,
+    publishing_step,
     secrecy_actions,
     step_index,
     steps_of,
@@ -32,12 +35,13 @@ from tinbai.queue.privacy import UNNAMED, sees_identity, shown_sender
 from tinbai.queue.states import APPROVED, FAILED, OPEN_STATES, PUBLISHED
 from tinbai.queue.workflow import ANCHOR_LABELS, NotAllowed, StaleItem, WorkflowError
 from tinbai.rules import fix_text
-from tinbai.web.common import CheckedForm, CurrentUser, config_of, db, item_for, page
+from tinbai.web.common import CheckedForm, CurrentUser, RowId, config_of, db, item_for, page, people_names
 from tinbai.web.item_extras import extras, hider, record_views
 from tinbai.web.views_files import PDF_TYPES, pdf_page_count
 
 router = APIRouter()
 BODY_LIMIT = 60_000  # characters of the body shown; the rest is in the raw message
+YEARS = (1990, 2100)  # the dates a reviewer may type (an anchor, a publication)
 
 SEVERITY = {"error": ("Cần người gửi sửa", "error"), "warning": ("Lưu ý cho Ban Biên tập", "warning"),
             "security": ("Nguy hiểm: đã cách ly", "security")}
@@ -140,8 +144,7 @@ def _forms(s: Session, item: Item, profile: Profile, actions: list[str]) -> dict
     if "assign" in actions:
         forms["assign"] = assignable_users(s, item, profile)
     if "forward" in actions:
-        steps = steps_of(profile)
-        nxt = steps[[st.id for st in steps].index(current_step(item, profile).id) + 1]
+        nxt = next_step(item, profile)
         forms["forward"] = {"step": nxt, "users": assignable_users(s, item, profile, nxt)}
     if "escalate" in actions:
         forms["escalate"] = agency_heads(s, item)
@@ -152,7 +155,8 @@ def _step_marks(item: Item, profile: Profile | None) -> list[tuple[str, str]]:
     """The steps and publication as a progress line: done / current / still to come."""
     if profile is None or item.state == FAILED:
         return []
-    labels = [st.label for st in steps_of(profile)] + ["Đăng tải"]
+    # a profile without a step of its own for posting gets one on the line: what follows approval
+    labels = [st.label for st in steps_of(profile)] + ([] if publishing_step(profile) else ["Đăng tải"])
     if item.state in (APPROVED, PUBLISHED):
         here = len(labels) - 1 if item.state == APPROVED else len(labels)
     else:
@@ -179,6 +183,7 @@ def _load(request: Request, user: User, item_id: int) -> dict[str, Any]:
         report = json.loads(item.report_json or "{}")
         sender = report.get("sender") or {}
         more = extras(s, config, item, profile, sender)
+        people = people_names(s, [item.holder, *(e.actor for e in events)])
     category = profile.categories.get(item.category or "") if profile else None
     return {
         "item": item, "profile": profile, "report": report, "sender": shown_sender(user, item, sender),
@@ -195,17 +200,30 @@ def _load(request: Request, user: User, item_id: int) -> dict[str, Any]:
         "anchor_label": ANCHOR_LABELS.get(item.anchor_kind or "", item.anchor_kind),
         "step": current_step(item, profile) if profile else None,
         "step_marks": _step_marks(item, profile), "open": item.state in OPEN_STATES, "now_utc": utcnow(),
-        "quarantined": any(a.quarantined for a in atts),
+        "quarantined": any(a.quarantined for a in atts), "held": is_held(item), "people": people,
+        "posting_step": publishing_step(profile) if profile else None,
     }
 
 
 @router.get("/items/{item_id}")
-def item_page(request: Request, item_id: int, user: CurrentUser, done: str = ""):
+def item_page(request: Request, item_id: RowId, user: CurrentUser, done: str = ""):
     with db(request) as s:
         record_views(s, config_of(request), user, item_for(s, user, item_id))
         s.commit()
     ctx = _load(request, user, item_id)
     return page(request, "item.html", user=user, error=None, done=done, **ctx)
+
+
+@router.get("/items/{item_id}/print")
+def item_print(request: Request, item_id: RowId, user: CurrentUser):
+    """The item on paper: the facts, the check report, the email, the files and the history,
+    without menus, forms or pictures of the pages (a look at an unnamed provider recorded as on
+    the item's page)."""
+    with db(request) as s:
+        record_views(s, config_of(request), user, item_for(s, user, item_id))
+        s.commit()
+    ctx = _load(request, user, item_id)
+    return page(request, "print.html", user=user, **ctx)
 
 
 def _when(value: str, what: str, zone: tzinfo) -> datetime | None:
@@ -216,11 +234,14 @@ def _when(value: str, what: str, zone: tzinfo) -> datetime | None:
     try:
         dt = datetime.fromisoformat(value)
     except ValueError:
-        raise WorkflowError(f"{what}: “{value}” không phải ngày giờ hợp lệ.") from None
+        raise WorkflowError(f"{what}: “{value[:40]}” không phải ngày giờ hợp lệ.") from None
+    if not YEARS[0] <= dt.year <= YEARS[1]:  # deadlines counted from year 9999 overflow the calendar
+        raise WorkflowError(f"{what}: năm {dt.year} nằm ngoài khoảng {YEARS[0]}–{YEARS[1]}.")
     return dt if dt.tzinfo else dt.replace(tzinfo=zone)
 
 
-def _params(action: str, form: FormData, zone: tzinfo) -> dict[str, Any]:
+def action_params(action: str, form: FormData, zone: tzinfo) -> dict[str, Any]:
+    """An action's parameters from its form (the item page's and the queue's bulk form)."""
     get = lambda k: str(form.get(k) or "")
     p: dict[str, Any] = {"comment": get("comment")}
     if action in ("assign", "forward", "escalate"):
@@ -244,7 +265,7 @@ def _params(action: str, form: FormData, zone: tzinfo) -> dict[str, Any]:
 
 
 @router.post("/items/{item_id}/action")
-def act(request: Request, item_id: int, form: CheckedForm, user: CurrentUser):
+def act(request: Request, item_id: RowId, form: CheckedForm, user: CurrentUser):
     config = config_of(request)
     action = str(form.get("action") or "")
     error = None
@@ -254,8 +275,9 @@ def act(request: Request, item_id: int, form: CheckedForm, user: CurrentUser):
             raise HTTPException(403, "Hồ sơ của mục này không còn trong cấu hình.")
         try:
             board_act(s, item, user, action, config=config, expected_state=str(form.get("expected_state") or "") or None,
-                  expected_step=str(form.get("expected_step") or "") or None, **_params(action, form, config.settings.zone))
-            s.commit()
+                      expected_step=str(form.get("expected_step") or "") or None,
+                      **action_params(action, form, config.settings.zone))
+            request.app.state.courier.commit(s)  # its emails leave now, not at the daemon's next pass
         except WorkflowError as e:
             s.rollback()
             error = str(e)

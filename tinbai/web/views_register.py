@@ -20,6 +20,7 @@ from tinbai.ingest.handed import HandedError, HandedIn, register
 from tinbai.queue.models import User, utcnow
 from tinbai.report import Sender
 from tinbai.web.common import CheckedForm, CurrentUser, config_of, page, visible_profiles
+from tinbai.web.views_item import YEARS
 
 router = APIRouter()
 REGISTRAR_ROLES = frozenset({"secretary", "head", "admin"})  # binhphuoc Art. 9.1.a: "cho Thư ký Ban Biên tập"
@@ -75,6 +76,8 @@ def _received(day: str, clock: str, config: Config) -> datetime:
         local = datetime.fromisoformat(f"{day.strip()}T{clock.strip() or '00:00'}")
     except ValueError:
         raise HandedError("Hãy ghi ngày, giờ nhận hợp lệ.") from None
+    if not YEARS[0] <= local.year <= YEARS[1]:  # deadlines counted from year 9999 overflow the calendar
+        raise HandedError(f"Năm nhận {local.year} nằm ngoài khoảng {YEARS[0]}–{YEARS[1]}.")
     return local.replace(tzinfo=config.settings.zone)
 
 
@@ -98,4 +101,5 @@ def register_submission(request: Request, form: CheckedForm, user: CurrentUser):
     except HandedError as e:
         return _form_page(request, user, profiles, values=values, status_code=400,
                           error=f"{e} (Các tệp cần chọn lại.)")
+    request.app.state.courier.wake()  # the sender's acknowledgement leaves now (tinbai.web.courier)
     return RedirectResponse(f"/items/{item.id}?done=registered", status_code=303)
