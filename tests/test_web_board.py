@@ -179,6 +179,35 @@ def test_a_return_rewrites_the_unsent_correction_request_or_adds_to_a_sent_one(e
     assert "bổ sung thêm" in more.subject
 
 
+def test_a_citizens_held_feedback_and_second_request_are_written_to_the_citizen(env, app) -> None:
+    """Feedback is answered in the citizen's tone (Ông/Bà, signed by the agency): the held email
+    and the board's added request too, as the acknowledgement and the first request are."""
+    config, engine = env
+    add_user(engine, "tk@bp.test", "secretary", "binhphuoc-stp")
+    exe = b"MZ\x90\x00" + b"\x00" * 200
+    held_item = make_item(engine, config, profile="binhphuoc-stp", category="feedback", sender_name="Lê Thị Cúc",
+                          subject="Hỏi về lý lịch tư pháp", files=[FileSpec("hoso.exe", exe, "exe", problems=[
+                              problem("attachment.executable", attachment="hoso.exe")])])
+    received(engine, config, held_item)
+    [held] = mails(engine, held_item.id)
+    assert held.kind == "held" and "Kính gửi Ông/Bà Lê Thị Cúc" in held.body_text
+    assert "đồng chí" not in held.body_text + held.subject and "hoso.exe" in held.body_text
+    asked = make_item(engine, config, profile="binhphuoc-stp", category="feedback", sender_name="Lê Thị Cúc",
+                      subject="Hỏi về chứng thực", problems=[problem("sender.missing_title")])
+    received(engine, config, asked)
+    with Session(engine) as s:  # the automatic request went out already
+        row = s.exec(select(Outbox).where(Outbox.dedupe_key == f"correction:{asked.id}:auto")).one()
+        assert "Kính gửi Ông/Bà" in row.body_text
+        row.status, row.sent_at = "sent", utcnow()
+        s.add(row)
+        s.commit()
+    tk = logged_in(app, "tk@bp.test")
+    assert post_action(tk, asked.id, "return", comment="Xin cho biết số điện thoại").status_code == 303
+    _auto, more = mails(engine, asked.id, "correction")
+    assert "Xin cho biết số điện thoại" in more.body_text and "Kính gửi Ông/Bà Lê Thị Cúc" in more.body_text
+    assert "đồng chí" not in more.body_text
+
+
 @pytest.mark.parametrize(("today", "last"), [
     (date(2026, 6, 6), date(2026, 6, 12)),  # a Saturday: the coming week, to Friday
     (date(2026, 6, 3), date(2026, 6, 5)),  # a Wednesday: to this Friday

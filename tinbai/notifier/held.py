@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from tinbai.config import Config, Profile
+from tinbai.config import FEEDBACK, Config, Profile
 from tinbai.notifier.compose import render
 from tinbai.notifier.outbox import queue_email, sender_domain
 from tinbai.queue.models import Item
@@ -64,12 +64,14 @@ def held_reasons(problems: list[Problem]) -> list[dict[str, object]]:
 def queue_held_notice(session: Session, item: Item, report: CheckReport, profile: Profile, config: Config, *,
                       key: str, comment: str | None = None) -> None:
     """The held-item email to the sender, into the outbox in the caller's transaction; `comment`:
-    the board's words when a board member returns the held item."""
+    the board's words when a board member returns the held item. A citizen's feedback is written
+    to in the citizen's tone, as its acknowledgement and correction requests are."""
     if not report.sender.address:
         return
     mail = render("held", zone=config.settings.zone, agency=profile.agency, code=item.tracking_code or f"#{item.id}",
                   sender_name=report.sender.name, received_at=item.received_at,
-                  reasons=held_reasons(report.problems), comment=comment, title="Tin, bài tạm giữ")
+                  reasons=held_reasons(report.problems), comment=comment, title="Tin, bài tạm giữ",
+                  citizen=item.category == FEEDBACK)
     queue_email(session, kind="held", to=[report.sender.address], subject=mail.subject, body_text=mail.text,
                 body_html=mail.html, item_id=item.id, dedupe_key=key, in_reply_to=report.message_id,
                 domain=sender_domain(config))
