@@ -16,7 +16,7 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 from pdfminer.high_level import extract_text
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from tests.duties_fixtures import (
     PROFILE,
@@ -29,10 +29,13 @@ from tests.duties_fixtures import (
 )
 from tests.web_fixtures import VN, make_config
 from tinbai.cli import main
+from tinbai.demo_history import add_history
 from tinbai.duties.export_flat import statistics_dict
 from tinbai.duties.periods import PeriodError, parse_period
 from tinbai.duties.service import statistics_file, statistics_for
 from tinbai.queue.db import open_db
+from tinbai.queue.directory import units_of
+from tinbai.queue.models import Item
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -214,3 +217,24 @@ def _write(path: Path, data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return path
+
+
+def test_the_demos_month_goes_through_the_workflow_beside_the_configured_units(tmp_path: Path) -> None:
+    """The demo's month of items is written on a fresh database although config.toml already has
+    one of its units (binhphuoc's "Phòng Hành chính tư pháp", for the feedback it forwards), and
+    its items reach publication through each profile's steps (binhphuoc's own posting step)."""
+    cfg = make_config(tmp_path)
+    cfg.database.url = f"sqlite:///{tmp_path / 'queue.db'}"
+    engine = open_db(cfg)
+    with Session(engine) as s:
+        [configured] = [u for u in units_of(s, "binhphuoc-stp") if u.name == "Phòng Hành chính tư pháp"]
+        leaders = configured.leaders
+    now = datetime.now(VN)
+    assert add_history(cfg, engine, now) == 36
+    assert add_history(cfg, engine, now) == 0  # once
+    with Session(engine) as s:
+        [unit] = [u for u in units_of(s, "binhphuoc-stp") if u.name == "Phòng Hành chính tư pháp"]
+        published = Counter((i.profile, i.step) for i in s.exec(select(Item).where(Item.state == "published")))
+    assert unit.leaders == leaders and "hctp.stp-binhphuoc.example.vn" in unit.domains
+    assert published == {("binhphuoc-stp", "publish"): 12, ("kontum-stp", "approve"): 12}
+    engine.dispose()

@@ -18,7 +18,7 @@ from tinbai.board import act
 from tinbai.config import Config
 from tinbai.ingest.runner import Ingestor
 from tinbai.queue.directory import ContributorForm, UnitForm, save_contributor, save_unit, units_of
-from tinbai.queue.models import Item, User, utcnow
+from tinbai.queue.models import Item, UnitRow, User, utcnow
 from tinbai.queue.permissions import is_approval_step
 from tinbai.web.passwords import hash_password
 
@@ -43,20 +43,18 @@ TOPICS = ["Hội nghị tập huấn công tác hộ tịch", "Tuyên truyền p
 
 
 def add_history(cfg: Config, engine: Engine, now: datetime) -> int:
-    """Write the month once (it does nothing when the demo's directory is there); returns how
-    many items it added."""
+    """Write the month once (it does nothing when the demo's head of the board is there: an
+    earlier run wrote it); returns how many items it added."""
     with Session(engine) as s:
-        if any(units_of(s, pid) and any(u.name == units[0][0] for u in units_of(s, pid))
-               for pid, units in DIRECTORY.items()):
+        if s.exec(select(User).where(User.email == HEAD)).first() is not None:
             return 0
-        head = s.exec(select(User).where(User.email == HEAD)).first() or User(
-            email=HEAD, name="Trưởng Ban (dữ liệu mẫu)", role="head", profiles=",".join(DIRECTORY),
-            password_hash=hash_password(secrets.token_urlsafe(16)), must_change_password=True, created_at=utcnow())
-        s.add(head)
+        s.add(User(email=HEAD, name="Trưởng Ban (dữ liệu mẫu)", role="head", profiles=",".join(DIRECTORY),
+                   password_hash=hash_password(secrets.token_urlsafe(16)), must_change_password=True,
+                   created_at=utcnow()))
         for pid, units in DIRECTORY.items():
+            known = {u.name: u for u in units_of(s, pid)}  # config.toml's units, imported on first start
             for name, domain, focal, people in units:
-                unit = save_unit(s, pid, UnitForm(name=name, domains=domain, focal_name=focal,
-                                                  focal_email=f"daumoi@{domain}"))
+                unit = _demo_unit(s, pid, known.get(name), name, domain, focal)
                 for person, local in people:
                     save_contributor(s, pid, ContributorForm(name=person, email=f"{local}@{domain}",
                                                              unit_id=str(unit.id)))
@@ -88,6 +86,18 @@ def add_history(cfg: Config, engine: Engine, now: datetime) -> int:
     finally:
         ingestor.close()
     return made
+
+
+def _demo_unit(s: Session, pid: str, row: UnitRow | None, name: str, domain: str, focal: str) -> UnitRow:
+    """The demo's unit: a new one, or config.toml's unit of that name with the demo's domain and
+    focal person added (its addresses and leaders kept)."""
+    if row is None:
+        return save_unit(s, pid, UnitForm(name=name, domains=domain, focal_name=focal, focal_email=f"daumoi@{domain}"))
+    form = UnitForm(name=name, domains=", ".join(d for d in (row.domains, domain) if d), addresses=row.addresses,
+                    leaders=row.leaders, focal_name=row.focal_name or focal,
+                    focal_email=row.focal_email or f"daumoi@{domain}", focal_phone=row.focal_phone or "",
+                    quota_per_month=str(row.quota_per_month or ""))
+    return save_unit(s, pid, form, row.id)
 
 
 def _decide(cfg: Config, engine: Engine, item_id: int, n: int, received: datetime, now: datetime) -> None:
