@@ -213,6 +213,34 @@ def test_errors_a_user_can_cause_are_400_or_404_in_vietnamese(env, app) -> None:
     assert r.status_code == 404
 
 
+def test_the_statistics_directory_credit_and_registration_pages_answer_400_or_404_too(env, app) -> None:
+    """The pages of issues 15 and 16 hold to the same rule: numbers past what the database holds,
+    years out of range, counts no one means."""
+    config, engine = env
+    add_user(engine, "tt@bbt.test", "head", "*")
+    item = make_item(engine, config)
+    client = logged_in(app, "tt@bbt.test")
+    huge = "9" * 30
+    assert client.get(f"/items/{huge}/credit").status_code == 404
+    for params in ({"period": "0001-01"}, {"period": "2200"}, {"period": "1900-01-01..2026-01-01"}):
+        for path in ("/stats", "/stats/download", "/stats/royalties"):
+            r = client.get(path, params={"profile": "binhphuoc-stp", **params})
+            assert r.status_code == 400 and "nằm ngoài khoảng" in r.text, (path, params)
+    csrf = token(client, "/directory")
+    profile = {"csrf": csrf, "profile": "binhphuoc-stp"}
+    for url, form, status, words in (
+            ("/directory/units", {"name": "Phòng A", "id": huge}, 404, "Không có mục này"),
+            ("/directory/units", {"name": "Phòng B", "quota_per_month": huge}, 400, "Định mức riêng"),
+            ("/directory/contributors", {"name": "A", "email": "a@bp.test", "id": huge}, 404, "Không có mục này"),
+            ("/directory/contributors", {"name": "B", "email": "b@bp.test", "unit_id": huge}, 400, "Hãy chọn một đơn vị"),
+            (f"/directory/units/{huge}/retire", {"retired": "1"}, 404, "Không tìm thấy"),
+            (f"/items/{item.id}/credit", {"authors": "A", "words": huge}, 400, "Số chữ và số ảnh"),
+            ("/register", {"token": "t", "channel": "cd", "day": "9999-12-31", "clock": "10:00", "name": "A",
+                           "subject": "Tin"}, 400, "nằm ngoài khoảng")):
+        r = client.post(url, data={**profile, **form})
+        assert r.status_code == status and words in r.text, (url, form, r.status_code)
+
+
 def test_forgotten_password_by_a_one_time_link(env, app) -> None:
     config, engine = env
     add_user(engine, "tk@bbt.test", "secretary", name="Lê Thị Thu")

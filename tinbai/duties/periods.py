@@ -38,8 +38,18 @@ def month(year: int, m: int) -> Period:
     return Period(date(year, m, 1), last, f"{year}-{m:02d}", f"tháng {m} năm {year}")
 
 
+YEARS = (1990, 2100)  # what a period may cover (year 1 overflows the time zone's arithmetic)
+
+
 def parse_period(text: str) -> Period:
     """"2026-11", "2026-Q4", "2026-H1" (6 months), "2026", or "2026-11-01..2026-11-20"."""
+    period = _parse_period(text)
+    if period.start.year < YEARS[0] or period.end.year > YEARS[1]:
+        raise PeriodError(f"kỳ “{period.key}” nằm ngoài khoảng năm {YEARS[0]}–{YEARS[1]}")
+    return period
+
+
+def _parse_period(text: str) -> Period:
     t = (text or "").strip()
     try:
         if m := re.fullmatch(r"(\d{4})-(\d{1,2})", t):

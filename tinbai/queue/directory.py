@@ -25,6 +25,8 @@ from tinbai.queue.models import ContributorRow, UnitRow, utcnow
 log = logging.getLogger(__name__)
 EMAIL = re.compile(r"[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+")
 DOMAIN = re.compile(r"(?:[a-z0-9-]+\.)+[a-z]{2,}")
+MAX_QUOTA = 10_000  # items a month: more is a typing mistake
+MAX_ROW_ID = 2**63 - 1  # what the database's ids can hold
 
 
 class DirectoryError(ValueError):
@@ -151,8 +153,8 @@ def save_unit(session: Session, profile_id: str, form: UnitForm, unit_id: int | 
     if "," in focal_email:
         raise DirectoryError("Mỗi đơn vị có một người đầu mối: chỉ nhập một địa chỉ thư.")
     quota = form.quota_per_month.strip()
-    if quota and (not quota.isdigit() or int(quota) < 1):
-        raise DirectoryError("Định mức riêng của đơn vị là một số nguyên dương, hoặc để trống.")
+    if quota and (not quota.isdigit() or not 1 <= int(quota) <= MAX_QUOTA):
+        raise DirectoryError(f"Định mức riêng của đơn vị là một số nguyên dương (đến {MAX_QUOTA}), hoặc để trống.")
     same = session.exec(select(UnitRow).where(UnitRow.profile == profile_id, UnitRow.name == name)).first()
     if same is not None and same.id != unit_id:
         raise DirectoryError(f"Đã có đơn vị “{name}”.")
@@ -184,7 +186,7 @@ def save_contributor(session: Session, profile_id: str, form: ContributorForm,
         raise DirectoryError("Hãy nhập một địa chỉ thư điện tử của cộng tác viên.")
     unit_id = int(form.unit_id) if form.unit_id.strip().isdigit() else None
     if unit_id is not None:
-        unit = session.get(UnitRow, unit_id)
+        unit = session.get(UnitRow, unit_id) if unit_id <= MAX_ROW_ID else None  # past 64 bits: no row
         if unit is None or unit.profile != profile_id:
             raise DirectoryError("Hãy chọn một đơn vị trong danh sách.")
     same = session.exec(select(ContributorRow).where(ContributorRow.profile == profile_id,

@@ -18,7 +18,7 @@ from tinbai.queue.directory import (
     units_of,
 )
 from tinbai.queue.models import ContributorRow, UnitRow
-from tinbai.web.common import CheckedForm, CurrentUser, RowId, config_of, db, page, visible_profiles
+from tinbai.web.common import MAX_ID, CheckedForm, CurrentUser, RowId, config_of, db, page, visible_profiles
 
 router = APIRouter()
 KEEPERS = ("admin", "secretary", "head")
@@ -51,11 +51,21 @@ def _field(form, name: str) -> str:
     return str(form.get(name, "") or "")
 
 
+def _row_id(form) -> int | None:
+    """The row a form changes (none: a new one); a number no row can have names nothing."""
+    raw = _field(form, "id")
+    if not raw.isdigit():
+        return None
+    if not 1 <= int(raw) <= MAX_ID:
+        raise HTTPException(404, "Không có mục này trong danh bạ.")
+    return int(raw)
+
+
 @router.post("/directory/units")
 def unit_save(request: Request, form: CheckedForm, user: CurrentUser):
     pid = _profile(request, user, _field(form, "profile"))
     values = UnitForm(**{k: _field(form, k) for k in UnitForm.__dataclass_fields__})
-    unit_id = int(_field(form, "id")) if _field(form, "id").isdigit() else None
+    unit_id = _row_id(form)
     with db(request) as s:
         try:
             save_unit(s, pid, values, unit_id)
@@ -69,7 +79,7 @@ def unit_save(request: Request, form: CheckedForm, user: CurrentUser):
 def contributor_save(request: Request, form: CheckedForm, user: CurrentUser):
     pid = _profile(request, user, _field(form, "profile"))
     values = ContributorForm(**{k: _field(form, k) for k in ContributorForm.__dataclass_fields__})
-    person_id = int(_field(form, "id")) if _field(form, "id").isdigit() else None
+    person_id = _row_id(form)
     with db(request) as s:
         try:
             save_contributor(s, pid, values, person_id)

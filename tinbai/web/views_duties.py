@@ -119,9 +119,9 @@ def credit_save(request: Request, item_id: RowId, form: CheckedForm, user: Curre
     counts = {}
     for name in ("words", "photos"):
         raw = str(form.get(name, "")).strip()
-        if raw and not raw.isdigit():
+        if raw and (not raw.isdigit() or len(raw) > 9):
             return page(request, "error.html", status_code=400, user=user, title="Số không hợp lệ",
-                        message="Số chữ và số ảnh là số nguyên không âm, hoặc để trống.")
+                        message="Số chữ và số ảnh là số nguyên không âm (tối đa 9 chữ số), hoặc để trống.")
         counts[name] = int(raw) if raw else None
     with db(request) as s:
         item_for(s, user, item_id)
