@@ -279,3 +279,29 @@ def lighting(img: Image.Image, darkest: float = 0.6) -> Image.Image:
     h, w = a.shape[:2]
     ramp = 1 - (1 - darkest) * (np.linspace(0, 1, w)[None, :] + np.linspace(0, 1, h)[:, None]) / 2
     return Image.fromarray(np.clip(a * ramp[..., None], 0, 255).astype(np.uint8))
+
+
+# ---- boxed stamps: the state-secret mark (and the urgency mark, which is not one) ----
+
+def boxed_mark_ink(word: str, dpi: float, rng: random.Random, *, height_mm: float = 8.0,
+                   noise: float = 0.2) -> Image.Image:
+    """Coverage of a rectangular stamp with `word` in capitals inside (mode "L"): the state-secret
+    mark ("MẬT", "TỐI MẬT", "TUYỆT MẬT") or the urgency mark ("KHẨN", "HỎA TỐC") as offices stamp
+    them, a frame about 8 mm high around bold letters."""
+    f = font(mm(height_mm * 0.62, dpi), bold=True)
+    probe = ImageDraw.Draw(Image.new("L", (1, 1)))
+    text_w = probe.textlength(word, font=f)
+    w, h = round(text_w + mm(6, dpi)), mm(height_mm, dpi)
+    cov = Image.new("L", (w + 4, h + 4), 0)
+    d = ImageDraw.Draw(cov)
+    d.rectangle((2, 2, w + 1, h + 1), outline=255, width=max(2, mm(0.7, dpi)))
+    d.text((2 + w / 2, 2 + h / 2), word, font=f, fill=255, anchor="mm")
+    return _uneven(cov, rng, noise)
+
+
+def secrecy_stamp(page: Image.Image, dpi: float, word: str = "MẬT", colour=RED, *,
+                  rng: random.Random | None = None, at_mm: tuple[float, float] = (38, 42),
+                  noise: float = 0.2) -> Image.Image:
+    """The stamp laid under the document number of the left header column (by default)."""
+    cov = boxed_mark_ink(word, dpi, rng or random.Random(1), noise=noise)
+    return stamp(page, cov, (mm(at_mm[0], dpi), mm(at_mm[1], dpi)), colour)

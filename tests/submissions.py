@@ -59,11 +59,11 @@ def submission(pid: str | Profile = "thainguyen-thads", *, body: str = "Nội du
                deadline: datetime | None = None, duplicates: list[DuplicateMatch] | None = None,
                headers: list[tuple[str, str]] | None = None, to: list[str] | None = None,
                cc: list[str] | None = None, raw_files: list[RawAttachment] | None = None,
-               defects: list[str] | None = None) -> Submission:
+               defects: list[str] | None = None, from_name: str | None = None) -> Submission:
     attachments = list(attachments or [])
     sender = sender or complete_sender()
     parsed = ParsedMessage(
-        message_id="<t@example.vn>", subject=subject, from_header=sender.address, from_name=sender.name,
+        message_id="<t@example.vn>", subject=subject, from_header=sender.address, from_name=from_name or sender.name,
         from_address=sender.address, date=received_at, in_reply_to=None, references=[], to=list(to or []),
         cc=list(cc or []), headers=list(headers or []), plain=body, html="",
         attachments=raw_files if raw_files is not None else [

@@ -116,3 +116,17 @@ def test_the_configured_time_zone_is_the_one_used(tmp_path):
                   published_at=when)
     assert "02:30 ngày 28/04/2026" in mail.text
     assert vn_time(when, ZoneInfo("Asia/Ho_Chi_Minh")) == "09:30 ngày 28/04/2026"
+
+
+def test_a_profiles_addresses_include_the_regulations_own(tmp_path):
+    cfg = load_config(ROOT / "config.toml")
+    bp = cfg.profile("binhphuoc-stp")
+    assert bp.addresses[0] == bp.portal_address == "banbientapstp.bp@binhphuoc.gov.vn"
+    assert bp.address_reached(["Stp.Bp@binhphuoc.gov.vn", "other@example.vn"]) == "stp.bp@binhphuoc.gov.vn"
+    assert cfg.profile("kontum-stp").addresses == [cfg.profile("kontum-stp").portal_address]
+    text = (ROOT / "config.toml").read_text(encoding="utf-8")
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text.replace('"stp.bp@binhphuoc.gov.vn"]', '"stp.bp@binhphuoc.gov.vn", "STP.BP@binhphuoc.gov.vn"]'),
+                   encoding="utf-8")
+    with pytest.raises(ConfigError, match="profiles.binhphuoc-stp.*listed twice"):
+        load_config(bad)

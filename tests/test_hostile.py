@@ -77,9 +77,10 @@ def env(tmp_path_factory: pytest.TempPathFactory):
 
 
 def submission(*attachments: tuple[str, str, bytes], seed: int = 1) -> bytes:
-    """A thainguyen news item with a complete signature, carrying the given files."""
+    """A thainguyen news item with a complete signature, approved by the head of the unit (Art. 9.1),
+    carrying the given files."""
     body = ("Kính gửi Ban Biên tập,\n\nSáng ngày 28/4/2026, Phòng Thi hành án dân sự khu vực 1 tổ chức hội nghị "
-            f"số {seed} về công tác thi hành án dân sự. Tài liệu gửi kèm thư này.\n"
+            f"số {seed} về công tác thi hành án dân sự. Tài liệu gửi kèm thư này, đã được Trưởng phòng duyệt.\n"
             + signature("Nguyễn Thị Hoa", "Chuyên viên", "Phòng Thi hành án dân sự khu vực 1", "0208.3854.376"))
     return email(sender="Nguyễn Thị Hoa <hoa.nt@thads-thainguyen.example.vn>", to="thainguyen@moj.gov.vn",
                  subject=f"Gửi tin: Hội nghị số {seed}", body=body, date=datetime(2026, 4, 28, 9, 0, tzinfo=VN),

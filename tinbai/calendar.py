@@ -155,6 +155,17 @@ class WorkCalendar:
             d += timedelta(days=1)
         raise ValueError(f"no working day within {_MAX_DAYS} days of {d}")
 
+    def previous_working_day(self, d: date, *, inclusive: bool = False) -> date:
+        """The last working day before `d` (or `d` itself when `inclusive` and it is one)."""
+        d = self._as_date(d)
+        if not inclusive:
+            d -= timedelta(days=1)
+        for _ in range(_MAX_DAYS):
+            if self.is_working_day(d):
+                return d
+            d -= timedelta(days=1)
+        raise ValueError(f"no working day within {_MAX_DAYS} days before {d}")
+
     def add_working_days(self, d: date, n: int) -> date:
         """The n-th working day after the date `d` (`d` itself not counted); `d` when n == 0."""
         if n < 0:
@@ -310,7 +321,9 @@ def compute_deadline(
         would leave a single day when a month starts on a Sunday.
       - ``quarter``: "Trong thời hạn 10 ngày đầu tiên của quý tiếp theo" = the closing
         time of the 10th calendar day of the quarter after X's quarter.
-      Like ``days``, the result stays on its date even when that is not a working day.
+      A window is a stretch of days the board must post within: when its last day is not a
+      working day (a weekend, a holiday), the deadline is the last working day before it
+      (CHECK-REPORT "Counting deadlines"), the last day the office is open inside the window.
     * ``same_working_day`` (hungyen Art. 11.3 "trong ngày"): the closing time of the working
       day on which X first falls in office hours: X's own date when X is in office hours of a
       working day, else the day of the next opening (a date without a time: that date when it
@@ -337,12 +350,14 @@ def compute_deadline(
     if unit == "report_window":
         if rule.window == "month":
             y, m = (x.year + 1, 1) if x.month == 12 else (x.year, x.month + 1)
-            return cal.closing_time(date(y, m, 7))
-        if rule.window == "quarter":
+            last = date(y, m, 7)
+        elif rule.window == "quarter":
             q_first_month = 3 * ((x.month - 1) // 3) + 1 + 3
             y, m = (x.year + 1, q_first_month - 12) if q_first_month > 12 else (x.year, q_first_month)
-            return cal.closing_time(date(y, m, 10))
-        raise ValueError("unit 'report_window' needs window = 'month' or 'quarter'")
+            last = date(y, m, 10)
+        else:
+            raise ValueError("unit 'report_window' needs window = 'month' or 'quarter'")
+        return cal.closing_time(cal.previous_working_day(last, inclusive=True))
     raise ValueError(f"unknown deadline unit {unit!r}")
 
 

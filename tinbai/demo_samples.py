@@ -63,8 +63,10 @@ def photo(seed: int, size: tuple[int, int] = (800, 600)) -> bytes:
 
 
 def document_scan(lines_top: list[str], title: str, summary: str, body: list[str], signer_title: str,
-                  signer: str, recipients: list[str], *, seal: bool, agency_ring: str, dpi: int = 150) -> bytes:
-    """A scanned official document page (Decree 30/2020 layout), with or without the red seal."""
+                  signer: str, recipients: list[str], *, seal: bool, agency_ring: str, dpi: int = 150,
+                  mark: str | None = None) -> bytes:
+    """A scanned official document page (Decree 30/2020 layout), with or without the red seal; `mark`
+    ("MẬT", "KHẨN"…) is stamped in a red frame under the number, as a state-secret or urgency mark is."""
     w, h = int(8.27 * dpi), int(11.69 * dpi)
     img = Image.new("RGB", (w, h), (250, 248, 240))
     d = ImageDraw.Draw(img)
@@ -75,6 +77,8 @@ def document_scan(lines_top: list[str], title: str, summary: str, body: list[str
         d.text((left, y + i * dpi * 0.2), line, fill=(20, 20, 20), font=fb if i < 2 else f)
     d.text((right, y), "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", fill=(20, 20, 20), font=fb)
     d.text((right + dpi * 0.4, y + dpi * 0.2), "Độc lập - Tự do - Hạnh phúc", fill=(20, 20, 20), font=fb)
+    if mark:
+        _boxed_mark(img, (left + int(dpi * 0.3), y + int(dpi * 0.62)), mark, dpi)
     y += int(dpi * 1.1)
     d.text((w // 2 - len(title) * dpi * 0.045, y), title, fill=(20, 20, 20), font=_font(int(dpi * 0.16), True))
     y += int(dpi * 0.3)
@@ -98,6 +102,20 @@ def document_scan(lines_top: list[str], title: str, summary: str, body: list[str
     out = io.BytesIO()
     img.save(out, "JPEG", quality=80, dpi=(dpi, dpi))
     return out.getvalue()
+
+
+def _boxed_mark(img: Image.Image, at: tuple[int, int], word: str, dpi: int) -> None:
+    """A red rectangular stamp with `word` in bold capitals, about 8 mm high."""
+    layer = Image.new("RGBA", img.size, (0, 0, 0, 0))
+    d = ImageDraw.Draw(layer)
+    font = _font(int(dpi * 0.2), True, False)
+    ink = (210, 30, 40, 225)
+    x, y = at
+    width = int(d.textlength(word, font=font) + dpi * 0.25)
+    height = int(dpi * 0.32)
+    d.rectangle([x, y, x + width, y + height], outline=ink, width=max(2, dpi // 50))
+    d.text((x + width / 2, y + height / 2), word, fill=ink, font=font, anchor="mm")
+    img.paste(layer, (0, 0), layer)
 
 
 def _red_seal(img: Image.Image, center: tuple[int, int], diameter: int, ring_text: str) -> None:

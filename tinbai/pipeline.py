@@ -115,6 +115,7 @@ def judge(sub: Submission) -> CheckOutcome:
         content_fingerprint=sub.fingerprint,
         provider_unnamed=sub.provider_unnamed,
         original_sender=sub.original_sender,
+        addressed_to=sub.profile.address_reached(recipients_of(parsed)),
     )
     return CheckOutcome(report, sub.texts, {a.sha256: a.data for a in parsed.attachments})
 
@@ -126,6 +127,13 @@ def check(raw: bytes, profile: Profile, received_at: datetime, *, calendar: Work
     analysed = analyse_message(raw, profile, analyser)
     sub = submission_of(analysed, profile, received_at, calendar or WorkCalendar.for_profile(profile))
     return judge(sub.with_duplicates(duplicates or [])).report
+
+
+def recipients_of(parsed: ParsedMessage) -> list[str]:
+    """The addresses a message was sent to: To, Cc, and the delivery headers a mail server adds
+    (Delivered-To, X-Original-To), which name the mailbox a Bcc or an alias reached."""
+    delivered = [v.strip() for k, v in parsed.headers if k.lower() in ("delivered-to", "x-original-to")]
+    return [*parsed.to, *parsed.cc, *delivered]
 
 
 def _with_problems(a: AttachmentReport, problems: list[Problem]) -> AttachmentReport:

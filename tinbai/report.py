@@ -40,7 +40,7 @@ class Sender:
 
 @dataclass
 class Anchor:
-    kind: str  # "event" | "issued" | "received" (profiles may add e.g. "approved")
+    kind: str  # "event" | "issued" | "period" | "conference" | "petition" | "received"
     at: datetime
     has_time: bool = True  # False when the text gave a date only
     source: str | None = None  # the words it was read from
@@ -52,6 +52,19 @@ class SealMark:
     box: tuple[int, int, int, int]  # x, y, width, height in pixels of the analysed image
     image_size: tuple[int, int]  # width, height of the analysed image, to scale the box
     score: float = 0.0
+
+
+@dataclass
+class SecrecyMark:
+    """A state-secret mark ("độ mật") found on a submission: where, and what it says."""
+
+    level: str  # "MẬT" | "TỐI MẬT" | "TUYỆT MẬT"
+    where: str  # "stamp" (the red boxed stamp on a page), "document" (its header's text), "subject", "body"
+    attachment: str | None = None  # the file's path, for "stamp" and "document"
+    page: int | None = None  # 1-based page of the stamp
+    box: tuple[int, int, int, int] | None = None  # x, y, width, height in pixels of the analysed image
+    image_size: tuple[int, int] | None = None
+    source: str = ""  # the words it was read from (OCR of the stamp, the header's line)
 
 
 @dataclass
@@ -106,6 +119,7 @@ class AttachmentReport:
     content_type: str | None = None
     text_from_ocr: bool = False
     seals: list[SealMark] = field(default_factory=list)
+    secrecy_stamps: list[SecrecyMark] = field(default_factory=list)  # boxed "MẬT" stamps seen on its pages
     signatures: list[SignatureInfo] = field(default_factory=list)
     document: DocumentHeader | None = None
     facts: dict[str, Any] = field(default_factory=dict)  # image size, duration, fonts…
@@ -132,6 +146,7 @@ class CheckReport:
     content_fingerprint: dict[str, Any] = field(default_factory=dict)  # for duplicates
     provider_unnamed: bool = False  # the provider asked to stay unnamed (thainguyen/haiduong Art. 4.2)
     original_sender: Sender | None = None  # the author of a forwarded message (the sender forwards it)
+    addressed_to: str | None = None  # which of the profile's addresses the message was sent to
 
     def to_dict(self, *, with_fingerprint: bool = False) -> dict[str, Any]:
         left_out = () if with_fingerprint else ("content_fingerprint",)

@@ -150,9 +150,9 @@ def test_a_grey_page_in_colour_has_no_seal_and_no_red_at_all():
 
 
 def test_a_mask_of_noise_with_more_components_than_16_bits_hold_is_labelled_all_the_same():
-    from tinbai.extract.seal.shape import _components
+    from tinbai.extract.seal.shape import components
 
     noise = np.zeros((612, 816), np.uint8)
     noise[::2, ::2] = 1  # 8-connected: every dot is a component of its own, 125,000 of them
-    count, labels, stats = _components(noise)
+    count, labels, stats = components(noise)
     assert count == 306 * 408 + 1 and labels.max() == count - 1 and len(stats) == count

@@ -25,7 +25,7 @@ CONTRACT = {
     "attachment.macro": "security", "archive.path_traversal": "security", "archive.bomb": "security",
     "signature.invalid": "error", "stamp.missing": "error", "approval.missing": "warning",
     "recipients.portal_missing": "warning", "news.missing_photo": "error", "source.missing_attribution": "warning",
-    "content.duplicate": "warning", "deadline.late_submission": "warning",
+    "content.duplicate": "warning", "deadline.late_submission": "warning", "content.classified": "security",
 }
 
 
@@ -57,7 +57,7 @@ def test_every_rule_in_force_cites_an_article_of_the_profile(pid: str) -> None:
 def test_rules_that_a_regulation_does_not_have_are_not_in_force(pid: str, absent: set[str]) -> None:
     codes = {c.code for rule in rules_for(profile(pid)) for c in rule.codes}
     assert codes & absent == set()
-    assert {"sender.missing_name", "attachment.executable", "content.duplicate"} <= codes
+    assert {"sender.missing_name", "attachment.executable", "content.duplicate", "content.classified"} <= codes
 
 
 def test_docs_rules_md_is_the_table_of_the_code() -> None:

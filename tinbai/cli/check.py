@@ -14,7 +14,7 @@ from tinbai.message import parse_message
 from tinbai.pipeline import check
 
 VERDICTS = {"accept": "Đề xuất tiếp nhận", "needs_correction": "Cần người gửi sửa, bổ sung",
-            "quarantine": "Cách ly: tệp có thể gây hại"}
+            "quarantine": "Cách ly: tệp có thể gây hại hoặc tài liệu mật"}
 
 
 def run(cfg: Config, args: argparse.Namespace) -> int:

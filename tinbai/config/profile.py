@@ -20,7 +20,11 @@ from tinbai.parsers.facts import ParseLimits
 
 DeadlineUnit = Literal["days", "working_days", "hours", "office_hours", "report_window", "same_working_day",
                        "none"]
-AnchorKind = Literal["event", "event_end", "issued", "received", "approved", "conference", "period_end"]
+# What a deadline counts from (CHECK-REPORT "anchor"): the event (its end for kontum Art. 9.2),
+# the issuance or approval date, the end of the period a report covers (binhphuoc Art. 9.3.đ, also a
+# programme's end), the review conference, the receipt of the citizen's petition an answer replies
+# to (binhphuoc Art. 9.3.e), or the receipt of the message.
+AnchorKind = Literal["event", "event_end", "issued", "received", "approved", "conference", "period", "petition"]
 
 
 class DeadlineRule(Strict):
@@ -33,6 +37,10 @@ class DeadlineRule(Strict):
     # report_window only: "month" (first week of the next month), "quarter" (first 10 days of the next quarter)
     window: Literal["month", "quarter"] | None = None
     article: str | None = None
+    # the limit a reviewer may extend it to, giving the reason (binhphuoc Art. 9.3.e: 30 working
+    # days instead of 15 when the Ministry of Justice and other ministries must be asked)
+    extended_limit: int | None = None
+    extension_label: str | None = None  # why the longer limit applies, as the regulation says it
 
     @model_validator(mode="after")
     def _consistent(self) -> DeadlineRule:
@@ -40,6 +48,8 @@ class DeadlineRule(Strict):
             raise ValueError(f"limit must be a positive number for unit {self.unit!r}")
         if self.unit == "report_window" and self.window is None:
             raise ValueError("unit 'report_window' needs window = 'month' or 'quarter'")
+        if self.extended_limit is not None and (self.limit is None or self.extended_limit <= self.limit):
+            raise ValueError("extended_limit must be longer than limit")
         return self
 
 
@@ -142,7 +152,11 @@ class Profile(Strict):
     agency: str
     regulation: str
     mailbox: str | None = None  # key of [mailboxes.X]
-    portal_address: str | None = None
+    portal_address: str | None = None  # the submission address the regulation itself names
+    # every address that reaches the profile (one mailbox may receive several): binhphuoc's text
+    # names banbientapstp.bp@… while its link points to stp.bp@…; portal_address is always one
+    addresses: list[str] = []
+    portal_address_article: str | None = None  # where the regulation names portal_address
     # the agency's own names and issuer codes: a document of theirs is category "directive"
     agency_names: list[str] = []
     issuer_codes: list[str] = []
@@ -155,12 +169,22 @@ class Profile(Strict):
     seal_required_for: list[str] = []  # categories whose items need a red-seal scan
     digital_signature_replaces_seal: bool = False
     approval_required_for: list[str] = []  # categories whose items need the sending unit's leader's approval
+    # whose items of those categories: the agency's own people (its units' domains, allowed_domains,
+    # the directory), and of them only the units whose names start so (kontum Art. 18.2: "Phòng Tư
+    # pháp" of the districts); empty: every unit
+    approval_units: list[str] = []
+    # binhphuoc Art. 9.1.a: what a unit supplies needs its leaders' approval, while a staff member's
+    # own item is their own responsibility
+    approval_own_items_exempt: bool = False
     photo_required_for: list[str] = []  # categories whose items need a photo
     attribution_required: bool = True
     categories: dict[str, DeadlineRule]
     office_hours: OfficeHours = OfficeHours()
     review_steps: list[ReviewStep] = []
-    refusal_grounds: dict[str, str] = {}
+    refusal_grounds: dict[str, str] = {}  # letter -> the ground as the regulation lists it, with its article
+    # the regulation lists no closed set of grounds (kontum, hungyen): a refusal may state the
+    # reviewer's own reason instead of a listed ground
+    refusal_own_reason: bool = False
     articles: dict[str, str] = {}  # problem code -> the article of this regulation
     reminders: ReminderRule = ReminderRule()
     limits: Limits = Limits()
@@ -200,6 +224,25 @@ class Profile(Strict):
 
     def unit_named(self, name: str) -> Unit | None:
         return next((u for u in self.units if u.name == name), None)
+
+    @model_validator(mode="after")
+    def _addresses(self) -> Profile:
+        addresses = [a.strip().lower() for a in self.addresses if a.strip()]
+        if self.portal_address and self.portal_address.strip().lower() not in addresses:
+            addresses.insert(0, self.portal_address.strip().lower())
+        if len(set(addresses)) != len(addresses):
+            raise ValueError("addresses: an address is listed twice")
+        self.addresses = addresses
+        return self
+
+    def refusal_by_own_reason(self) -> bool:
+        """Whether a reviewer may refuse on a reason of their own rather than a listed ground."""
+        return self.refusal_own_reason or not self.refusal_grounds
+
+    def address_reached(self, recipients: list[str]) -> str | None:
+        """Which of the profile's addresses a message was sent to (of its To, Cc, Delivered-To…)."""
+        wanted = {r.strip().lower() for r in recipients}
+        return next((a for a in self.addresses if a in wanted), None)
 
     def article_for(self, code: str) -> str | None:
         return self.articles.get(code) or self.articles.get(code.split(".")[0])

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+from dataclasses import replace
 from typing import Any
 
 from tinbai.filekinds import PICTURE_TYPES
@@ -150,6 +151,7 @@ def attachment_report(filename: str, data: bytes | None, facts: FileFacts, conte
         content_type=content_type or facts.mime,
         text_from_ocr=facts.text_from_ocr,
         seals=[s if isinstance(s, SealMark) else SealMark(**s) for s in facts.seals],
+        secrecy_stamps=[replace(m, attachment=path) for m in facts.secrecy_stamps],
         signatures=facts.signatures,
         document=facts.document,
         facts={**facts.info, "fonts": facts.fonts[:20], "scanned_pages": facts.scanned_pages,

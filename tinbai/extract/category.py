@@ -9,9 +9,10 @@ The category decides the deadline (REGULATIONS.md §4; CHECK-REPORT "category"):
   for posting (a Ministry's directive, the Provincial People's Committee's plan, a court's
   letter, or the Department of Justice of another province).
 A profile may define more categories (binhphuoc Art. 9.3: plan, statistics, reports,
-answers); they are used only when the profile has them and the document says so plainly
-(a report's period, "thống kê", "đấu thầu", "V/v trả lời …"); otherwise the fallback is
-directive/news/other, and a reviewer can change it.
+answers; kontum Art. 9.2.c: information that must be made public; hungyen Art. 12.1: updates
+of what Art. 7 lists); they are used only when the profile has them and the document or the
+subject says so plainly (tinbai.extract.kinds); otherwise the fallback is directive/news/other,
+and a reviewer can change it.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from difflib import SequenceMatcher
 from tinbai.config import Profile
 from tinbai.extract.dates import mentions_event
 from tinbai.extract.docheader import KIND_CODES, parse_header
+from tinbai.extract.kinds import message_kind, own_category
 from tinbai.lexicon import SENDING_WORDS, UNIT_ABBREVIATIONS, alternation_folded
 from tinbai.report import DocumentHeader
 from tinbai.textutil import aligned_fold
@@ -211,46 +213,6 @@ def _news_evidence(subject: str, body: str) -> tuple[bool, bool]:
     return in_subject, in_body
 
 
-# --------------------------------------------------------------------------- the agency's own kinds
-
-_STATISTICS = re.compile(r"\bthong ke\b")  # binhphuoc Art. 9.3: thông tin thống kê
-_PERIOD_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    # binhphuoc Art. 9.3: monthly, quarterly, 6-month, annual (and thematic) reports
-    ("half_year_report", re.compile(r"\b(?:6|sau) thang\b")),
-    ("quarterly_report", re.compile(r"\bquy\s*(?:[1-4ivx]+|mot|hai|ba|bon)\b")),
-    ("monthly_report", re.compile(r"\bthang\s*(?:\d{1,2}\b|nay\b)")),
-    ("annual_report", re.compile(r"\b(?:nam \d{4}|tong ket|chuyen de|ca nam|hang nam)\b")),
-)
-_PLAN = re.compile(
-    r"\b(?:dau thau|lua chon nha thau|moi thau|mua sam|du an dau tu|dau tu cong|chu truong dau tu|"
-    r"chien luoc)\b"
-)
-_ANSWER = re.compile(
-    r"^v\s*/\s*v\s+(?:tra loi|giai dap|phuc dap)\b.*\b(?:cong dan|ong|ba|don|kien nghi|phan anh|"
-    r"doanh nghiep|to chuc|cong ty|cau hoi)\b"
-)
-
-
-def _own_category(doc: DocumentHeader, categories: dict) -> str:
-    """directive, or a profile's own finer category when the document says so plainly."""
-    summary = " ".join(aligned_fold(doc.summary or "").split())
-    kind = " ".join(aligned_fold(doc.kind or "").split())
-    is_report = kind.startswith("bao cao") or doc.kind_code == "BC"
-    months = re.search(r"\b(\d{1,2}) thang\b", summary)
-    odd_period = months is not None and months.group(1) not in ("6", "12")  # "9 tháng": no window
-    if is_report and "statistics" in categories and (_STATISTICS.search(summary) or _STATISTICS.search(kind)):
-        return "statistics"
-    if is_report and not odd_period:
-        for category, rx in _PERIOD_RULES:
-            if category in categories and (rx.search(summary) or rx.search(kind)):
-                return category
-    if "plan" in categories and (_PLAN.search(summary) or kind in ("du an", "chien luoc")):
-        return "plan"
-    if "answer" in categories and _ANSWER.search(summary):
-        return "answer"
-    return "directive" if "directive" in categories else "other"
-
-
 # --------------------------------------------------------------------------- classify
 
 
@@ -276,7 +238,7 @@ def classify(subject: str, body: str, documents: list[DocumentHeader], profile: 
     if own:
         if news_subject:
             return "news", None
-        return _own_category(own[0], categories), own[0]
+        return own_category(own[0], categories), own[0]
     reference = document_reference(subject, body) if not news_subject else None
     if reference is not None:
         # the scan the reference names may be unreadable: the reference's header decides
@@ -284,11 +246,11 @@ def classify(subject: str, body: str, documents: list[DocumentHeader], profile: 
             if v is None and _same_number(d.number, reference.number):
                 merged = DocumentHeader(**{**asdict(reference), **{k: x for k, x in asdict(d).items() if x}})
                 if is_own_document(merged, profile):
-                    return _own_category(merged, categories), merged
+                    return own_category(merged, categories), merged
         verdict = is_own_document(reference, profile)
         if verdict:
             match = next((d for d in docs if _same_number(d.number, reference.number)), None)
-            return _own_category(match or reference, categories), match or reference
+            return own_category(match or reference, categories), match or reference
         if verdict is False and not (news_body and not docs):
             match = next((d for d in docs if _same_number(d.number, reference.number)), None)
             match = match or next((d for d, v in verdicts if v is False), None)
@@ -296,6 +258,9 @@ def classify(subject: str, body: str, documents: list[DocumentHeader], profile: 
     foreign = [d for d, v in verdicts if v is False]
     if foreign and not (news_subject or news_body):
         return "other", foreign[0]
+    kind = None if news_subject else message_kind(subject, categories)
+    if kind is not None:
+        return kind, None
     if news_subject or news_body:
         return "news", None
     if docs:

@@ -3,9 +3,9 @@
 `analyse_file` runs inside a sandbox worker (time and memory limits; tinbai.parsers.sandbox
 runs `sandbox_task` by name); it sniffs the type from the content, refuses to open programs,
 lists archives and reads their members as attachments of their own, extracts the text (and
-converts legacy TCVN3/VNI text to Unicode), looks for the red seal on every picture and
-page, reads scans with OCR, verifies digital signatures and parses the header of an official
-document. `message_parts` also parses the MIME message there. The parent's side (the
+converts legacy TCVN3/VNI text to Unicode), looks for the red seal and the boxed state-secret
+stamp on every picture and page, reads scans with OCR, verifies digital signatures and parses
+the header of an official document. `message_parts` also parses the MIME message there. The parent's side (the
 sandboxes, the report's entry for a file) is tinbai.extract.analyse, which never imports
 this module: numpy, OpenCV, pdfium and pyHanko stay out of the daemon.
 """
@@ -20,8 +20,9 @@ from typing import Any
 
 from tinbai.extract.analyse import empty_file_facts
 from tinbai.extract.docheader import parse_header
-from tinbai.extract.seal import find_seals
+from tinbai.extract.seal import dark_ink, red_ink, seals_in
 from tinbai.extract.signature import ooxml_signatures, verify_pdf_signatures
+from tinbai.extract.stamp_words import secrecy_stamps
 from tinbai.filekinds import (
     EXECUTABLE_TYPES,
     OFFICE_TYPES,
@@ -54,6 +55,8 @@ log = logging.getLogger(__name__)
 # works at 72 dpi (tinbai.extract.seal.WORK_DPI), and a JPEG decoded at a reduced scale may come
 # out slightly under the target.
 PICTURE_SEAL_DPI = 66
+# A boxed stamp's word is read at this resolution (its letters are ~5 mm high: ~40 px).
+STAMP_OCR_DPI = 200
 
 
 def analyse_file(filename: str, data: bytes, limits: ParseLimits, depth: int = 0) -> FileFacts:
@@ -134,10 +137,21 @@ def _look_at_pages(data: bytes, detected: str, facts: FileFacts, limits: ParseLi
                                              strict=detected == "jpg"):
             pages_seen += 1
             facts.has_pictures = True
-            for mark in find_seals(img, dpi):
-                mark.page = page_no
-                facts.seals.append(mark)
             is_scan_page = detected in PICTURE_TYPES or page_no in scanned
+            ink = red_ink(img, dpi)
+            if ink is not None:
+                for mark in seals_in(ink):
+                    mark.page = page_no
+                    facts.seals.append(mark)
+            elif is_scan_page:  # a grey scan shows the secrecy stamp in grey
+                ink = dark_ink(img, dpi)
+            if ink is not None:
+                def sharper(n: int = page_no) -> Any:
+                    return _page_at(data, detected, n, STAMP_OCR_DPI, limits)
+                stamps, unread = secrecy_stamps(ink, page_no, sharper if limits.ocr else None)
+                facts.secrecy_stamps.extend(stamps)
+                if unread:
+                    facts.info["boxed_stamps_unread"] = facts.info.get("boxed_stamps_unread", 0) + unread
             if ocr_wanted and is_scan_page and page_no in (1, last_page) and len(ocr_texts) < limits.ocr_max_pages:
                 text = _ocr_page(data, detected, page_no, img, limits)
                 if text:
@@ -161,7 +175,7 @@ def _ocr_page(data: bytes, detected: str, page_no: int, img: Any, limits: ParseL
         if detected in PICTURE_TYPES:
             if not ocr.looks_like_document(img):
                 return ""  # a photo of an event, not a scanned page: no OCR
-            img = _picture_for_ocr(data, detected, page_no, limits) or img
+            img = _page_at(data, detected, page_no, limits.seal_dpi, limits) or img
         if detected == "pdf":
             # the seal search drew the page at a low resolution; OCR wants ~200 dpi
             img = render_pdf_page(data, page_no, dpi=200)
@@ -171,11 +185,19 @@ def _ocr_page(data: bytes, detected: str, page_no: int, img: Any, limits: ParseL
         return ""
 
 
-def _picture_for_ocr(data: bytes, detected: str, page_no: int, limits: ParseLimits) -> Any:
-    """The picture's page decoded for OCR at seal_dpi (a JPEG far sharper than that at 1/2-1/8 scale)."""
-    for number, img, _dpi in page_images(data, detected, dpi=limits.seal_dpi, max_pages=limits.max_pages_rendered):
-        if number == page_no:
-            return img
+def _page_at(data: bytes, detected: str, page_no: int, dpi: int, limits: ParseLimits) -> Any:
+    """One page decoded again at `dpi` for OCR (the seal search saw it at ~72 dpi; a JPEG far
+    sharper than that is decoded at 1/2-1/8 scale); None when it cannot be drawn."""
+    try:
+        if detected == "pdf":
+            return render_pdf_page(data, page_no, dpi=dpi)
+        for number, img, _dpi in page_images(data, detected, dpi=dpi, max_pages=limits.max_pages_rendered):
+            if number == page_no:
+                return img
+    except MemoryError:
+        raise
+    except Exception as e:  # a page that cannot be drawn again is read no further
+        log.warning("page %s could not be drawn at %s dpi: %s", page_no, dpi, e)
     return None
 
 

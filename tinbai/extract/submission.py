@@ -21,14 +21,21 @@ from tinbai.config import FEEDBACK, Profile
 from tinbai.extract.category import classify
 from tinbai.extract.category_feedback import is_feedback
 from tinbai.extract.contact_form import read_contact_form
-from tinbai.extract.dates import find_event, find_issued_date
+from tinbai.extract.dates import (
+    find_conference,
+    find_event,
+    find_issued_date,
+    find_period,
+    find_petition_received,
+)
 from tinbai.extract.directory import SenderDirectory
 from tinbai.extract.duplicates import MIN_FILE_BYTES, text_fingerprint
 from tinbai.extract.origin import from_agency
+from tinbai.extract.secrecy import marks_in_body, marks_in_document, marks_in_subject
 from tinbai.extract.sender import extract_original_sender, extract_sender
 from tinbai.extract.unnamed import asks_to_stay_unnamed
 from tinbai.message import ParsedMessage, is_forward_subject, without_quoted_reply
-from tinbai.report import Anchor, AttachmentReport, DocumentHeader, Sender
+from tinbai.report import Anchor, AttachmentReport, DocumentHeader, SecrecyMark, Sender
 from tinbai.textutil import html_to_text
 
 
@@ -39,6 +46,10 @@ class DuplicateMatch:
     item_id: int
     what: str  # which content matched, in Vietnamese ("cùng tệp đính kèm", "nội dung gần giống")
     similarity: float
+    # when the earlier item was posted on the portal, and where (thainguyen/haiduong Art. 10.2.d:
+    # content "đã được đăng tải"); None while it is only a submission
+    published_at: datetime | None = None
+    published_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +74,7 @@ class Submission:
     # the provider asked to stay unnamed, where the profile keeps such requests (thainguyen Art. 4.2)
     provider_unnamed: bool = False
     original_sender: Sender | None = None  # the author of a forwarded message, apart from the sender
+    secrecy: tuple[SecrecyMark, ...] = ()  # state-secret marks: in the subject, the body, the files' headers, stamps
 
     def files(self) -> list[AttachmentReport]:
         """Every attached file, archive members after their archive."""
@@ -99,22 +111,50 @@ def derive(parsed: ParsedMessage, attachments: list[AttachmentReport], texts: di
                                                       outsider=not from_agency(directory, profile.allowed_domains, parsed.from_address)):
         category, document = FEEDBACK, None
     rule = profile.categories.get(category) or profile.categories["other"]
-    anchor = find_anchor(rule.anchor, parsed.subject, body, texts, document, received_at, calendar.tz)
+    anchor = find_anchor(rule.anchor, parsed.subject, body, texts, document, received_at, calendar.tz,
+                         window=rule.window)
     deadline = compute_deadline(rule, anchor.at, anchor.has_time, calendar)
     return Submission(message=parsed, profile=profile, received_at=received_at, body_text=body,
                       attachments=tuple(attachments), texts=texts, sender=sender, category=category,
                       document=document, documents=documents, anchor=anchor, deadline=deadline,
                       fingerprint=fingerprint(body, texts, files), directory=directory,
                       provider_unnamed=profile.unnamed_providers and asks_to_stay_unnamed(f"{parsed.subject}\n{body}"),
-                      original_sender=original)
+                      original_sender=original, secrecy=secrecy_marks(parsed.subject, body, texts, files))
+
+
+def secrecy_marks(subject: str, body: str, texts: dict[str, str], files: list[AttachmentReport]
+                  ) -> tuple[SecrecyMark, ...]:
+    """Every state-secret mark the message shows: in its subject and body, in each file's header
+    (text or OCR), and the boxed stamps the workers saw on the files' pages."""
+    return (*marks_in_subject(subject), *marks_in_body(body),
+            *(m for path, text in texts.items() for m in marks_in_document(text, path)),
+            *(m for a in files for m in a.secrecy_stamps))
 
 
 def find_anchor(kind: str, subject: str, body: str, texts: dict[str, str], document: DocumentHeader | None,
-                received_at: datetime, tz: tzinfo) -> Anchor:
+                received_at: datetime, tz: tzinfo, *, window: str | None = None) -> Anchor:
     """What the deadline counts from (CHECK-REPORT "anchor"): the event for news, the issuance
-    date for documents, else the receipt; `received` whenever the text states nothing. Dates the
-    text states are wall-clock dates in `tz`, the working time zone (the calendar's, from the
-    config's settings.timezone)."""
+    date for documents, the end of the reported period (`window`: "month", "quarter"; none: a
+    programme's end), the review conference or the petition's receipt for binhphuoc's reports and
+    answers (Art. 9.3.đ, 9.3.e), else the receipt; `received` whenever the text states nothing.
+    Dates the text states are wall-clock dates in `tz`, the working time zone (the calendar's,
+    from the config's settings.timezone)."""
+    ref = received_at.astimezone(tz).date()
+    if kind in ("period", "conference", "petition"):
+        # the subject and the report's own title first: the body may name other months and meetings
+        title = " ".join(filter(None, [document.kind, document.summary])) if document else ""
+        for text in [subject, title, body, *texts.values()]:
+            if kind == "period":
+                period = find_period(text, window or "programme", ref)
+                found = (period.end, period.source) if period else None
+            elif kind == "conference":
+                found = find_conference(text, ref)
+            else:
+                found = find_petition_received(text, ref)
+            if found is not None:
+                day, source = found
+                return Anchor(kind=kind, at=datetime(day.year, day.month, day.day, tzinfo=tz), has_time=False,
+                              source=source)
     if kind in ("event", "event_end"):
         for text in [subject + "\n" + body, *texts.values()]:
             ev = find_event(text, received_at, tz)

@@ -9,6 +9,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, se
 from jinja2.runtime import Context
 
 from tinbai.calendar import vn_time
+from tinbai.config import Profile
 
 _env = Environment(
     loader=PackageLoader("tinbai.notifier", "templates"),
@@ -27,6 +28,11 @@ def _vn_time(context: Context, value: datetime | None, with_time: bool = True) -
 
 
 _env.filters["vn_time"] = _vn_time
+
+
+def regulation_short(profile: Profile) -> str:
+    """How an email names the profile's regulation."""
+    return f"Quy chế {profile.agency}"
 
 
 @dataclass

@@ -10,7 +10,7 @@ with the people reminded before. Users are looked up in the User table (not disa
 with the item's profile or "*").
 
 Only an open item (tinbai.queue.states: the board holds it) with a deadline, not a reply
-joined to its item, has reminders: a published, refused, returned or failed one has none.
+joined to its item nor held for a state-secret mark, has reminders: a published, refused, returned or failed one has none.
 """
 
 from __future__ import annotations
@@ -110,8 +110,10 @@ class Decision:
 
 
 def applies(item: Item) -> bool:
-    """Whether the item's clock runs: open, with a deadline, not a reply joined to its item."""
-    return is_open(item.state) and item.deadline is not None and item.parent_id is None
+    """Whether the item's clock runs: open, with a deadline, not a reply joined to its item, not
+    held for a state-secret mark (it is never posted, and a reminder would quote its subject to
+    people who may not open it)."""
+    return is_open(item.state) and item.deadline is not None and item.parent_id is None and not item.classified
 
 
 def wanted(item: Item, profile: Profile, cal: WorkCalendar, directory: Directory, start: datetime) -> list[Entry]:

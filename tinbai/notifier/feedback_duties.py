@@ -73,7 +73,8 @@ def _head_duties(engine, config: Config, now: datetime, calendars: dict[str, Wor
     with Session(engine, expire_on_commit=False) as s:
         items = list(s.exec(select(Item).options(defer(Item.report_json), defer(Item.search_text)).where(
             Item.category == FEEDBACK, col(Item.profile).in_(pids), col(Item.parent_id).is_(None),
-            Item.state != FAILED, Item.received_at >= now - LOOKBACK, Item.received_at <= now)))
+            Item.state != FAILED, Item.received_at >= now - LOOKBACK, Item.received_at <= now,
+            Item.classified == False)))  # a state secret is not quoted by email
         keys = [f"{kind}:{it.id}" for it in items for kind in ("head_notice", "head_reminder")]
         sent = set(s.exec(select(Outbox.dedupe_key).where(col(Outbox.dedupe_key).in_(keys)))) if keys else set()
         opened = set(s.exec(select(ReviewEvent.item_id).where(

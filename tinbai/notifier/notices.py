@@ -1,7 +1,9 @@
 """Which emails reach the sender: for a new submission (an acknowledgement, or a citizen's
-feedback's own; a correction request; for a held one, one email saying why it is held) and for
-the board's actions on it (a return, a refusal, a publication, an answer to a citizen), written
-into the outbox in the transaction of what caused them.
+feedback's own; a correction request; for a held one, one email saying why it is held, which for
+an item held for a state-secret mark quotes nothing of it) and for the board's actions on it (a
+return, a refusal, a publication, an answer to a citizen), written into the outbox in the
+transaction of what caused them. The acknowledgement names the regulation's own address
+(binhphuoc receives at two).
 
 A board's return after the automatic correction request does not send the sender a second
 copy of the same list: while the first is still unsent it is rewritten to carry the board's
@@ -15,7 +17,7 @@ from collections.abc import Iterable
 from sqlmodel import Session, select
 
 from tinbai.config import FEEDBACK, Config, Profile
-from tinbai.notifier.compose import Rendered, render
+from tinbai.notifier.compose import Rendered, regulation_short, render
 from tinbai.notifier.feedback import acknowledge_feedback, queue_answer
 from tinbai.notifier.held import queue_held_notice
 from tinbai.notifier.outbox import queue_email, sender_domain
@@ -27,10 +29,6 @@ from tinbai.report import CheckReport
 from tinbai.rules import fix_text
 
 
-def regulation_short(profile: Profile) -> str:
-    return f"Quy chế {profile.agency}"
-
-
 def notices_for_new_item(session: Session, item: Item, report: CheckReport, profile: Profile,
                          config: Config) -> None:
     """An acknowledgement with the tracking code and deadline; a correction request when the
@@ -40,7 +38,7 @@ def notices_for_new_item(session: Session, item: Item, report: CheckReport, prof
     to = [report.sender.address] if report.sender.address else []
     if not to or item.parent_id is not None:
         return
-    if report.verdict == "quarantine":  # held: one email that says why, nothing else
+    if report.verdict == "quarantine":  # held (a state-secret mark too): one email that says why, nothing else
         queue_held_notice(session, item, report, profile, config, key=f"held:{item.id}")
         return
     if report.category == FEEDBACK:
@@ -66,6 +64,10 @@ def _acknowledge(session: Session, item: Item, report: CheckReport, profile: Pro
         regulation_short=regulation_short(profile),
         title="",
         comment=None,
+        # binhphuoc: two addresses reach the board; the acknowledgement names the regulation's own
+        portal_address=profile.portal_address,
+        portal_address_article=profile.portal_address_article,
+        addressed_to=report.addressed_to,
     )
     domain = sender_domain(config)
     ack = render("acknowledgement", **base, zone=config.settings.zone)
@@ -144,12 +146,14 @@ def _queue_sender_notice(session: Session, it: Item, event: ReviewEvent, notice:
         return
     if not it.sender_address:
         return
-    base = {"agency": prof.agency, "code": it.tracking_code or f"#{it.id}", "subject": it.subject,
+    # an item held for a state-secret mark is not quoted, not even its subject
+    base = {"agency": prof.agency, "code": it.tracking_code or f"#{it.id}",
+            "subject": None if it.classified else it.subject,
             "sender_name": it.sender_name, "regulation_short": regulation_short(prof), "title": ""}
     if notice.kind == "refusal":
-        ground = notice.ground
+        ground = notice.ground  # None: the reviewer's own reason, which the comment states
         mail = render("refusal", **base, zone=config.settings.zone, ground=ground,
-                      ground_text=prof.refusal_grounds[ground], comment=comment)
+                      ground_text=prof.refusal_grounds.get(ground) if ground else None, comment=comment)
         key = f"refusal:{it.id}:event:{event.id}"
     else:
         mail = render("publication", **base, zone=config.settings.zone, url=it.published_url,

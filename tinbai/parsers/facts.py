@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from tinbai.report import DocumentHeader, SealMark, SignatureInfo
+from tinbai.report import DocumentHeader, SealMark, SecrecyMark, SignatureInfo
 
 # What reading a file can show about it (FileFacts.findings): facts, not yet problems.
 UNREADABLE = "unreadable"  # damaged, truncated, empty, or over a limit while reading
@@ -57,6 +57,7 @@ class FileFacts:
     has_pictures: bool = False  # pictures or pages that a seal could be on
     red_stamp: bool | None = None
     seals: list[SealMark] = field(default_factory=list)
+    secrecy_stamps: list[SecrecyMark] = field(default_factory=list)  # boxed state-secret stamps on its pages
     digital_signature: bool | None = None
     signatures: list[SignatureInfo] = field(default_factory=list)
     document: DocumentHeader | None = None

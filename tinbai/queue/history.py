@@ -1,8 +1,9 @@
-"""Earlier submissions in the database, for content.duplicate across restarts and runs."""
+"""Earlier submissions in the database, posted or not, for content.duplicate across restarts and runs."""
 
 from __future__ import annotations
 
-from sqlalchemy import insert, or_
+from sqlalchemy import func, insert, or_
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from tinbai.extract.duplicates import similarity
@@ -31,13 +32,21 @@ class DbHistory:
             wanted.append((Fingerprint.kind == "band") & col(Fingerprint.value).in_(bands))
         if not wanted:
             return []
+        # whether the earlier item was posted, and when: itself, or the item a correction of it
+        # joined (what was posted is then the correction's content)
+        parent = aliased(Item)
         rows = self.session.exec(
-            select(Fingerprint.item_id, Fingerprint.kind).distinct()
+            select(Fingerprint.item_id, Fingerprint.kind, func.coalesce(Item.published_at, parent.published_at),
+                   func.coalesce(Item.published_url, parent.published_url)).distinct()
             .join(Item, col(Item.id) == Fingerprint.item_id)
+            .outerjoin(parent, col(parent.id) == Item.parent_id)
             .where(Fingerprint.profile == profile, Item.state != FAILED, or_(*wanted)))
         kinds: dict[int, set[str]] = {}
-        for item_id, kind in rows:
+        posted: dict[int, tuple] = {}  # an item posted on the portal: when, and where
+        for item_id, kind, published_at, published_url in rows:
             kinds.setdefault(item_id, set()).add(kind)
+            if published_at is not None:
+                posted[item_id] = (published_at, published_url)
         found: dict[int, tuple[str, float]] = {}
         near = []
         for item_id, got in kinds.items():
@@ -55,7 +64,7 @@ class DbHistory:
                 if sim >= self.threshold:
                     found[item_id] = ("nội dung gần giống", sim)
         # the earliest item first: the one the new submission repeats
-        return [DuplicateMatch(i, *found[i]) for i in sorted(found)]
+        return [DuplicateMatch(i, *found[i], *posted.get(i, (None, None))) for i in sorted(found)]
 
     def remember(self, item_id: int, profile: str, fp: dict) -> None:
         """Written in one executemany: an item's 30-odd rows one ORM insert at a time cost more than

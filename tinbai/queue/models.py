@@ -129,6 +129,9 @@ class Item(SQLModel, table=True):
     # then search_text holds none of them and provider_search (searched for those two only) holds them
     provider_unnamed: bool = False
     provider_search: str | None = Field(default=None, sa_column=Column(Text))
+    # a state-secret mark was found (content.classified): only the board's head and the agency head open it
+    classified: bool = False
+    deadline_extended: bool = False  # a reviewer gave it its category's longer limit (binhphuoc Art. 9.3.e)
     published_url: str | None = None
     published_at: datetime | None = TZ(nullable=True)
     created_at: datetime = TZ(nullable=False)

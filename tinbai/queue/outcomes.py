@@ -22,7 +22,8 @@ class SenderNotice:
 
     kind: Literal["correction", "refusal", "publication", "answer", "answer_online"]
     comment: str | None = None  # the board's words to the sender
-    ground: str | None = None  # a refusal's ground (a key of profile.refusal_grounds)
+    # a refusal's ground (a key of profile.refusal_grounds); None: the reviewer's own reason
+    ground: str | None = None
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class Applied:
     board: tuple[BoardNotice, ...] = ()
     forwards: tuple[UnitForward, ...] = ()
 
+
 def sender_notices(action: str, comment: str | None, params: dict[str, Any]) -> tuple[SenderNotice, ...]:
     """A return asks the sender for corrections (the board's comment says which), a refusal
     gives its ground, a publication its address, an answer to a citizen's feedback its text or
@@ -55,7 +57,7 @@ def sender_notices(action: str, comment: str | None, params: dict[str, Any]) -> 
     if action == "return":
         return (SenderNotice("correction", comment=comment),)
     if action == "refuse":
-        return (SenderNotice("refusal", comment=comment, ground=params["ground"]),)
+        return (SenderNotice("refusal", comment=comment, ground=params.get("ground") or None),)
     if action == "publish":
         return (SenderNotice("publication"),)
     if action in FEEDBACK_NOTICES:

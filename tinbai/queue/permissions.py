@@ -4,15 +4,22 @@ with the two look-ups of the people an item can be given to.
 
 The roles of the item's current step act on it, the board's head may act on any step,
 the administrator on everything, the agency head on escalated items, a viewer on nothing.
+An item held for a state-secret mark (content.classified) is opened by the board's head and the
+agency head only, not even by the administrator; they may refuse it (it is never posted) or note
+what they did about it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from sqlmodel import Session, select
 
 from tinbai.config import FEEDBACK, Profile, ReviewStep
+from tinbai.queue.extension import can_extend
 from tinbai.queue.models import Item, User
-from tinbai.queue.privacy import IDENTITY_ROLES
+from tinbai.queue.privacy import IDENTITY_ROLES, identity_values, redact, sees_identity
 from tinbai.queue.states import (
     ANSWERED,
     APPROVED,
@@ -28,6 +35,12 @@ from tinbai.queue.states import (
 # The secretary posts what the board approved (binhphuoc Art. 11.1: the secretary is the
 # portal's administrator), whoever held the last step.
 PUBLISHER_ROLES: frozenset[str] = frozenset({"secretary"})
+
+# Who may open an item held for a state-secret mark (thainguyen/haiduong Art. 4.1 and 10.2.c,
+# binhphuoc Art. 12.3.b, kontum Art. 4.1, hungyen Art. 4.1: state secrets are protected).
+CLASSIFIED_READERS: frozenset[str] = frozenset({"head", "agency_head"})
+# what the lists (the queue, its exports, the bulk page) show of such an item to everyone else
+CLASSIFIED_SUBJECT = "Tài liệu mật đang tạm giữ: chỉ Trưởng Ban Biên tập, Thủ trưởng cơ quan được mở"
 
 # Without configured steps a profile still has one review step, held by the board.
 DEFAULT_STEP = ReviewStep(id="review", label="Xét duyệt", roles=["secretary", "member", "head"])
@@ -101,18 +114,44 @@ def can_see(user: User, profile_id: str) -> bool:
     return allowed is None or profile_id in allowed
 
 
+def can_open(user: User, item: Item) -> bool:
+    """Whether `user` may open the item: one of their profiles, and, when it is held for a
+    state-secret mark, the board's head or the agency head."""
+    return can_see(user, item.profile) and (not item.classified or user.role in CLASSIFIED_READERS)
+
+
+def may_download_held(user: User, item: Item) -> bool:
+    """Whether `user` may download a quarantined file of `item`: the administrator, to examine a
+    file that could do harm; for an item held for a state-secret mark, its readers instead."""
+    if not can_open(user, item):
+        return False
+    return user.role in CLASSIFIED_READERS if item.classified else user.role == "admin"
+
+
+def shown_subject(user: User, item: Item, sender: Mapping[str, Any] | None = None) -> str:
+    """The item's subject as `user` may see it in a list: none of a state secret they may not open,
+    an unnamed provider's details blotted out for those who may not see them (tinbai.queue.privacy)."""
+    if not can_open(user, item):
+        return CLASSIFIED_SUBJECT
+    if sees_identity(user, item):
+        return item.subject or ""
+    return redact(item.subject, identity_values(item, sender))
+
+
 def can_act_on_step(user: User, step: ReviewStep) -> bool:
     return user.role in ("admin", "head") or user.role in step.roles
 
 
 def allowed_actions(item: Item, user: User, profile: Profile) -> list[str]:
     """The actions `user` may take on `item` now, in the order the page offers them."""
-    if user.disabled or user.role == "viewer" or not can_see(user, item.profile):
+    if user.disabled or user.role == "viewer" or not can_open(user, item):
         return []
     role, state = user.role, item.state
     boss = role in ("admin", "head")
     if state == FAILED or state in (PUBLISHED, REFUSED, ANSWERED):
         return ["comment"]  # a failed item is retried from the command line, by an administrator
+    if item.classified:
+        return ["refuse", "comment"]  # a state secret is never posted, whatever its step
     if role == "agency_head":
         return ["deescalate", "refuse", "comment"] if state == ESCALATED else ["comment"]
     step = current_step(item, profile)
@@ -132,6 +171,8 @@ def allowed_actions(item: Item, user: User, profile: Profile) -> list[str]:
         else:  # each step's own act: a forward to the next step, or at the approving step the approval
             acts.append("approve" if is_approval_step(item, profile) else "forward")
         acts += ["return", "refuse", "escalate", "change_category"]
+        if can_extend(item, profile):
+            acts.append("extend_deadline")
     elif state == APPROVED:
         if may_publish(user, profile) and free:
             if item.holder != user.email:
@@ -149,9 +190,10 @@ def allowed_actions(item: Item, user: User, profile: Profile) -> list[str]:
 
 def secrecy_actions(item: Item, user: User, profile: Profile) -> list[str]:
     """Keeping an unnamed provider's identity secret, or no longer (thainguyen/haiduong Art. 4.2):
-    for those who see it (the secretaries and heads), at any stage of the item but a failure."""
-    if user.disabled or user.role not in IDENTITY_ROLES or not can_see(user, item.profile) \
-            or not profile.unnamed_providers or item.state == FAILED:
+    for those who see it (the secretaries and heads), at any stage of the item but a failure; not
+    on an item held for a state-secret mark (whose only acts are a refusal and a comment)."""
+    if user.disabled or user.role not in IDENTITY_ROLES or not can_open(user, item) \
+            or not profile.unnamed_providers or item.state == FAILED or item.classified:
         return []
     return ["unmark_unnamed" if item.provider_unnamed else "mark_unnamed"]
 

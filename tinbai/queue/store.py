@@ -72,10 +72,12 @@ def _flatten(atts: Iterable[AttachmentReport]) -> Iterable[AttachmentReport]:
         yield from _flatten(a.children)
 
 
-def _item_search_text(report: CheckReport, names: Iterable[str], texts: Iterable[str]) -> str:
-    """What the queue's search looks in: subject, sender, body, the attachments' names and texts."""
-    parts = [report.subject or "", report.sender.name or "", report.sender.address or "",
-             report.sender.unit or "", report.body_text, *names, *texts]
+def _item_search_text(report: CheckReport, names: Iterable[str], texts: Iterable[str], *,
+                      with_content: bool = True) -> str:
+    """What the queue's search looks in: subject, sender, body, the attachments' names and texts;
+    without `with_content`, the sender only (an item held for a state-secret mark)."""
+    content = [report.subject or "", report.body_text, *names, *texts] if with_content else []
+    parts = [report.sender.name or "", report.sender.address or "", report.sender.unit or "", *content]
     return search_key(" ".join(parts))[:200_000]
 
 
@@ -114,6 +116,7 @@ def enqueue(
     same transaction (outbox rows, reminders, fingerprints)."""
     now = utcnow()
     flat = list(_flatten(report.attachments))
+    classified = "content.classified" in report.codes()  # held: only the head and the agency head open it
     fields = dict(
         profile=report.profile,
         mailbox=ref.mailbox,
@@ -131,10 +134,13 @@ def enqueue(
         anchor_has_time=report.anchor.has_time,
         deadline=report.deadline,
         verdict=report.verdict,
+        classified=classified,
         state=NEW,
         step=first_step,
         report_json=json.dumps(report.to_dict(), ensure_ascii=False),
-        search_text=_item_search_text(report, (a.filename for a in flat), attachment_texts.values()),
+        # a held item's words are not searchable: a search would tell others what the secret says
+        search_text=_item_search_text(report, (a.filename for a in flat), attachment_texts.values(),
+                                      with_content=not classified),
         error=None,
         updated_at=now,
         channel=ref.channel,

@@ -35,6 +35,8 @@ def load_report(item: Item) -> CheckReport:
         verdict=data.get("verdict") or item.verdict or "accept",
         body_text=data.get("body_text") or "",
         original_sender=_sender(original) if original else None,
+        provider_unnamed=bool(data.get("provider_unnamed")),
+        addressed_to=data.get("addressed_to"),
     )
 
 

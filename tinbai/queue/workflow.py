@@ -25,6 +25,7 @@ from sqlmodel import Session
 from tinbai.calendar import WorkCalendar, compute_deadline, vn_time
 from tinbai.config import Config, Profile, ReviewStep
 from tinbai.queue.errors import NotAllowed, StaleItem, WorkflowError
+from tinbai.queue.extension import ANCHOR_LABELS, extend_deadline
 from tinbai.queue.feedback_workflow import (
     EXTRA_EVENT_LABELS,
     FEEDBACK_ACTION_LABELS,
@@ -68,6 +69,7 @@ ACTION_LABELS: dict[str, str] = {
     "deescalate": "Trả ý kiến, về lại bước xét duyệt",
     "reopen": "Mở lại để xét duyệt",
     "change_category": "Đổi loại tin / mốc tính hạn",
+    "extend_deadline": "Gia hạn theo Quy chế (ghi rõ lý do)",
     "comment": "Ghi ý kiến",
     **FEEDBACK_ACTION_LABELS,
 }
@@ -79,18 +81,8 @@ EVENT_LABELS: dict[str, str] = {
     "retry": "Xử lý lại",
     "reply": "Người gửi trả lời / gửi lại",
     "reassign": "Giao lại cho người khác",
-    "quarantine_download": "Quản trị tải tệp bị cách ly",
+    "quarantine_download": "Tải tệp bị cách ly",
     **EXTRA_EVENT_LABELS,
-}
-
-ANCHOR_LABELS: dict[str, str] = {
-    "event": "ngày diễn ra sự kiện",
-    "event_end": "thời điểm kết thúc hoạt động",
-    "issued": "ngày ban hành văn bản",
-    "received": "thời điểm nhận thư",
-    "approved": "ngày được phê duyệt",
-    "conference": "ngày hội nghị",
-    "period_end": "cuối kỳ báo cáo",
 }
 
 
@@ -145,7 +137,7 @@ def apply(
     text = "\n".join(x for x in (note, comment) if x) or None
     event = ReviewEvent(item_id=item.id, at=ctx.now, actor=user.email, action=event_action,
                         from_state=from_state, to_state=to_state, step=step_before or item.step, comment=text,
-                        ground=params.get("ground") if action == "refuse" else None)  # for the statistics
+                        ground=(params.get("ground") or None) if action == "refuse" else None)  # statistics
     session.add(event)
     session.flush()  # the event's id names the emails it causes
     return Applied(event, sender_notices(action, comment, params),
@@ -207,11 +199,19 @@ def _publish(c: _Ctx, comment: str | None, *, url: str | None = None,
 
 
 def _refuse(c: _Ctx, comment: str | None, *, ground: str | None = None) -> tuple[str | None, str, str]:
-    if not ground or ground not in c.profile.refusal_grounds:
+    """On a ground the regulation lists, or, where it lists none or not all (kontum, hungyen), on
+    the reviewer's own reason, which the comment states."""
+    if ground and ground in c.profile.refusal_grounds:
+        note = f"Căn cứ ({ground}): {c.profile.refusal_grounds[ground]}"
+    elif not ground and c.profile.refusal_by_own_reason():
+        if not comment:
+            raise WorkflowError("Hãy chọn một căn cứ hoặc ghi rõ lý do từ chối (nội dung này được gửi cho người gửi).")
+        note = "Từ chối theo lý do của Ban Biên tập"
+    else:
         raise WorkflowError("Hãy chọn một căn cứ từ chối theo Quy chế.")
     c.item.state = REFUSED
     c.item.holder = None
-    return f"Căn cứ ({ground}): {c.profile.refusal_grounds[ground]}", REFUSED, "refuse"
+    return note, REFUSED, "refuse"
 
 
 def _return(c: _Ctx, comment: str | None) -> tuple[str | None, str, str]:
@@ -269,12 +269,20 @@ def _change_category(c: _Ctx, comment: str | None, *, category: str | None = Non
     cal = WorkCalendar.for_profile(c.profile, c.config)
     it.category, it.anchor_kind, it.anchor_at, it.anchor_has_time = category, kind, at, has_time
     it.deadline = compute_deadline(rule, at, has_time, cal)
+    it.deadline_extended = False  # the new category's own limit: an extension is granted anew
     if (it.category, it.anchor_kind, it.anchor_at, it.deadline) == old:
         raise WorkflowError("Loại tin và mốc tính hạn không thay đổi.")
     old_label = c.profile.categories[old[0]].label if old[0] in c.profile.categories else (old[0] or "—")
     note = (f"Loại tin: {old_label} → {rule.label}; mốc: {ANCHOR_LABELS.get(kind, kind)} "
             f"{vn_time(at, cal.tz, has_time)}; hạn: {vn_time(old[3], cal.tz)} → {vn_time(it.deadline, cal.tz)}")
     return note, it.state, "change_category"
+
+
+def _extend_deadline(c: _Ctx, comment: str | None) -> tuple[str | None, str, str]:
+    try:
+        return extend_deadline(c.item, c.profile, c.config, comment), c.item.state, "extend_deadline"
+    except ValueError as e:
+        raise WorkflowError(str(e)) from None
 
 
 def _comment(c: _Ctx, comment: str | None) -> tuple[str | None, str, str]:
@@ -286,8 +294,8 @@ def _comment(c: _Ctx, comment: str | None) -> tuple[str | None, str, str]:
 _HANDLERS = {
     "take": _take, "assign": _assign, "forward": _forward, "approve": _approve, "publish": _publish,
     "refuse": _refuse, "return": _return, "escalate": _escalate, "deescalate": _deescalate,
-    "reopen": _reopen, "change_category": _change_category, "comment": _comment,
-    **FEEDBACK_HANDLERS,
+    "reopen": _reopen, "change_category": _change_category, "extend_deadline": _extend_deadline,
+    "comment": _comment, **FEEDBACK_HANDLERS,
 }
 
 

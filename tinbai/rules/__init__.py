@@ -16,6 +16,7 @@ from tinbai.report import Problem
 from tinbai.rules.approval import ApprovalMissing
 from tinbai.rules.attribution import MissingAttribution
 from tinbai.rules.base import Code, Rule
+from tinbai.rules.classified import Classified
 from tinbai.rules.dangerous_files import ArchiveBomb, Executable, Macro, PathTraversal
 from tinbai.rules.deadline import LateSubmission
 from tinbai.rules.duplicate import Duplicate
@@ -37,6 +38,7 @@ CHAIN: tuple[Rule, ...] = (
     Macro(),
     PathTraversal(),
     ArchiveBomb(),
+    Classified(),
     LegacyEncoding(),
     SignatureInvalid(),
     TooLarge(),

@@ -19,8 +19,9 @@ from sqlmodel import Session, col, select
 from starlette.datastructures import FormData
 
 from tinbai.config import CHANNEL_LABELS, Config, Profile
+from tinbai.queue.extension import UNIT_WORDS
 from tinbai.queue.models import Item, User
-from tinbai.queue.permissions import can_see
+from tinbai.queue.permissions import can_open, can_see, may_download_held
 from tinbai.queue.states import OPEN_STATES, STATE_LABELS
 from tinbai.queue.workflow import ACTION_LABELS, EVENT_LABELS
 from tinbai.roles import ROLES
@@ -58,7 +59,7 @@ def query_string(current: dict[str, Any], **changes: Any) -> str:
 
 
 VERDICT_LABELS = {"accept": "tiếp nhận", "needs_correction": "cần người gửi sửa, bổ sung",
-                  "quarantine": "cách ly (tệp có thể gây hại)"}
+                  "quarantine": "cách ly (tệp có thể gây hại hoặc tài liệu mật)"}
 
 
 def event_comment(text: str | None) -> str:
@@ -71,7 +72,8 @@ def event_comment(text: str | None) -> str:
 
 templates.env.filters.update(vn_time=vn_time, vn_date=vn_date, filesize=filesize, event_comment=event_comment)
 templates.env.globals.update(STATE_LABELS=STATE_LABELS, ACTION_LABELS=ACTION_LABELS, EVENT_LABELS=EVENT_LABELS,
-                             ROLES=ROLES, qs=query_string, CHANNEL_LABELS=CHANNEL_LABELS)
+                             ROLES=ROLES, qs=query_string, CHANNEL_LABELS=CHANNEL_LABELS, can_open=can_open,
+                             may_download_held=may_download_held, UNIT_WORDS=UNIT_WORDS)
 
 
 def config_of(request: Request) -> Config:
@@ -174,4 +176,7 @@ def item_for(session: Session, user: User, item_id: int) -> Item:
         raise HTTPException(404, "Không có mục này trong hàng đợi.")
     if not can_see(user, item.profile):
         raise HTTPException(403, "Tài khoản của đồng chí không được xem tin, bài của hồ sơ này.")
+    if not can_open(user, item):
+        raise HTTPException(403, "Tin, bài này mang dấu chỉ độ mật và đang bị tạm giữ: chỉ Trưởng Ban Biên tập "
+                                 "và Thủ trưởng cơ quan được mở.")
     return item

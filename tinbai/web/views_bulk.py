@@ -13,8 +13,7 @@ from fastapi import APIRouter, HTTPException, Request
 
 from tinbai.board import act as board_act
 from tinbai.queue.models import Item
-from tinbai.queue.permissions import can_see
-from tinbai.queue.privacy import identity_values, redact, sees_identity
+from tinbai.queue.permissions import can_see, shown_subject
 from tinbai.queue.workflow import ACTION_LABELS, WorkflowError
 from tinbai.web.common import MAX_ID, CheckedForm, CurrentUser, config_of, db, page
 from tinbai.web.views_account import safe_next
@@ -67,8 +66,9 @@ def bulk(request: Request, form: CheckedForm, user: CurrentUser):
                 # another profile's item is not named, as on its own page
                 outcomes.append(Outcome(item_id, f"#{item_id}", "Không có mục này, hoặc đồng chí không được xem."))
                 continue
-            # an unnamed provider's details stay out of the subject for those who may not see them
-            subject = item.subject if sees_identity(user, item) else redact(item.subject, identity_values(item))
+            # an unnamed provider's details stay out of the subject for those who may not see them,
+            # a state secret's subject for those who may not open it
+            subject = shown_subject(user, item)
             label = f"{item.tracking_code or '#' + str(item.id)} · {subject}"
             try:
                 board_act(s, item, user, action, config=config, **params)

@@ -26,7 +26,8 @@ from openpyxl.styles import Font
 
 from tinbai.config import CHANNEL_LABELS, Config
 from tinbai.queue.models import ReviewEvent, User, utcnow
-from tinbai.queue.privacy import HIDDEN, identity_values, redact, sees_identity
+from tinbai.queue.permissions import shown_subject
+from tinbai.queue.privacy import HIDDEN, sees_identity
 from tinbai.queue.states import STATE_LABELS
 from tinbai.web.common import CurrentUser, config_of, db
 from tinbai.web.queue_query import Filters, filtered, windows
@@ -83,12 +84,12 @@ def _lines(request: Request, user: User, filters: Filters, kind: str) -> tuple[C
             if sees_identity(user, it):
                 who = [it.sender_name, it.sender_address, it.sender_unit, sender.get("phone"),
                        sender.get("postal_address")]
-                lines.append(Line(r, it.subject or "", [v or "" for v in who]))
+                lines.append(Line(r, shown_subject(user, it), [v or "" for v in who]))
                 if it.provider_unnamed:
                     s.add(ReviewEvent(item_id=it.id, at=now, actor=user.email, action="identity_export",
                                       comment=f"Xuất danh sách ({kind}) có thông tin người cung cấp"))
             else:
-                lines.append(Line(r, redact(it.subject, identity_values(it, sender)), [HIDDEN] * 5))
+                lines.append(Line(r, shown_subject(user, it, sender), [HIDDEN] * 5))
         s.commit()
     return config, lines
 

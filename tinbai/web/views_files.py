@@ -3,7 +3,8 @@
 Previews are re-encoded by the server (Pillow, pdfium) rather than handing the
 sender's bytes to the browser: a reviewer's browser only ever decodes a JPEG
 we made. Quarantined files are never previewed; only an administrator may
-download one, after a warning page, and the download is written to the history.
+download one, after a warning page, and the download is written to the history; the files of an
+item held for a state-secret mark, only the board's head and the agency head.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from PIL import Image
 
 from tinbai.filekinds import PICTURE_TYPES
 from tinbai.ingest.archive import ContentStore
-from tinbai.queue.models import Attachment, ReviewEvent, User, utcnow
+from tinbai.queue.models import Attachment, Item, ReviewEvent, User, utcnow
+from tinbai.queue.permissions import may_download_held
 from tinbai.web.common import CheckedForm, CurrentUser, RowId, config_of, db, item_for, page
 
 router = APIRouter()
@@ -40,12 +42,28 @@ def file_store(request: Request) -> ContentStore:
 
 
 def _attachment(request: Request, user: User, att_id: int) -> Attachment:
+    att, _item = _attachment_and_item(request, user, att_id)
+    return att
+
+
+def _attachment_and_item(request: Request, user: User, att_id: int) -> tuple[Attachment, Item]:
     with db(request) as s:
         att = s.get(Attachment, att_id)
         if att is None:
             raise HTTPException(404, "Không có tệp này.")
-        item_for(s, user, att.item_id)  # 403 for another profile's item
-    return att
+        item = item_for(s, user, att.item_id)  # 403 for another profile's item, or a held one
+    return att, item
+
+
+def _held_file_allowed(user: User, item: Item) -> None:
+    """403 unless `user` may download a quarantined file of `item` (tinbai.queue.permissions)."""
+    if may_download_held(user, item):
+        return
+    if item.classified:  # item_for lets only its readers this far; kept for any other caller
+        raise HTTPException(403, "Tài liệu mang dấu chỉ độ mật: chỉ Trưởng Ban Biên tập và Thủ trưởng cơ quan "
+                                 "được tải về.")
+    raise HTTPException(403, "Tệp này bị cách ly vì có thể gây hại (chương trình, macro, tệp nén bất "
+                             "thường). Chỉ quản trị hệ thống được tải về để kiểm tra.")
 
 
 def _bytes(request: Request, att: Attachment) -> bytes:
@@ -67,24 +85,22 @@ def _download(att: Attachment, data: bytes) -> Response:
 
 @router.get("/attachments/{att_id}/download")
 def download(request: Request, att_id: RowId, user: CurrentUser):
-    att = _attachment(request, user, att_id)
+    att, item = _attachment_and_item(request, user, att_id)
     if att.quarantined:
-        if user.role != "admin":
-            raise HTTPException(403, "Tệp này bị cách ly vì có thể gây hại (chương trình, macro, tệp nén bất "
-                                     "thường). Chỉ quản trị hệ thống được tải về để kiểm tra.")
-        return page(request, "quarantine.html", user=user, att=att)
+        _held_file_allowed(user, item)
+        return page(request, "quarantine.html", user=user, att=att, classified=item.classified)
     return _download(att, _bytes(request, att))
 
 
 @router.post("/attachments/{att_id}/download")
 def download_quarantined(request: Request, att_id: RowId, form: CheckedForm,
                          user: CurrentUser):
-    """The administrator confirmed the warning: the file, and a line in the item's history."""
-    att = _attachment(request, user, att_id)
+    """The administrator (for an item held for a state-secret mark: the board's head or the agency
+    head) confirmed the warning: the file, and a line in the item's history."""
+    att, item = _attachment_and_item(request, user, att_id)
     if not att.quarantined:
         return _download(att, _bytes(request, att))
-    if user.role != "admin":
-        raise HTTPException(403, "Chỉ quản trị hệ thống được tải tệp bị cách ly.")
+    _held_file_allowed(user, item)
     data = _bytes(request, att)
     with db(request) as s:
         s.add(ReviewEvent(item_id=att.item_id, at=utcnow(), actor=user.email, action="quarantine_download",

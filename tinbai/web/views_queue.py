@@ -19,8 +19,8 @@ from sqlmodel import Session, col, select
 from tinbai.config import Config
 from tinbai.duties.daily import STATUS_LABELS
 from tinbai.queue.models import Item, ProblemRow, User, utcnow
-from tinbai.queue.permissions import current_step
-from tinbai.queue.privacy import IDENTITY_ROLES, UNNAMED, identity_values, redact, sees_identity
+from tinbai.queue.permissions import current_step, shown_subject
+from tinbai.queue.privacy import IDENTITY_ROLES, UNNAMED, sees_identity
 from tinbai.queue.states import OPEN_STATES
 from tinbai.web.common import CurrentUser, PageNo, config_of, db, page, people_names, visible_profiles
 from tinbai.web.post_calendar import post_calendars
@@ -96,7 +96,7 @@ def make_rows(config: Config, s: Session, items: list[Item], w: Windows, user: U
                         step_label=current_step(it, prof).label if prof and it.state in OPEN_STATES else "",
                         due=kind if kind in ("overdue", "today") else "",
                         holder_label=names.get(it.holder or "", it.holder or ""),
-                        subject=it.subject if shown else redact(it.subject, identity_values(it)),
+                        subject=shown_subject(user, it),
                         sender=(it.sender_name or it.sender_address or "—") if shown else None,
                         sender_unit=it.sender_unit if shown else None,
                         errors=c.get("error", 0), warnings=c.get("warning", 0), security=c.get("security", 0)))

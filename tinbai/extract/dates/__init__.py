@@ -20,10 +20,14 @@ own (CHECK-REPORT "Counting deadlines"), so none is invented.
 
 Datetimes are in the working time zone (the config's settings.timezone), given by the caller.
 The family: events (find_event, mentions_event), candidates (the dates a text states, scored),
-written (how dates and times are written) and issued (find_issued_date).
+written (how dates and times are written), issued (find_issued_date) and periods (what
+binhphuoc's report windows and answers count from: find_period, find_conference,
+find_petition_received).
 """
 
 from tinbai.extract.dates.events import EventTime, find_event, mentions_event
 from tinbai.extract.dates.issued import find_issued_date
+from tinbai.extract.dates.periods import Period, find_conference, find_period, find_petition_received
 
-__all__ = ["EventTime", "find_event", "find_issued_date", "mentions_event"]
+__all__ = ["EventTime", "Period", "find_conference", "find_event", "find_issued_date", "find_period",
+           "find_petition_received", "mentions_event"]

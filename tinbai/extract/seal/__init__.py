@@ -23,12 +23,23 @@ and a whole page costs some 15 ms.
    logo, a filled disc, a face or a red shirt is a solid area, and a circle
    drawn around a word or a big "0" is empty in the middle.
 
-The family: search (find_seals: the working copy, the seal's size), ink (step 1) and shape
-(steps 2 and 3).
+The family: search (find_seals: the working copy, the seal's size; red_ink, the page's red ink
+worked out once for the seal and for boxed stamps), ink (step 1), shape (steps 2 and 3) and
+boxed (the rectangular red stamps under a document's number: the state-secret and urgency marks).
 """
 
+from tinbai.extract.seal.boxed import boxed_stamps, dark_ink
 from tinbai.extract.seal.ink import red_mask
-from tinbai.extract.seal.search import WORK_DPI, find_seals, has_red_seal, seal_candidates
+from tinbai.extract.seal.search import (
+           WORK_DPI,
+           PageInk,
+           find_seals,
+           has_red_seal,
+           red_ink,
+           seal_candidates,
+           seals_in,
+)
 from tinbai.extract.seal.shape import Candidate
 
-__all__ = ["WORK_DPI", "Candidate", "find_seals", "has_red_seal", "red_mask", "seal_candidates"]
+__all__ = ["WORK_DPI", "Candidate", "PageInk", "boxed_stamps", "dark_ink", "find_seals", "has_red_seal", "red_ink", "red_mask",
+           "seal_candidates", "seals_in"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -12,7 +12,8 @@ from tinbai.extract.seal.ink import red_mask
 from tinbai.extract.seal.shape import Candidate, blob_candidates, candidate_box
 from tinbai.report import SealMark
 
-__all__ = ["WORK_DPI", "find_seals", "has_red_seal", "seal_candidates"]
+__all__ = ["WORK_DPI", "PageInk", "find_seals", "has_red_seal", "plausible_dpi", "px_per_mm", "red_ink",
+           "seal_candidates", "seals_in", "work_scale"]
 
 # The parser workers are one per core (tinbai.ingest.runner.analysis_threads): OpenCV's own
 # pool of a thread per core then only adds switching, ~20 % more CPU for the seal search.
@@ -31,6 +32,44 @@ UNKNOWN_DPI_SLACK = 2.0
 MIN_DPI, MAX_DPI = 20.0, 2400.0
 
 
+@dataclass(frozen=True)
+class PageInk:
+    """The ink of one colour on one picture or page at about WORK_DPI: the red ink that the seal
+    search and the search for boxed stamps (tinbai.extract.seal.boxed) both look at, worked out
+    once; or, on a page without colour, its dark ink (boxed.dark_ink)."""
+
+    mask: np.ndarray  # bool, the working copy's pixels that are that ink
+    scale: float  # working-copy pixels per pixel of the picture given
+    px_per_mm: float  # working-copy pixels per millimetre (of an assumed A4 width when the dpi is unknown)
+    dpi_known: bool
+    size: tuple[int, int]  # width, height of the picture given
+    colour: str = "red"  # "red" or "dark"
+
+
+def red_ink(img: Image.Image | np.ndarray, dpi: float | None) -> PageInk | None:
+    """The picture's red ink, or None when it cannot show any (too small, grayscale, all grey)."""
+    dpi = plausible_dpi(dpi)
+    width, height = img.size if isinstance(img, Image.Image) else (img.shape[1], img.shape[0])
+    if width < 8 or height < 8:
+        return None
+    small = _working_copy(img, work_scale(width, height, dpi))
+    if small is None or _all_grey(small):
+        return None
+    scale = small.shape[1] / width
+    per_mm = px_per_mm(small, scale, dpi)
+    return PageInk(red_mask(small, per_mm), scale, per_mm, dpi is not None, (width, height))
+
+
+def plausible_dpi(dpi: float | None) -> float | None:
+    """`dpi`, or None when it is nonsense: such a resolution says nothing about sizes."""
+    return dpi if dpi is not None and MIN_DPI <= dpi <= MAX_DPI else None
+
+
+def px_per_mm(small: np.ndarray, scale: float, dpi: float | None) -> float:
+    """Working-copy pixels per millimetre: from the dpi, else taking the shorter side as an A4 width."""
+    return dpi * scale / 25.4 if dpi else min(small.shape[:2]) / ASSUMED_SHORT_SIDE_MM
+
+
 def find_seals(img: Image.Image | np.ndarray, dpi: float | None) -> list[SealMark]:
     """Round red seals on one picture or rendered page, best first; [] for none.
 
@@ -38,31 +77,32 @@ def find_seals(img: Image.Image | np.ndarray, dpi: float | None) -> list[SealMar
     None when unknown (the size of a seal is then judged relative to the picture).
     The boxes are in pixels of `img`; page is 1, the caller sets the real page.
     """
-    width, height = img.size if isinstance(img, Image.Image) else (img.shape[1], img.shape[0])
-    marks = [SealMark(page=1, box=c.box, image_size=(width, height), score=round(c.score, 3))
-             for c in seal_candidates(img, dpi) if c.is_seal]
+    ink = red_ink(img, dpi)
+    return seals_in(ink) if ink is not None else []
+
+
+def seals_in(ink: PageInk) -> list[SealMark]:
+    """find_seals on red ink already worked out."""
+    marks = [SealMark(page=1, box=c.box, image_size=ink.size, score=round(c.score, 3))
+             for c in _candidates(ink) if c.is_seal]
     marks.sort(key=lambda m: -m.score)
     return marks
 
 
 def seal_candidates(img: Image.Image | np.ndarray, dpi: float | None) -> list[Candidate]:
     """Every red blob of about a seal's size with what was measured on it (for tuning and debugging)."""
-    if dpi is not None and not MIN_DPI <= dpi <= MAX_DPI:
-        dpi = None  # a nonsense resolution says nothing about the size
-    width, height = img.size if isinstance(img, Image.Image) else (img.shape[1], img.shape[0])
-    if width < 8 or height < 8:
-        return []
-    small = _working_copy(img, _work_scale(width, height, dpi))
-    if small is None or _all_grey(small):
-        return []
-    scale = small.shape[1] / width
-    px_per_mm = dpi * scale / 25.4 if dpi else min(small.shape[:2]) / ASSUMED_SHORT_SIDE_MM
-    lo, hi = _diameter_range(px_per_mm, dpi is not None)
+    ink = red_ink(img, dpi)
+    return _candidates(ink) if ink is not None else []
+
+
+def _candidates(ink: PageInk) -> list[Candidate]:
+    lo, hi = _diameter_range(ink.px_per_mm, ink.dpi_known)
     found = []
-    for cand in blob_candidates(red_mask(small, px_per_mm), px_per_mm, lo, hi):
-        x, y, w, h = candidate_box(cand, small.shape[1], small.shape[0])
-        box = (round(x / scale), round(y / scale), round(w / scale), round(h / scale))
-        found.append(replace(cand, box=box, diameter_mm=round(cand.axes[0] / px_per_mm, 1)))
+    height, width = ink.mask.shape
+    for cand in blob_candidates(ink.mask, ink.px_per_mm, lo, hi):
+        x, y, w, h = candidate_box(cand, width, height)
+        box = (round(x / ink.scale), round(y / ink.scale), round(w / ink.scale), round(h / ink.scale))
+        found.append(replace(cand, box=box, diameter_mm=round(cand.axes[0] / ink.px_per_mm, 1)))
     return found
 
 
@@ -109,7 +149,7 @@ def _all_grey(rgb: np.ndarray) -> bool:
     return bool(np.array_equal(red, green) and np.array_equal(green, blue))
 
 
-def _work_scale(width: int, height: int, dpi: float | None) -> float:
+def work_scale(width: int, height: int, dpi: float | None) -> float:
     """Factor to bring the picture to about WORK_DPI (never enlarged)."""
     if dpi and dpi > 0:
         return min(1.0, WORK_DPI / dpi)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
-__all__ = ["MAX_ASPECT", "Candidate", "blob_candidates", "candidate_box"]
+__all__ = ["MAX_ASPECT", "Candidate", "blob_candidates", "candidate_box", "components"]
 
 JOIN_GAPS_MM = (2.5, 6.0)
 SOLID_MM = 2.2  # thicker than the outer ring (1-1.5 mm) and any letter stroke
@@ -62,7 +62,7 @@ def blob_candidates(mask: np.ndarray, px_per_mm: float, lo: float, hi: float) ->
     for gap_mm in JOIN_GAPS_MM:
         k = max(3, round(gap_mm * px_per_mm) | 1)
         joined = cv2.morphologyEx(m8, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
-        count, labels, stats = _components(joined)
+        count, labels, stats = components(joined)
         for i in range(1, count):
             x, y, w, h, _area = stats[i]
             big, small = max(w, h), min(w, h)
@@ -79,7 +79,7 @@ def blob_candidates(mask: np.ndarray, px_per_mm: float, lo: float, hi: float) ->
     return found
 
 
-def _components(binary: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
+def components(binary: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
     """8-connected components of a 0/1 picture: (count, labels, stats) as OpenCV gives them.
 
     Grana's block-based algorithm finds the same components as the default (Spaghetti), a third
