@@ -5,6 +5,13 @@ normalisation (NFC, case, spacing; diacritics kept, since "Hà" and "Hạ" are
 different words), and nearly the same text (a few words edited) by MinHash over
 word 3-shingles with LSH bands (the datasketch library), so that a lookup reads
 only the few earlier items that share a band instead of comparing every one.
+
+Boilerplate does not count toward sameness: the same units send the same greetings,
+signature blocks and standard phrases for years, and two items that share only those
+are not the same article. So the text is cut into sentences, each sentence gets its
+own MinHash (a set's MinHash is the element-wise minimum of its parts'), and the
+history (tinbai.queue.history) drops the sentences that many earlier items contain
+before the signature is made: `signature_without`.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ import hashlib
 import re
 import unicodedata
 
+import numpy as np
 from datasketch import MinHash
 
 NUM_PERM = 128
@@ -22,28 +30,39 @@ ROWS = NUM_PERM // BANDS
 MIN_WORDS = 40  # shorter texts (a greeting and a signature) say nothing about sameness
 MIN_FILE_BYTES = 8192  # smaller files are logos and signature images, repeated in every email
 _WORD = re.compile(r"\w+", re.UNICODE)
+# a sentence ends at . ! ? … or ; followed by a space, or at the end of a line ("1.000", "20/4" stay whole)
+_SENTENCE_END = re.compile(r"(?<=[.!?…;])\s+")
 
 
 MIN_LINE_WORDS = 8  # greetings, signature lines and headings are short; an article's sentences are not
+
+
+def _prose_lines(text: str) -> list[str]:
+    text = unicodedata.normalize("NFC", text or "").casefold()
+    return [line for line in text.splitlines() if len(_WORD.findall(line)) >= MIN_LINE_WORDS]
 
 
 def normalise_text(text: str) -> str:
     """The words of the text's prose lines: NFC, case-folded, punctuation and spacing dropped
     (diacritics kept). Short lines (a greeting, the sender's signature block) are left out so that
     the same article sent with another greeting or in another envelope is still the same."""
-    text = unicodedata.normalize("NFC", text or "").casefold()
-    lines = (_WORD.findall(line) for line in text.splitlines())
-    return " ".join(w for words in lines if len(words) >= MIN_LINE_WORDS for w in words)
+    return " ".join(w for line in _prose_lines(text) for w in _WORD.findall(line))
+
+
+def sentences(text: str) -> list[list[str]]:
+    """The words of each sentence of the prose lines, each distinct sentence once, in order."""
+    seen: set[tuple[str, ...]] = set()
+    out = []
+    for line in _prose_lines(text):
+        for part in _SENTENCE_END.split(line):
+            words = _WORD.findall(part)
+            if words and tuple(words) not in seen:
+                seen.add(tuple(words))
+                out.append(words)
+    return out
 
 
 _SCHEME = "affine32"  # datasketch 2's default; named because given permutations must say it
-
-
-def _minhash(words: list[str]) -> MinHash:
-    m = MinHash(num_perm=NUM_PERM, seed=1, permutations=_permutations(), scheme=_SCHEME)
-    shingles = {" ".join(words[i:i + 3]) for i in range(max(1, len(words) - 2))}
-    m.update_batch([s.encode("utf-8") for s in shingles])
-    return m
 
 
 @functools.cache
@@ -53,20 +72,52 @@ def _permutations():
     return MinHash(num_perm=NUM_PERM, seed=1, scheme=_SCHEME).permutations
 
 
+def _shingles(words: list[str]) -> list[bytes]:
+    return list({" ".join(words[i:i + 3]).encode("utf-8") for i in range(max(1, len(words) - 2))})
+
+
+def sentence_sketches(parts: list[list[str]]) -> np.ndarray:
+    """One MinHash row per sentence (its word 3-shingles): the article's MinHash is their minimum."""
+    hashes = MinHash.bulk([_shingles(words) for words in parts], num_perm=NUM_PERM, seed=1,
+                          permutations=_permutations(), scheme=_SCHEME)
+    return np.vstack([m.hashvalues for m in hashes])
+
+
+def sentence_key(words: list[str]) -> str:
+    return hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=8).hexdigest()
+
+
 def text_fingerprint(body: str, attachment_texts: list[str]) -> dict:
-    """The article is the longest text: an attached document's, or the body's when it carries it."""
-    candidates = [normalise_text(t) for t in [body, *attachment_texts]]
-    article = max(candidates, key=len, default="")
-    words = article.split()
-    if len(words) < MIN_WORDS:
+    """The article is the longest text: an attached document's, or the body's when it carries it.
+
+    "minhash"/"bands" are the whole article's; "sentences" (their keys), "words" (their lengths)
+    and "sketches" (their MinHash rows) let the history leave the common ones out."""
+    texts = [body, *attachment_texts]
+    normalised = [normalise_text(t) for t in texts]
+    longest = max(range(len(texts)), key=lambda i: len(normalised[i]))
+    article = normalised[longest]
+    if len(article.split()) < MIN_WORDS:
         return {}
-    mh = _minhash(words)
-    values = [int(v) for v in mh.hashvalues]
+    parts = sentences(texts[longest])
+    sketches = sentence_sketches(parts)
+    values = [int(v) for v in sketches.min(axis=0)]
     return {
         "text_sha": hashlib.sha256(article.encode("utf-8")).hexdigest(),
         "minhash": values,
         "bands": band_keys(values),
+        "sentences": [sentence_key(words) for words in parts],
+        "words": [len(words) for words in parts],
+        "sketches": sketches,
     }
+
+
+def signature_without(fp: dict, common: set[str]) -> list[int] | None:
+    """The article's MinHash without its common sentences (boilerplate), or None when what is left
+    is too short to say anything about sameness."""
+    keep = [i for i, key in enumerate(fp.get("sentences", [])) if key not in common]
+    if sum(fp["words"][i] for i in keep) < MIN_WORDS:
+        return None
+    return [int(v) for v in fp["sketches"][keep].min(axis=0)]
 
 
 def band_keys(values: list[int]) -> list[str]:
@@ -81,4 +132,11 @@ def similarity(a: list[int], b: list[int]) -> float:
     """Estimated Jaccard similarity of two MinHash signatures."""
     if not a or not b or len(a) != len(b):
         return 0.0
-    return sum(1 for x, y in zip(a, b, strict=True) if x == y) / len(a)
+    return float(np.mean(np.asarray(a) == np.asarray(b)))
+
+
+def similarities(signature: list[int], others: list[list[int]]) -> np.ndarray:
+    """Estimated Jaccard similarity of one signature to each of many, in one numpy comparison."""
+    if not others:
+        return np.zeros(0)
+    return (np.asarray(others, dtype=np.int64) == np.asarray(signature, dtype=np.int64)).mean(axis=1)

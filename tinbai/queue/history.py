@@ -1,80 +1,144 @@
-"""Earlier submissions in the database, posted or not, for content.duplicate across restarts and runs."""
+"""Earlier submissions in the database, posted or not, for content.duplicate across restarts and runs.
+
+The cost of a search must not grow with the history (issue 18): real mail repeats the same
+greetings, signatures and standard phrases for years, and when those counted, every new message
+shared LSH bands with almost every earlier one and each was compared. So:
+- a sentence that `COMMON_ITEMS` earlier items of the profile contain is boilerplate and is left out
+  of the signature (its count is read with a LIMIT, so it costs the same at 100 and at 100,000 items);
+  each item's sentences are stored as "sentence" rows, which makes them the incrementally kept
+  document-frequency table;
+- each band reads at most `BAND_READ` earlier items, the items are ranked by how many bands they
+  share, and only the first `CAP` are compared, in one numpy comparison.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import func, insert, or_
+from collections import Counter
+
+from sqlalchemy import func, insert, or_, text
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from tinbai.extract.duplicates import similarity
+from tinbai.extract.duplicates import band_keys, signature_without, similarities
 from tinbai.extract.submission import DuplicateMatch
 from tinbai.queue.models import Fingerprint, Item
 from tinbai.queue.states import FAILED
 
+COMMON_ITEMS = 20  # a sentence in this many earlier items is a greeting, a signature or a standard phrase
+BAND_READ = 64  # earlier items read per band: a band shared by more is boilerplate the count missed
+CAP = 32  # candidates compared in full, those sharing the most bands first
+
+
+def _limited_union(kind: str, values: list[str], limit: int) -> tuple[str, dict]:
+    """One statement of per-value index reads, each stopped after `limit` rows (UNION ALL of
+    LIMITed subqueries: PostgreSQL and SQLite both read only those rows)."""
+    parts, params = [], {"kind": kind, "lim": limit}
+    for i, value in enumerate(values):
+        parts.append(f"SELECT {i} AS k, item_id FROM (SELECT item_id FROM fingerprint WHERE kind = :kind "
+                     f"AND value = :v{i} AND profile = :profile "
+                     f"ORDER BY item_id LIMIT :lim) AS r{i}")
+        params[f"v{i}"] = value
+    return " UNION ALL ".join(parts), params
+
 
 class DbHistory:
-    def __init__(self, session: Session, threshold: float = 0.8):
+    def __init__(self, session: Session, threshold: float = 0.8, cap: int = CAP, common_items: int = COMMON_ITEMS):
         self.session = session
         self.threshold = threshold
+        self.cap = cap
+        self.common_items = common_items
+        self._signed: dict[str, list[int] | None] = {}  # text_sha -> the signature without boilerplate
+
+    def common_sentences(self, profile: str, keys: list[str]) -> set[str]:
+        """The sentences that at least `common_items` earlier items of the profile contain."""
+        if not keys:
+            return set()
+        sql, params = _limited_union("sentence", keys, self.common_items)
+        counts = Counter(k for k, _ in self.session.connection().execute(text(sql), {**params, "profile": profile}))
+        return {keys[k] for k, n in counts.items() if n >= self.common_items}
+
+    def signature(self, profile: str, fp: dict) -> list[int] | None:
+        """The text's MinHash without the profile's boilerplate (None: too little text is left)."""
+        if not fp.get("text_sha") or "sketches" not in fp:
+            return fp.get("minhash")  # a fingerprint without sentences (made elsewhere): as it is
+        if fp["text_sha"] not in self._signed:
+            common = self.common_sentences(profile, fp["sentences"])
+            self._signed[fp["text_sha"]] = signature_without(fp, common)
+        return self._signed[fp["text_sha"]]
 
     def find_duplicates(self, profile: str, fp: dict) -> list[DuplicateMatch]:
-        """Earlier live items of the profile that share a file, the text, or (nearly) the text.
+        """Earlier live items of the profile that share a file, the text, or (nearly) the text."""
+        found = self._same(profile, fp)
+        signature = self.signature(profile, fp) if fp.get("text_sha") else None
+        if signature:
+            for item_id in self._candidates(profile, band_keys(signature), skip=set(found)):
+                found.setdefault(item_id, ("nội dung gần giống", 0.0))
+            near = [i for i, (what, _) in found.items() if what == "nội dung gần giống"]
+            for item_id, sim in self._compare(signature, near).items():
+                found[item_id] = ("nội dung gần giống", sim)
+            found = {i: m for i, m in found.items() if m[1] >= self.threshold}
+        posted = self._live_and_posted(profile, list(found))
+        # the earliest item first: the one the new submission repeats
+        return [DuplicateMatch(i, *found[i], *posted[i]) for i in sorted(found) if i in posted]
 
-        One query for the three kinds of fingerprint, and one for the signatures of the items that
-        only share an LSH band: each statement costs more in the ORM than in the database."""
-        files, text_sha, bands = fp.get("files", []), fp.get("text_sha"), fp.get("bands", [])
+    def _same(self, profile: str, fp: dict) -> dict[int, tuple[str, float]]:
+        files, text_sha = fp.get("files", []), fp.get("text_sha")
         wanted = []
         if files:
             wanted.append((Fingerprint.kind == "file") & col(Fingerprint.value).in_(files))
         if text_sha:
             wanted.append((Fingerprint.kind == "text") & (Fingerprint.value == text_sha))
-        if bands:
-            wanted.append((Fingerprint.kind == "band") & col(Fingerprint.value).in_(bands))
         if not wanted:
-            return []
-        # whether the earlier item was posted, and when: itself, or the item a correction of it
-        # joined (what was posted is then the correction's content)
-        parent = aliased(Item)
-        rows = self.session.exec(
-            select(Fingerprint.item_id, Fingerprint.kind, func.coalesce(Item.published_at, parent.published_at),
-                   func.coalesce(Item.published_url, parent.published_url)).distinct()
-            .join(Item, col(Item.id) == Fingerprint.item_id)
-            .outerjoin(parent, col(parent.id) == Item.parent_id)
-            .where(Fingerprint.profile == profile, Item.state != FAILED, or_(*wanted)))
-        kinds: dict[int, set[str]] = {}
-        posted: dict[int, tuple] = {}  # an item posted on the portal: when, and where
-        for item_id, kind, published_at, published_url in rows:
-            kinds.setdefault(item_id, set()).add(kind)
-            if published_at is not None:
-                posted[item_id] = (published_at, published_url)
+            return {}
         found: dict[int, tuple[str, float]] = {}
-        near = []
-        for item_id, got in kinds.items():
-            if "file" in got:
-                found[item_id] = ("cùng tệp đính kèm", 1.0)
-            elif "text" in got:
-                found[item_id] = ("cùng nội dung", 1.0)
-            else:
-                near.append(item_id)
-        if near:
-            signatures = self.session.exec(select(Fingerprint.item_id, Fingerprint.minhash).where(
-                Fingerprint.kind == "text", col(Fingerprint.item_id).in_(near)))
-            for item_id, mh in signatures:
-                sim = similarity(fp["minhash"], [int(v) for v in (mh or "").split(",") if v])
-                if sim >= self.threshold:
-                    found[item_id] = ("nội dung gần giống", sim)
-        # the earliest item first: the one the new submission repeats
-        return [DuplicateMatch(i, *found[i], *posted.get(i, (None, None))) for i in sorted(found)]
+        for item_id, kind in self.session.exec(select(Fingerprint.item_id, Fingerprint.kind).distinct()
+                                               .where(Fingerprint.profile == profile, or_(*wanted))):
+            if kind == "file" or item_id not in found:
+                found[item_id] = ("cùng tệp đính kèm", 1.0) if kind == "file" else ("cùng nội dung", 1.0)
+        return found
+
+    def _candidates(self, profile: str, bands: list[str], skip: set[int]) -> list[int]:
+        """The earlier items sharing the most bands, at most `cap`; ties: the earlier item first."""
+        sql, params = _limited_union("band", bands, BAND_READ)
+        shared = Counter(item_id for _, item_id in self.session.connection().execute(
+            text(sql), {**params, "profile": profile}) if item_id not in skip)
+        return sorted(shared, key=lambda i: (-shared[i], i))[:self.cap]
+
+    def _compare(self, signature: list[int], item_ids: list[int]) -> dict[int, float]:
+        if not item_ids:
+            return {}
+        rows = [(item_id, mh) for item_id, mh in self.session.connection().execute(
+            select(Fingerprint.item_id, Fingerprint.minhash)
+            .where(Fingerprint.kind == "text", col(Fingerprint.item_id).in_(item_ids))) if mh]
+        sims = similarities(signature, [[int(v) for v in mh.split(",")] for _, mh in rows])
+        return {item_id: float(sim) for (item_id, _), sim in zip(rows, sims, strict=True)}
+
+    def _live_and_posted(self, profile: str, item_ids: list[int]) -> dict[int, tuple]:
+        """Of these items, those not failed: when and where each was posted, itself or the item a
+        correction of it joined (what was posted is then the correction's content)."""
+        if not item_ids:
+            return {}
+        parent = aliased(Item)
+        rows = self.session.connection().execute(
+            select(Item.id, func.coalesce(Item.published_at, parent.published_at),
+                   func.coalesce(Item.published_url, parent.published_url))
+            .outerjoin(parent, col(parent.id) == Item.parent_id)
+            .where(col(Item.id).in_(item_ids), Item.state != FAILED))
+        return {item_id: (at, url) for item_id, at, url in rows}
 
     def remember(self, item_id: int, profile: str, fp: dict) -> None:
-        """Written in one executemany: an item's 30-odd rows one ORM insert at a time cost more than
-        all the rest of its storing."""
+        """Written in one executemany: an item's rows one ORM insert at a time cost more than
+        all the rest of its storing. The text row's signature and the bands leave out the
+        boilerplate; every sentence is stored, common or not, since they are what is counted."""
         rows = [dict(item_id=item_id, profile=profile, kind="file", value=sha, minhash=None)
                 for sha in fp.get("files", [])]
         if fp.get("text_sha"):
+            signature = self.signature(profile, fp)
             rows.append(dict(item_id=item_id, profile=profile, kind="text", value=fp["text_sha"],
-                             minhash=",".join(str(v) for v in fp["minhash"])))
+                             minhash=",".join(str(v) for v in signature) if signature else None))
             rows += [dict(item_id=item_id, profile=profile, kind="band", value=band, minhash=None)
-                     for band in fp["bands"]]
+                     for band in (band_keys(signature) if signature else [])]
+            rows += [dict(item_id=item_id, profile=profile, kind="sentence", value=key, minhash=None)
+                     for key in fp.get("sentences", [])]
         if rows:  # Core, not the ORM's bulk insert: plain executemany, no per-row bookkeeping
             self.session.connection().execute(insert(Fingerprint.__table__), rows)

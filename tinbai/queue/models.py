@@ -239,14 +239,15 @@ class ReminderRow(SQLModel, table=True):
 
 class Fingerprint(SQLModel, table=True):
     """What makes two submissions the same (REGULATIONS §5 ground (d)): file and text hashes,
-    and the MinHash LSH bands of the text for near-duplicates."""
+    the MinHash LSH bands of the text for near-duplicates, and the text's sentences (how many items
+    contain a sentence says whether it is boilerplate: tinbai.queue.history)."""
 
     __tablename__ = "fingerprint"
-    __table_args__ = (Index("ix_fingerprint_kind_value", "kind", "value"),)
+    __table_args__ = (Index("ix_fingerprint_lookup", "kind", "value", "profile", "item_id"),)
     id: int | None = Field(default=None, primary_key=True)
     item_id: int = Field(foreign_key="item.id", index=True)
     profile: str
-    kind: str  # "file" | "text" | "band"
+    kind: str  # "file" | "text" | "band" | "sentence"
     value: str
     minhash: str | None = Field(default=None, sa_column=Column(Text))  # kind "text": the signature
 
