@@ -6,12 +6,20 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
+from datasketch import MinHash
 from sqlmodel import Session, select
 
 from tests.factories import VN, make_config
 from tinbai.daemon import Daemon
 from tinbai.demo_samples import document_scan, docx, email, photo, signature
-from tinbai.extract.duplicates import similarity, text_fingerprint
+from tinbai.extract.duplicates import (
+    _permutations,
+    _shingles,
+    sentence_sketches,
+    sentences,
+    similarity,
+    text_fingerprint,
+)
 from tinbai.ingest.maildir import MaildirMailbox
 from tinbai.queue.db import open_db
 from tinbai.queue.models import Item
@@ -97,3 +105,12 @@ def test_minhash_similarity_tracks_edits():
     assert similarity(base["minhash"], few["minhash"]) > 0.8
     assert similarity(base["minhash"], other["minhash"]) < 0.2
     assert text_fingerprint("Kính gửi Ban Biên tập" + SIG, []) == {}  # too short to judge
+
+
+def test_sentence_rows_are_datasketchs_minhash_of_each_sentence():
+    parts = sentences(ARTICLE + "\n" + ARTICLE.replace("toàn thể", "tất cả"))
+    rows = sentence_sketches(parts)
+    for words, row in zip(parts, rows, strict=True):
+        m = MinHash(num_perm=128, seed=1, permutations=_permutations(), scheme="affine32")
+        m.update_batch(_shingles(words))
+        assert list(row) == list(m.hashvalues)
