@@ -7,11 +7,12 @@ On SQLite and on the suite's PostgreSQL: the search reads LIMITed index ranges i
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 from sqlmodel import Session
 
 from tests import pg
@@ -106,6 +107,30 @@ def test_a_near_duplicate_amid_thousands_sharing_boilerplate_is_found(engine) ->
     # nothing else repeats anything, once the standard text is known to be common (before, the first
     # items share it as much as they did before boilerplate was told apart)
     assert not any(dup for _, dup in results[COMMON_ITEMS:-1])
+
+
+def test_an_article_among_the_first_to_carry_a_phrase_is_found_once_the_phrase_is_common(engine) -> None:
+    """The first items with the standard text were signed while it was not yet common; the item
+    that makes it common has them signed again from their stored texts."""
+    rng = random.Random(4)
+    first_article = news(rng, sentences=8)
+    with Session(engine) as s:
+        [first] = new_items(s, 1)
+        s.connection().execute(update(Item).where(Item.id == first).values(
+            report_json=json.dumps({"body_text": mail(first_article)})))
+        h = DbHistory(s)
+        h.remember(first, PROFILE, text_fingerprint(mail(first_article), []))
+        s.commit()
+    others = store_all(engine, [mail(news(rng, sentences=3)) for _ in range(COMMON_ITEMS + 5)])
+    # the standard text, most of each, made them duplicates of one another while it counted...
+    assert others[1][1]
+    # ...and once it was common, the first items were signed again without it: an item after that
+    # repeats none of them, and the first article sent again with two words edited is found
+    assert not any(dup for _, dup in others[COMMON_ITEMS:])
+    words = first_article.split()
+    words[7], words[70] = "sửa", "đổi"
+    [(_, resent)] = store_all(engine, ["Gửi lại ạ.\n" + mail(" ".join(words))])
+    assert resent == {first}
 
 
 def test_the_comparison_is_capped_at_the_items_sharing_most_bands(engine) -> None:

@@ -22,7 +22,8 @@ from tinbai.extract.duplicates import (
 )
 from tinbai.ingest.maildir import MaildirMailbox
 from tinbai.queue.db import open_db
-from tinbai.queue.models import Item
+from tinbai.queue.models import Fingerprint, Item
+from tinbai.queue.resign import stored_fingerprint
 
 ARTICLE = ("Sáng ngày 20/4/2026, Phòng Thi hành án dân sự khu vực 3 tổ chức Hội nghị tập huấn nghiệp vụ thi hành "
            "án dân sự năm 2026 cho toàn thể công chức, người lao động trong đơn vị. Tại hội nghị, các đại biểu đã "
@@ -96,6 +97,14 @@ def test_resent_articles_are_duplicates_across_runs_and_restarts(tmp_path):
     assert rows[3][2] == {scan_item}, rows[3]  # the same scan, renamed
     assert rows[4][2] == {first}, rows[4]  # the edited article, now in a .docx
     assert "content.duplicate" not in rows[5][1]
+    # what the queue stored of each item gives its fingerprint again (so that an item can be signed
+    # again when one of its sentences becomes boilerplate: tinbai.queue.resign)
+    with Session(engine) as s:
+        stored = {item_id: sha for item_id, sha in s.exec(
+            select(Fingerprint.item_id, Fingerprint.value).where(Fingerprint.kind == "text"))}
+        assert len(stored) >= 4
+        for item_id, text_sha in stored.items():
+            assert stored_fingerprint(s, item_id)["text_sha"] == text_sha
 
 
 def test_minhash_similarity_tracks_edits():

@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 from tinbai.extract.duplicates import band_keys, signature_without, similarities
 from tinbai.extract.submission import DuplicateMatch
 from tinbai.queue.models import Fingerprint, Item
+from tinbai.queue.resign import items_with, resign
 from tinbai.queue.states import FAILED
 
 COMMON_ITEMS = 20  # a sentence in this many earlier items is a greeting, a signature or a standard phrase
@@ -29,13 +30,13 @@ BAND_READ = 64  # earlier items read per band: a band shared by more is boilerpl
 CAP = 32  # candidates compared in full, those sharing the most bands first
 
 
-def _limited_union(kind: str, values: list[str], limit: int) -> tuple[str, dict]:
+def _limited_union(kind: str, values: list[str], limit: int, but: int = 0) -> tuple[str, dict]:
     """One statement of per-value index reads, each stopped after `limit` rows (UNION ALL of
-    LIMITed subqueries: PostgreSQL and SQLite both read only those rows)."""
-    parts, params = [], {"kind": kind, "lim": limit}
+    LIMITed subqueries: PostgreSQL and SQLite both read only those rows); `but`: an item left out."""
+    parts, params = [], {"kind": kind, "lim": limit, "but": but}
     for i, value in enumerate(values):
         parts.append(f"SELECT {i} AS k, item_id FROM (SELECT item_id FROM fingerprint WHERE kind = :kind "
-                     f"AND value = :v{i} AND profile = :profile "
+                     f"AND value = :v{i} AND profile = :profile AND item_id <> :but "
                      f"ORDER BY item_id LIMIT :lim) AS r{i}")
         params[f"v{i}"] = value
     return " UNION ALL ".join(parts), params
@@ -47,24 +48,31 @@ class DbHistory:
         self.threshold = threshold
         self.cap = cap
         self.common_items = common_items
-        self._signed: dict[str, list[int] | None] = {}  # text_sha -> the signature without boilerplate
+        # (text_sha, item left out) -> the signature without boilerplate
+        self._signed: dict[tuple[str, int], list[int] | None] = {}
+        self._becoming_common: dict[str, list[str]] = {}  # text_sha -> sentences this item makes common
 
-    def common_sentences(self, profile: str, keys: list[str]) -> set[str]:
-        """The sentences that at least `common_items` earlier items of the profile contain."""
+    def sentence_counts(self, profile: str, keys: list[str], but: int = 0) -> dict[str, int]:
+        """How many stored items of the profile (but one) contain each sentence, counted up to
+        one more than `common_items`."""
         if not keys:
-            return set()
-        sql, params = _limited_union("sentence", keys, self.common_items)
+            return {}
+        sql, params = _limited_union("sentence", keys, self.common_items + 1, but)
         counts = Counter(k for k, _ in self.session.connection().execute(text(sql), {**params, "profile": profile}))
-        return {keys[k] for k, n in counts.items() if n >= self.common_items}
+        return {keys[k]: n for k, n in counts.items()}
 
-    def signature(self, profile: str, fp: dict) -> list[int] | None:
-        """The text's MinHash without the profile's boilerplate (None: too little text is left)."""
+    def signature(self, profile: str, fp: dict, but: int = 0) -> list[int] | None:
+        """The text's MinHash without the profile's boilerplate (None: too little text is left);
+        `but`: the item itself, when a stored item is signed again (tinbai.queue.resign)."""
         if not fp.get("text_sha") or "sketches" not in fp:
             return fp.get("minhash")  # a fingerprint without sentences (made elsewhere): as it is
-        if fp["text_sha"] not in self._signed:
-            common = self.common_sentences(profile, fp["sentences"])
-            self._signed[fp["text_sha"]] = signature_without(fp, common)
-        return self._signed[fp["text_sha"]]
+        key = (fp["text_sha"], but)
+        if key not in self._signed:
+            counts = self.sentence_counts(profile, fp["sentences"], but)
+            self._signed[key] = signature_without(fp, {k for k, n in counts.items() if n >= self.common_items})
+            if not but:  # exactly common_items others have it: once this item is stored, each of them has as many
+                self._becoming_common[fp["text_sha"]] = [k for k, n in counts.items() if n == self.common_items]
+        return self._signed[key]
 
     def find_duplicates(self, profile: str, fp: dict) -> list[DuplicateMatch]:
         """Earlier live items of the profile that share a file, the text, or (nearly) the text."""
@@ -142,3 +150,6 @@ class DbHistory:
                      for key in fp.get("sentences", [])]
         if rows:  # Core, not the ORM's bulk insert: plain executemany, no per-row bookkeeping
             self.session.connection().execute(insert(Fingerprint.__table__), rows)
+        becoming = self._becoming_common.get(fp.get("text_sha", ""), [])
+        if becoming:  # the earlier items that carry a sentence this item makes common leave it out too
+            resign(self.session, self, profile, items_with(self.session, profile, becoming, but=item_id))
