@@ -4,9 +4,11 @@
 
 Real mail shares sentences: every unit sends the same greetings, standard phrases and signature
 blocks for years, and articles now and then share a sentence. The texts here are made so: a
-greeting, two to four of 40 standard phrases, ten sentences of the article (about 160 words)
-drawn from a pool of 300,000 (each used by a few items), one of 10 closings and the unit's
-signature line (50 units).
+greeting, the unit's standard block (5 of 40 standard phrases, the same in all its mail; 20 units)
+and one more standard phrase, an article of 3 to 10 sentences (50 to 160 words) drawn from a pool
+of 300,000 (each used by a few items), one of 10 closings and the unit's signature line. Mail of
+one unit is thus one third to two thirds the same text: with every sentence counted, a new
+message shares LSH bands with a good part of its unit's earlier mail.
 
 1. The history: `--history` earlier items bulk-inserted into a fresh SQLite database (the daemon's
    default, made by its migrations): item rows and the fingerprint rows `DbHistory.remember`
@@ -68,6 +70,7 @@ SYLLABLES = ("xã phường huyện tỉnh hội nghị tổ chức cán bộ c�
 GREETINGS = ["Kính gửi Ban Biên tập,", "Kính gửi: Ban Biên tập Trang thông tin điện tử", "Chào Ban Biên tập ạ,",
              "Kính gửi Tổ biên tập,", "Dạ em gửi Ban Biên tập,"]
 OWN_POOL = 300_000
+UNITS = 20
 WINDOW = 50  # messages either side of each measured one
 PLANT_EVERY = 250
 
@@ -84,14 +87,17 @@ class Corpus:
         self.standard = [_sentence(rng, 16, 30) for _ in range(40)]
         self.closings = [_sentence(rng, 10, 18) for _ in range(10)]
         self.signatures = [f"Thông tin liên hệ: Văn phòng đơn vị số {u}, điện thoại 0208.3854.{u:03d}, thư điện tử "
-                           f"vanthu{u}@thads-thainguyen.example.vn" for u in range(50)]
+                           f"vanthu{u}@thads-thainguyen.example.vn" for u in range(UNITS)]
+        self.blocks = [rng.sample(range(40), 5) for _ in range(UNITS)]
         self.own = [_sentence(rng, 12, 20) for _ in range(OWN_POOL)]
         self.rng = rng
 
     def draw(self) -> dict:
         rng = self.rng
-        return dict(greeting=rng.randrange(len(GREETINGS)), standard=rng.sample(range(40), rng.randint(2, 4)),
-                    own=rng.sample(range(OWN_POOL), 10), closing=rng.randrange(10), unit=rng.randrange(50), edits=())
+        unit = rng.randrange(UNITS)
+        return dict(greeting=rng.randrange(len(GREETINGS)), standard=[*self.blocks[unit], rng.randrange(40)],
+                    own=rng.sample(range(OWN_POOL), rng.randint(3, 10)), closing=rng.randrange(10), unit=unit,
+                    edits=())
 
     def text(self, m: dict) -> str:
         own = " ".join(self.own[i] for i in m["own"]).split()
@@ -102,10 +108,11 @@ class Corpus:
         return "\n".join(lines)
 
     def resent(self, m: dict) -> dict:
-        """The same article again: two words edited, another greeting and standard phrases."""
+        """The same article again: two words edited, another greeting and closing."""
         n = sum(len(self.own[i].split()) for i in m["own"])
         edits = ((self.rng.randrange(n // 2), "sửa"), (n // 2 + self.rng.randrange(n // 2), "đổi"))
-        return {**self.draw(), "own": m["own"], "unit": m["unit"], "edits": edits}
+        return {**self.draw(), "own": m["own"], "unit": m["unit"], "edits": edits,
+                "standard": [*self.blocks[m["unit"]], self.rng.randrange(40)]}
 
 
 def _item_row(i: int, now: datetime) -> dict:
@@ -136,7 +143,7 @@ def seed_history(engine, corpus: Corpus, n: int) -> list[dict]:
     items, rows = [], []
     with engine.begin() as conn:
         for number, m in enumerate(messages, 1):
-            parts = [*m["standard"], 40 + m["closing"], 50 + m["unit"]]
+            parts = [*dict.fromkeys(m["standard"]), 40 + m["closing"], 50 + m["unit"]]
             keys = [fixed_keys[p] for p in parts] + [own_rows[i][1] for i in m["own"]]
             fp = {"sentences": keys, "words": [fixed_lengths[p] for p in parts] + [own_rows[i][2] for i in m["own"]],
                   "sketches": np.vstack([fixed[parts], np.vstack([own_rows[i][0] for i in m["own"]])])}
@@ -167,6 +174,8 @@ def run(engine, corpus: Corpus, earlier: list[dict], count: int, rng: random.Ran
         target = None
         if k % PLANT_EVERY == 0 and len(stored) > 1000:
             target = rng.randrange(1000, len(stored))  # an item stored once the boilerplate was known
+            while len(stored[target]["own"]) < 8:  # an article of 130 words or more: two edits are few
+                target = rng.randrange(1000, len(stored))
             m = corpus.resent(stored[target])
         else:
             m = corpus.draw()
@@ -200,7 +209,7 @@ def at(series: list[float], k: int) -> float:
 
 def report(label: str, got: dict) -> float:
     n = len(got["cpu"])
-    points = [k for k in (1, 100, 1000, 10_000) if k <= n]
+    points = sorted({k for k in (1, 100, 1000, 10_000) if k <= n} | {n})
     last = points[-1]
     print(f"  {label}")
     for k in points:

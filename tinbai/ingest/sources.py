@@ -72,11 +72,16 @@ def record_error(engine, name: str, error: str) -> None:
         s.commit()
 
 
-def stored_keys(engine, name: str, prefix: str) -> set[str]:
+def stored_keys(engine, name: str, keys: list[str]) -> set[str]:
+    """Which of these source keys of the mailbox are stored: asked for the keys in hand, a pass
+    reads as many rows as the mailbox has messages, not every item the mailbox ever had (the
+    IMAP pass once read all 100,000 of them to skip none)."""
+    found: set[str] = set()
     with Session(engine) as s:
-        rows = s.exec(select(Item.source_key).where(Item.mailbox == name,
-                                                    col(Item.source_key).startswith(prefix)))
-        return set(rows)
+        for start in range(0, len(keys), 500):
+            found.update(s.exec(select(Item.source_key).where(
+                Item.mailbox == name, col(Item.source_key).in_(keys[start:start + 500]))))
+    return found
 
 
 T = TypeVar("T")
@@ -129,8 +134,8 @@ def maildir_pass(ingestor: Ingestor, name: str, box: Mailbox, progress=None, kee
     profile = ingestor.config.profile_for_mailbox(name)
     md = MaildirMailbox(ingestor.config.resolve(box.path))
     result = PassResult(name)
-    done = stored_keys(ingestor.engine, name, "maildir:")
     keys = md.keys()
+    done = stored_keys(ingestor.engine, name, [f"maildir:{k}" for k in keys])
     todo = [k for k in keys if f"maildir:{k}" not in done]
     # messages stored earlier but not yet marked (a crash between commit and mark): mark them now
     for k in keys:
@@ -190,8 +195,8 @@ def imap_pass(ingestor: Ingestor, name: str, box: Mailbox, client: ImapMailbox, 
             s.commit()
         watermark = st.uid_watermark
     prefix = f"imap:{folder.uidvalidity}:"
-    done = {int(k[len(prefix):]) for k in stored_keys(engine, name, prefix)}
     uids = client.uids_after(watermark)
+    done = {int(k[len(prefix):]) for k in stored_keys(engine, name, [f"{prefix}{u}" for u in uids])}
     todo = [u for u in uids if u not in done]
     already = [u for u in uids if u in done]
     client.mark_done(already, box.after, box.move_to)  # stored before a crash could mark them
