@@ -133,6 +133,22 @@ def test_an_article_among_the_first_to_carry_a_phrase_is_found_once_the_phrase_i
     assert resent == {first}
 
 
+def test_a_file_in_every_email_of_a_unit_makes_nothing_the_same(engine) -> None:
+    banner, report = {"files": ["b" * 64]}, {"files": ["c" * 64]}
+    with Session(engine) as s:
+        ids = new_items(s, COMMON_ITEMS + 3)
+        h = DbHistory(s)
+        for item_id in ids[:-1]:
+            h.remember(item_id, PROFILE, banner)
+        h.remember(ids[0], PROFILE, report)
+        s.commit()
+        # the same report again is a duplicate of its first sending; the banner alone names nothing
+        assert [m.item_id for m in DbHistory(s).find_duplicates(PROFILE, {"files": ["b" * 64, "c" * 64]})] == [ids[0]]
+        assert DbHistory(s).find_duplicates(PROFILE, banner) == []
+        # counted as any other file (as before), it would have named every item carrying it
+        assert len(DbHistory(s, common_items=10**6).find_duplicates(PROFILE, banner)) == COMMON_ITEMS + 2
+
+
 def test_the_comparison_is_capped_at_the_items_sharing_most_bands(engine) -> None:
     rng = random.Random(3)
     article = news(rng, sentences=5)

@@ -8,14 +8,16 @@ shared LSH bands with almost every earlier one and each was compared. So:
   each item's sentences are stored as "sentence" rows, which makes them the incrementally kept
   document-frequency table;
 - each band reads at most `BAND_READ` earlier items, the items are ranked by how many bands they
-  share, and only the first `CAP` are compared, in one numpy comparison.
+  share, and only the first `CAP` are compared, in one numpy comparison;
+- the same file or text is read for at most `COMMON_ITEMS` + 1 earlier items, and a file in more
+  than `COMMON_ITEMS` (a banner in every email of a unit) is boilerplate too.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 
-from sqlalchemy import func, insert, or_, text
+from sqlalchemy import func, insert, text
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -30,15 +32,16 @@ BAND_READ = 64  # earlier items read per band: a band shared by more is boilerpl
 CAP = 32  # candidates compared in full, those sharing the most bands first
 
 
-def _limited_union(kind: str, values: list[str], limit: int, but: int = 0) -> tuple[str, dict]:
-    """One statement of per-value index reads, each stopped after `limit` rows (UNION ALL of
-    LIMITed subqueries: PostgreSQL and SQLite both read only those rows); `but`: an item left out."""
-    parts, params = [], {"kind": kind, "lim": limit, "but": but}
-    for i, value in enumerate(values):
-        parts.append(f"SELECT {i} AS k, item_id FROM (SELECT item_id FROM fingerprint WHERE kind = :kind "
+def _limited_union(wanted: list[tuple[str, str]], limit: int, but: int = 0) -> tuple[str, dict]:
+    """One statement of index reads, one per (kind, value), each stopped after `limit` rows, the
+    earliest items first (UNION ALL of LIMITed subqueries: PostgreSQL and SQLite both read only
+    those rows); `but`: an item left out."""
+    parts, params = [], {"lim": limit, "but": but}
+    for i, (kind, value) in enumerate(wanted):
+        parts.append(f"SELECT {i} AS k, item_id FROM (SELECT item_id FROM fingerprint WHERE kind = :k{i} "
                      f"AND value = :v{i} AND profile = :profile AND item_id <> :but "
                      f"ORDER BY item_id LIMIT :lim) AS r{i}")
-        params[f"v{i}"] = value
+        params[f"k{i}"], params[f"v{i}"] = kind, value
     return " UNION ALL ".join(parts), params
 
 
@@ -57,7 +60,7 @@ class DbHistory:
         one more than `common_items`."""
         if not keys:
             return {}
-        sql, params = _limited_union("sentence", keys, self.common_items + 1, but)
+        sql, params = _limited_union([("sentence", k) for k in keys], self.common_items + 1, but)
         counts = Counter(k for k, _ in self.session.connection().execute(text(sql), {**params, "profile": profile}))
         return {keys[k]: n for k, n in counts.items()}
 
@@ -90,24 +93,30 @@ class DbHistory:
         return [DuplicateMatch(i, *found[i], *posted[i]) for i in sorted(found) if i in posted]
 
     def _same(self, profile: str, fp: dict) -> dict[int, tuple[str, float]]:
-        files, text_sha = fp.get("files", []), fp.get("text_sha")
-        wanted = []
-        if files:
-            wanted.append((Fingerprint.kind == "file") & col(Fingerprint.value).in_(files))
-        if text_sha:
-            wanted.append((Fingerprint.kind == "text") & (Fingerprint.value == text_sha))
+        """The same file or the same text, the earliest items first. A file that more than
+        `common_items` earlier items carry (a unit's banner or logo in every email) is boilerplate,
+        as a sentence is: it makes nothing the same, and is not read further."""
+        wanted = [("file", sha) for sha in fp.get("files", [])]
+        if fp.get("text_sha"):
+            wanted.append(("text", fp["text_sha"]))
         if not wanted:
             return {}
+        sql, params = _limited_union(wanted, self.common_items + 1)
+        by_value: dict[int, list[int]] = {}
+        for k, item_id in self.session.connection().execute(text(sql), {**params, "profile": profile}):
+            by_value.setdefault(k, []).append(item_id)
         found: dict[int, tuple[str, float]] = {}
-        for item_id, kind in self.session.exec(select(Fingerprint.item_id, Fingerprint.kind).distinct()
-                                               .where(Fingerprint.profile == profile, or_(*wanted))):
-            if kind == "file" or item_id not in found:
-                found[item_id] = ("cùng tệp đính kèm", 1.0) if kind == "file" else ("cùng nội dung", 1.0)
+        for k, item_ids in by_value.items():
+            if wanted[k][0] == "file" and len(item_ids) > self.common_items:
+                continue
+            for item_id in item_ids:
+                if wanted[k][0] == "file" or item_id not in found:
+                    found[item_id] = ("cùng tệp đính kèm", 1.0) if wanted[k][0] == "file" else ("cùng nội dung", 1.0)
         return found
 
     def _candidates(self, profile: str, bands: list[str], skip: set[int]) -> list[int]:
         """The earlier items sharing the most bands, at most `cap`; ties: the earlier item first."""
-        sql, params = _limited_union("band", bands, BAND_READ)
+        sql, params = _limited_union([("band", b) for b in bands], BAND_READ)
         shared = Counter(item_id for _, item_id in self.session.connection().execute(
             text(sql), {**params, "profile": profile}) if item_id not in skip)
         return sorted(shared, key=lambda i: (-shared[i], i))[:self.cap]
