@@ -12,14 +12,15 @@ import random
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import insert, update
+from sqlalchemy import delete, insert, update
 from sqlmodel import Session
 
 from tests import pg
 from tinbai.extract.duplicates import text_fingerprint
 from tinbai.queue.db import make_engine, migrate
 from tinbai.queue.history import CAP, COMMON_ITEMS, DbHistory
-from tinbai.queue.models import Item
+from tinbai.queue.models import Fingerprint, Item
+from tinbai.queue.reindex import reindex
 
 pg_cluster, pg_url = pg.pg_cluster, pg.pg_url
 PROFILE = "thainguyen-thads"
@@ -131,6 +132,30 @@ def test_an_article_among_the_first_to_carry_a_phrase_is_found_once_the_phrase_i
     words[7], words[70] = "sửa", "đổi"
     [(_, resent)] = store_all(engine, ["Gửi lại ạ.\n" + mail(" ".join(words))])
     assert resent == {first}
+
+
+def test_items_stored_before_the_boilerplate_rule_are_found_once_reindexed(engine) -> None:
+    rng = random.Random(5)
+    articles = [news(rng, sentences=8) for _ in range(25)]
+    with Session(engine) as s:
+        old = new_items(s, 25)
+        h = DbHistory(s, common_items=10**6)  # as an older tinbai signed them: every sentence counted
+        for item_id, article in zip(old, articles, strict=True):
+            body = mail(article)
+            s.connection().execute(update(Item).where(Item.id == item_id).values(
+                report_json=json.dumps({"body_text": body})))
+            h.remember(item_id, PROFILE, text_fingerprint(body, []))
+        s.connection().execute(delete(Fingerprint).where(Fingerprint.kind == "sentence"))  # and wrote none
+        s.commit()
+    store_all(engine, [mail(news(rng, sentences=3)) for _ in range(COMMON_ITEMS + 2)])  # the standard text is common
+    words = articles[10].split()
+    words[7], words[70] = "sửa", "đổi"
+    resent = "Gửi lại ạ.\n" + mail(" ".join(words))
+    # the old item's signature is mostly the standard text, the re-sent article's has none of it
+    assert store_all(engine, [resent], keep=False)[0][1] == set()
+    added, changed = reindex(engine)
+    assert added == 25 and changed >= 25
+    assert store_all(engine, [resent])[0][1] == {old[10]}
 
 
 def test_a_file_in_every_email_of_a_unit_makes_nothing_the_same(engine) -> None:

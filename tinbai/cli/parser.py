@@ -36,6 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     qe.add_argument("--json", action="store_true", required=True)
     qr = qs.add_parser("retry")
     qr.add_argument("id", type=int)
+    qs.add_parser("reindex-duplicates", help="chỉ mục trùng lặp của các mục lưu trước khi có quy tắc câu chung "
+                                             "(items stored before the boilerplate rule)")
 
     rm = sub.add_parser("reminders", help="which reminder emails would go out at a given time; writes nothing")
     rm.add_argument("--at", help="the time (ISO 8601, e.g. 2026-04-29T16:00:00+07:00); default: now")

@@ -1,4 +1,5 @@
-"""`main.py queue list / show ID / export --json / retry ID`: the queue from the command line."""
+"""`main.py queue list / show ID / export --json / retry ID / reindex-duplicates`: the queue from the
+command line."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from tinbai.config import Config
 from tinbai.ingest.runner import Ingestor
 from tinbai.queue.db import open_db
 from tinbai.queue.models import Item, ProblemRow
+from tinbai.queue.reindex import reindex
 from tinbai.queue.states import FAILED
 
 
@@ -20,6 +22,10 @@ def run(cfg: Config, args: argparse.Namespace) -> int:
     engine = open_db(cfg)
     if args.queue_cmd == "retry":
         return _retry(cfg, engine, args.id)
+    if args.queue_cmd == "reindex-duplicates":
+        added, changed = reindex(engine, progress=print)
+        print(f"Xong: {added} mục được ghi câu, {changed} mục được lập lại chữ ký so trùng.")
+        return 0
     zone = cfg.settings.zone
     with Session(engine) as s:
         if args.queue_cmd == "list":
