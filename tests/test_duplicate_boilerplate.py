@@ -12,12 +12,14 @@ import random
 from datetime import UTC, datetime
 
 import pytest
+from alembic import command
+from alembic.config import Config as AlembicConfig
 from sqlalchemy import delete, insert, update
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from tests import pg
 from tinbai.extract.duplicates import text_fingerprint
-from tinbai.queue.db import make_engine, migrate
+from tinbai.queue.db import MIGRATIONS, make_engine, migrate
 from tinbai.queue.history import CAP, COMMON_ITEMS, DbHistory
 from tinbai.queue.models import Fingerprint, Item
 from tinbai.queue.reindex import reindex
@@ -192,3 +194,28 @@ def test_the_comparison_is_capped_at_the_items_sharing_most_bands(engine) -> Non
     assert len(capped) == 5
     # the five compared are those sharing the most bands, the earlier first among equals
     assert {m.item_id for m in capped} <= {m.item_id for m in everything}
+
+
+def test_an_upgrade_from_before_the_sentence_rows_rebuilds_the_index_itself(tmp_path) -> None:
+    """No command to run after an upgrade: migrate() from a revision older than 0008 rebuilds the
+    duplicate index of the items already stored (a new database has nothing to rebuild)."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0006")  # as an older tinbai left it
+    body = mail(news(random.Random(9), sentences=6))
+    fp = text_fingerprint(body, [])
+    with Session(engine) as s:
+        [item_id] = new_items(s, 1)
+        s.connection().execute(update(Item).where(Item.id == item_id).values(report_json=json.dumps({"body_text": body})))
+        s.connection().execute(insert(Fingerprint.__table__), [dict(
+            item_id=item_id, profile=PROFILE, kind="text", value=fp["text_sha"], minhash=None)])
+        s.commit()
+    migrate(engine)
+    with Session(engine) as s:
+        sentences = s.exec(select(Fingerprint.value).where(Fingerprint.item_id == item_id,
+                                                           Fingerprint.kind == "sentence")).all()
+    assert sorted(sentences) == sorted(fp["sentences"])
+    engine.dispose()

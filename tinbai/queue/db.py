@@ -11,15 +11,19 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
 from tinbai.config import Config
 from tinbai.queue.directory import import_from_config
+from tinbai.queue.reindex import reindex
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).with_name("migrations")
+SENTENCE_ROWS = "0008"  # items stored before this revision have no sentence rows (tinbai.queue.reindex)
 
 
 def make_engine(url: str) -> Engine:
@@ -56,12 +60,20 @@ def make_engine(url: str) -> Engine:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision."""
+    """Bring the schema to the newest revision, and the data with it: a database upgraded from
+    before SENTENCE_ROWS gets its duplicate index rebuilt here (what `main.py queue
+    reindex-duplicates` does), so that no one has to run a command after an upgrade."""
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as conn:
+        before = MigrationContext.configure(conn).get_current_revision()
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+    older = {r.revision for r in ScriptDirectory.from_config(cfg).iterate_revisions(SENTENCE_ROWS, "base")}
+    if before is not None and before != SENTENCE_ROWS and before in older:
+        log.info("Xây lại chỉ mục trùng lặp của các mục đã lưu (một lần, sau khi nâng cấp)")
+        added, changed = reindex(engine, progress=log.info)
+        log.info("Chỉ mục trùng lặp: %d mục thêm câu, %d mục ký lại", added, changed)
 
 
 def open_db(config: Config) -> Engine:
