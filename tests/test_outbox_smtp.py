@@ -13,7 +13,6 @@ import re
 import signal
 import subprocess
 import sys
-import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -21,7 +20,7 @@ import pytest
 from sqlmodel import Session, select
 
 from tests.factories import ROOT, VN, make_config, news_email
-from tests.servers import SmtpSink
+from tests.servers import HoldingSink, SmtpSink
 from tinbai.cli import outbox as outbox_command
 from tinbai.cli import status as status_command
 from tinbai.daemon import Daemon
@@ -185,28 +184,6 @@ cfg = make_config(Path(sys.argv[2]), smtp={"kind": "smtp", "host": "127.0.0.1", 
 deliver_due(make_engine(cfg.database_url()), cfg, owner="doomed", now=datetime.fromisoformat(sys.argv[4]))
 print("finished")
 """
-
-
-class HoldingSink(SmtpSink):
-    """Holds the first message's DATA until released, so that the test can kill the client
-    then; `keep` says whether the server keeps that message (it got the whole of it) or not
-    (as when the connection drops before the end of the data)."""
-
-    def __init__(self, *, keep: bool) -> None:
-        super().__init__()
-        self.keep = keep
-        self.holding = threading.Event()
-        self.release = threading.Event()
-        self._held = False
-
-    def _data_reply(self) -> str | None:
-        if not self._held:
-            self._held = True
-            self.holding.set()
-            self.release.wait(30)
-            if not self.keep:
-                return "451 4.4.2 Connection lost before end of data"
-        return super()._data_reply()
 
 
 @pytest.mark.parametrize("kept", [False, True], ids=["dropped-during-data", "kept-by-the-server"])
