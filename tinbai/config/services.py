@@ -119,7 +119,7 @@ class Smtp(Strict):
 
 class Database(Strict):
     url: str = "sqlite:///var/tinbai.db"
-    lease_seconds: int = Field(60, ge=4, le=3600)
+    lease_seconds: int = Field(60, ge=1, le=3600)
 
     @field_validator("url")
     @classmethod
