@@ -18,8 +18,10 @@ figures before a change), with this checkout's messages and clients.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
+import signal
 import statistics
 import subprocess
 import sys
@@ -161,11 +163,11 @@ def main() -> int:
             print(f"during the load ({took:.1f} s) the daemon stored {stored} of {args.messages} messages"
                   + ("" if stored < args.messages else "  ⚠ the ingest ended before the load did"), flush=True)
         finally:
-            daemon.terminate()
-            try:
-                daemon.wait(60)
-            except subprocess.TimeoutExpired:
-                daemon.kill()
+            # the rest of the ingest is not wanted: the daemon and its parser workers go at once
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(daemon.pid, signal.SIGKILL)
+            daemon.wait(60)
+            log.close()
             engine.dispose()
     print(f"\n{'page':8s} {'':8s} {'p50':>8s} {'p95':>8s} {'max':>8s}   (ms, {args.n // 2} requests a page, 2 clients)")
     for page in ("queue", "item"):
