@@ -43,6 +43,7 @@ _ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 # imported by name in the fork server only (its import sets that process's excepthook): see there
 ORPHAN_MODULE = "tinbai.parsers.orphan"
 PARENT_GONE = (BrokenPipeError, ConnectionResetError, EOFError)  # the worker's parent died
+WORKER_NICENESS = 10  # added to the parent's: see _serve
 START_TIMEOUT = 120.0  # importing the parsing libraries on a busy machine; not part of a task's time
 _READY, _OK, _ERROR, _FATAL, _PART = "ready", "ok", "error", "fatal", "part"
 
@@ -72,6 +73,9 @@ def _worker_main(conn: Any, func_path: str, memory_mb: int, preload: tuple[str, 
 def _serve(conn: Any, func_path: str, memory_mb: int, preload: tuple[str, ...]) -> None:
     """The worker's loop: import the function, cap memory, run tasks until told to stop."""
     os.setsid()  # our own process group: the parent kills tools we start along with us
+    # below the daemon's own priority: on a machine of two cores the review pages (served by the
+    # daemon's process) get a core before the parsing does, which can wait (bench/pages.py)
+    os.nice(WORKER_NICENESS)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the daemon, which stops us itself
     for var in _ONE_THREAD:
         os.environ.setdefault(var, "1")  # thread pools reserve address space per thread
