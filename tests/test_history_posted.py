@@ -48,6 +48,7 @@ def publish(engine, config, item: Item, url: str, when: datetime) -> None:
         row = s.get(Item, item.id)
         while "forward" in allowed_actions(row, head, profile):
             board.act(s, row, head, "forward", config=config)
+        board.act(s, row, head, "approve", config=config)  # the approving step's own act (i17)
         board.act(s, row, head, "publish", config=config, url=url, published_at=when)
         s.commit()
 

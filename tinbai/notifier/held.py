@@ -57,16 +57,19 @@ OTHER_REASON = HeldReason("Tệp đính kèm có dấu hiệu có thể gây h�
                           "kiểm tra lại các tệp, chỉ gửi những tệp cần thiết ở định dạng Quy chế cho phép")
 
 
-def held_reasons(problems: list[Problem]) -> list[dict[str, object]]:
+def held_reasons(problems: list[Problem], profile: Profile) -> list[dict[str, object]]:
     """The reasons an item is held, one per problem code (in the report's order), with the files
-    concerned where the reason allows naming them, and the article where it cites one."""
+    concerned where the reason allows naming them, and the article where it cites one (the
+    problem's own, else the profile's for its code: a problem a reviewer or a stored report
+    recorded without one still cites its regulation)."""
     out: dict[str, dict[str, object]] = {}
     for p in problems:
         if p.severity != SECURITY:
             continue
         reason = HELD_REASONS.get(p.code, OTHER_REASON)
         entry = out.setdefault(p.code, {"what": reason.what, "todo": reason.todo, "files": [],
-                                        "article": p.article if reason.cites_article else None})
+                                        "article": (p.article or profile.article_for(p.code))
+                                        if reason.cites_article else None})
         if reason.names_files and p.attachment and p.attachment not in entry["files"]:  # type: ignore[operator]
             entry["files"].append(p.attachment)  # type: ignore[union-attr]
     return list(out.values())
@@ -82,7 +85,7 @@ def queue_held_notice(session: Session, item: Item, report: CheckReport, profile
         return
     mail = render("held", zone=config.settings.zone, agency=profile.agency, code=item.tracking_code or f"#{item.id}",
                   sender_name=report.sender.name, received_at=item.received_at,
-                  reasons=held_reasons(report.problems), comment=comment, title="Tin, bài tạm giữ",
+                  reasons=held_reasons(report.problems, profile), comment=comment, title="Tin, bài tạm giữ",
                   citizen=item.category == FEEDBACK, classified=item.classified,
                   regulation_short=regulation_short(profile))
     queue_email(session, kind="held", to=[report.sender.address], subject=mail.subject, body_text=mail.text,

@@ -14,9 +14,10 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('item') as batch:
-        batch.add_column(sa.Column('classified', sa.Boolean(), nullable=False, server_default=sa.false()))
-        batch.add_column(sa.Column('deadline_extended', sa.Boolean(), nullable=False, server_default=sa.false()))
+    # plain ADD COLUMN (SQLite and PostgreSQL both do it in place): a batch would copy and drop the
+    # item table, which the attachments' and events' foreign keys forbid once items exist
+    op.add_column('item', sa.Column('classified', sa.Boolean(), nullable=False, server_default=sa.false()))
+    op.add_column('item', sa.Column('deadline_extended', sa.Boolean(), nullable=False, server_default=sa.false()))
 
 
 def downgrade() -> None:
