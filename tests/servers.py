@@ -650,7 +650,7 @@ class SmtpSink:
             )
         last: Exception | None = None
         for _ in range(5):  # port=0 does not work with Controller: pick one, retry if it was taken
-            port = free_port()
+            port = self.port or free_port()  # started again (restart()): the same port
             ctl = Controller(_Handler(self), hostname=HOST, port=port, ready_timeout=5.0, **kwargs)
             try:
                 ctl.start()
@@ -663,13 +663,17 @@ class SmtpSink:
             return self
         raise ServerError(f"aiosmtpd did not start: {last}")
 
-    def stop(self) -> None:
+    def stop(self, *, for_good: bool = True) -> None:
+        """Stop listening; for_good=False keeps the port and the certificate for start() again
+        (an outage: clients meet a refused connection until then)."""
         ctl, self._controller = self._controller, None
         if ctl is not None:
             with contextlib.suppress(Exception):
                 ctl.stop()
-        if self._own_dir:
-            shutil.rmtree(self._dir, ignore_errors=True)
+        if for_good:
+            self.port = 0
+            if self._own_dir:
+                shutil.rmtree(self._dir, ignore_errors=True)
 
     def __enter__(self) -> Self:
         return self.start()
@@ -734,3 +738,25 @@ class SmtpSink:
             if times is not None:
                 self._data_fault = (reply, times - 1) if times > 1 else None
             return reply
+
+
+class HoldingSink(SmtpSink):
+    """Holds the first message's DATA until released, so that the test can kill the client
+    then; `keep` says whether the server keeps that message (it got the whole of it) or not
+    (as when the connection drops before the end of the data)."""
+
+    def __init__(self, *, keep: bool) -> None:
+        super().__init__()
+        self.keep = keep
+        self.holding = threading.Event()
+        self.release = threading.Event()
+        self._held = False
+
+    def _data_reply(self) -> str | None:
+        if not self._held:
+            self._held = True
+            self.holding.set()
+            self.release.wait(30)
+            if not self.keep:
+                return "451 4.4.2 Connection lost before end of data"
+        return super()._data_reply()

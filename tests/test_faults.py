@@ -44,7 +44,7 @@ from tinbai.daemon import Daemon
 from tinbai.ingest.maildir import MaildirMailbox
 from tinbai.ingest.runner import Ingestor
 from tinbai.ingest.sources import mailbox_pass
-from tinbai.notifier.delivery import LOCK_SECONDS, deliver_due
+from tinbai.notifier.delivery import LEASE_SECONDS, deliver_due
 from tinbai.queue.db import make_engine, migrate, open_db
 from tinbai.queue.models import Item, MailboxState, Outbox, utcnow
 
@@ -239,7 +239,7 @@ def kill_restart_soak(dovecot: DovecotServer, sink: SmtpSink, state_dir: Path, *
         wait_until(lambda: count() == n, 300, 0.2, lambda: f"{count()} of {n}; " + t.log()[-3000:])
         # up (its SIGTERM handler installed), even when the killed runs had already done everything
         wait_until(lambda: t.log().count(RUNNING) > started_before or not t.alive(), 120, 0.05)
-        # its acknowledgements: every row sent, or claimed by a killed run (locked LOCK_SECONDS)
+        # its acknowledgements: every row sent, or claimed by a killed run (locked LEASE_SECONDS)
         wait_until(lambda: count_rows(engine, Outbox, Outbox.status == "pending", Outbox.locked_until.is_(None)) == 0,
                    120, 0.2, "acknowledgements not sent")
         assert t.alive(), t.log()[-3000:]
@@ -247,7 +247,7 @@ def kill_restart_soak(dovecot: DovecotServer, sink: SmtpSink, state_dir: Path, *
         rc = t.terminate()
     assert rc in (0, 130), t.log()[-3000:]  # SIGTERM: the daemon stops as on Ctrl-C
     # rows claimed by a killed run are sent once their lock runs out: time passes, in-process
-    deliver_due(engine, cfg, owner="after-the-crashes", now=utcnow() + timedelta(seconds=LOCK_SECONDS + 1))
+    deliver_due(engine, cfg, owner="after-the-crashes", now=utcnow() + timedelta(seconds=LEASE_SECONDS + 1))
     elapsed = time.monotonic() - started
     got = assert_each_message_once(engine, n)
     assert unseen(dovecot, user) == []  # every message marked on the server, after its commit

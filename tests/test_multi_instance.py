@@ -171,13 +171,13 @@ def test_two_daemons_share_the_mailboxes_and_one_killed_is_taken_over(
     finally:
         for p in procs:
             p.terminate()
-    # emails the killed one had claimed wait for their lock (LOCK_SECONDS); sent here, as time passes
+    # emails the killed one had claimed wait for their lock (LEASE_SECONDS); sent here, as time passes
     from datetime import timedelta
 
-    from tinbai.notifier.delivery import LOCK_SECONDS, deliver_due
+    from tinbai.notifier.delivery import LEASE_SECONDS, deliver_due
     from tinbai.queue.models import utcnow
 
-    deliver_due(engine, cfg, owner="later", now=utcnow() + timedelta(seconds=LOCK_SECONDS + 1))
+    deliver_due(engine, cfg, owner="later", now=utcnow() + timedelta(seconds=LEASE_SECONDS + 1))
     got = assert_each_message_once(engine, n)
     assert {it.mailbox for it in got} == set(boxes)
     assert all(unseen(dovecot, u) == [] for u in users)

@@ -13,7 +13,6 @@ import re
 import signal
 import subprocess
 import sys
-import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -21,11 +20,13 @@ import pytest
 from sqlmodel import Session, select
 
 from tests.factories import ROOT, VN, make_config, news_email
-from tests.servers import SmtpSink
+from tests.servers import HoldingSink, SmtpSink
+from tinbai.cli import outbox as outbox_command
 from tinbai.cli import status as status_command
 from tinbai.daemon import Daemon
 from tinbai.ingest.maildir import MaildirMailbox
-from tinbai.notifier.delivery import LOCK_SECONDS, claim_due, deliver_due
+from tinbai.notifier.delivery import LEASE_SECONDS, claim_due, deliver_due
+from tinbai.notifier.outage import service_state
 from tinbai.notifier.outbox import queue_email
 from tinbai.queue.db import open_db
 from tinbai.queue.models import Outbox, utcnow
@@ -47,6 +48,10 @@ def queue(engine, to: str, key: str, subject: str = "[TB-2026-000001] Đã tiế
                           domain="example.gov.vn")
         s.commit()
         return row
+
+
+def counts(sent: int = 0, retry: int = 0, failed: int = 0, down: int = 0, login: int = 0) -> dict[str, int]:
+    return {"sent": sent, "retry": retry, "failed": failed, "down": down, "login": login}
 
 
 def outbox_row(engine, row_id: int) -> Outbox:
@@ -94,12 +99,12 @@ def test_server_busy_4xx_is_retried_and_delivered_once(plain) -> None:
     row = queue(engine, GOOD, "ack:busy")
     sink.fail_data("451 4.3.0 Mail server temporarily busy", times=2)
     t0 = utcnow() + timedelta(minutes=1)
-    assert deliver_due(engine, cfg, now=t0) == {"sent": 0, "retry": 1, "failed": 0}
+    assert deliver_due(engine, cfg, now=t0) == counts(retry=1)
     first = outbox_row(engine, row.id)
     assert first.status == "pending" and first.attempts == 1 and first.last_error.startswith("451")
     assert first.next_attempt_at == t0 + timedelta(seconds=30) and first.locked_by is None
     # not due yet: nothing is tried
-    assert deliver_due(engine, cfg, now=t0 + timedelta(seconds=10)) == {"sent": 0, "retry": 0, "failed": 0}
+    assert deliver_due(engine, cfg, now=t0 + timedelta(seconds=10)) == counts()
     assert deliver_due(engine, cfg, now=t0 + timedelta(seconds=31))["retry"] == 1
     assert outbox_row(engine, row.id).next_attempt_at == t0 + timedelta(seconds=31 + 60)  # backoff doubles
     assert deliver_due(engine, cfg, now=t0 + timedelta(seconds=95))["sent"] == 1
@@ -118,18 +123,23 @@ def test_server_down_then_back_delivers_once(tmp_path: Path) -> None:
     engine = open_db(cfg)
     row = queue(engine, GOOD, "ack:down")
     t0 = utcnow() + timedelta(minutes=1)
-    for k in range(3):  # down for a while: every try is a temporary failure
+    other = queue(engine, GOOD, "ack:down-2")
+    for k in range(3):  # down for a while: each probe stops at the first email, blaming none
         when = t0 + timedelta(hours=k)
-        assert deliver_due(engine, cfg, now=when) == {"sent": 0, "retry": 1, "failed": 0}
+        assert deliver_due(engine, cfg, now=when) == counts(down=1)
     waiting = outbox_row(engine, row.id)
-    assert waiting.status == "pending" and waiting.attempts == 3
+    assert waiting.status == "pending" and waiting.attempts == 0 and waiting.locked_by is None
+    assert waiting.next_attempt_at <= utcnow()  # due at the next probe, not after a backoff
     assert "ConnectionRefusedError" in waiting.last_error
+    assert outbox_row(engine, other.id).last_error is None  # never tried: the server was down
+    assert service_state(engine).down_since is not None
     with SmtpSink() as back:  # the server is back (on another port: the administrator moved it)
         cfg = make_config(tmp_path, smtp=smtp_settings(back))
-        assert deliver_due(engine, cfg, now=t0 + timedelta(hours=4))["sent"] == 1
+        assert deliver_due(engine, cfg, now=t0 + timedelta(hours=4))["sent"] == 2
         assert deliver_due(engine, cfg, now=t0 + timedelta(hours=9))["sent"] == 0
-        assert message_ids(back) == [row.message_id]
+        assert message_ids(back) == [row.message_id, other.message_id]
     assert outbox_row(engine, row.id).status == "sent"
+    assert service_state(engine).down_since is None
 
 
 def test_5xx_for_one_recipient_fails_for_good_with_its_error(plain, capsys) -> None:
@@ -138,15 +148,23 @@ def test_5xx_for_one_recipient_fails_for_good_with_its_error(plain, capsys) -> N
     bad = queue(engine, BAD, "ack:bad")
     good = queue(engine, GOOD, "ack:good")
     t0 = utcnow() + timedelta(minutes=1)
-    assert deliver_due(engine, cfg, now=t0) == {"sent": 1, "retry": 0, "failed": 1}
+    assert deliver_due(engine, cfg, now=t0) == counts(sent=1, failed=1)
     failed = outbox_row(engine, bad.id)
     assert failed.status == "failed" and failed.attempts == 1
     assert BAD in failed.last_error and "550 5.1.1 Mailbox does not exist" in failed.last_error
     assert outbox_row(engine, good.id).status == "sent"
-    assert deliver_due(engine, cfg, now=t0 + timedelta(days=1)) == {"sent": 0, "retry": 0, "failed": 0}
+    assert deliver_due(engine, cfg, now=t0 + timedelta(days=1)) == counts()
     assert [m.rcpt_tos for m in sink.messages] == [(GOOD,)]
-    status_command.run(cfg, argparse.Namespace())
-    assert "failed: 1" in capsys.readouterr().out
+    assert status_command.run(cfg, argparse.Namespace()) == 1  # not all is well: an email was given up
+    out = capsys.readouterr().out
+    assert "failed: 1" in out and f"#{bad.id}" in out and "550 5.1.1 Mailbox does not exist" in out
+    # given up, sent again on request, under its own Message-ID
+    sink.accept_recipient(BAD)
+    assert outbox_command.run(cfg, argparse.Namespace(ids=[bad.id], all_failed=False)) == 0
+    assert f"#{bad.id}" in capsys.readouterr().out
+    assert outbox_row(engine, bad.id).status == "pending"
+    assert deliver_due(engine, cfg, now=t0 + timedelta(days=1)) == counts(sent=1)
+    assert message_ids(sink)[-1] == bad.message_id and outbox_row(engine, bad.id).status == "sent"
 
 
 # ----- a sender killed in the middle -----------------------------------------------------------
@@ -166,28 +184,6 @@ cfg = make_config(Path(sys.argv[2]), smtp={"kind": "smtp", "host": "127.0.0.1", 
 deliver_due(make_engine(cfg.database_url()), cfg, owner="doomed", now=datetime.fromisoformat(sys.argv[4]))
 print("finished")
 """
-
-
-class HoldingSink(SmtpSink):
-    """Holds the first message's DATA until released, so that the test can kill the client
-    then; `keep` says whether the server keeps that message (it got the whole of it) or not
-    (as when the connection drops before the end of the data)."""
-
-    def __init__(self, *, keep: bool) -> None:
-        super().__init__()
-        self.keep = keep
-        self.holding = threading.Event()
-        self.release = threading.Event()
-        self._held = False
-
-    def _data_reply(self) -> str | None:
-        if not self._held:
-            self._held = True
-            self.holding.set()
-            self.release.wait(30)
-            if not self.keep:
-                return "451 4.4.2 Connection lost before end of data"
-        return super()._data_reply()
 
 
 @pytest.mark.parametrize("kept", [False, True], ids=["dropped-during-data", "kept-by-the-server"])
@@ -211,11 +207,12 @@ def test_sender_killed_during_data_then_sent_after_lock_expiry(tmp_path: Path, k
         out, _ = child.communicate()
         assert child.returncode == -signal.SIGKILL and b"finished" not in out
         stuck = outbox_row(engine, row.id)
-        assert stuck.status == "pending" and stuck.locked_by == "doomed" and stuck.attempts == 0
-        assert stuck.locked_until == t0 + timedelta(seconds=LOCK_SECONDS)
-        # the lock of the dead sender holds: another pass before it expires leaves the row alone
-        assert deliver_due(engine, cfg, owner="survivor", now=t0 + timedelta(seconds=60))["sent"] == 0
-        assert deliver_due(engine, cfg, owner="survivor", now=t0 + timedelta(seconds=LOCK_SECONDS + 1))["sent"] == 1
+        assert stuck.status == "pending" and stuck.locked_by.startswith("doomed#") and stuck.attempts == 0
+        assert stuck.locked_until >= t0 + timedelta(seconds=LEASE_SECONDS)
+        # the claim of the dead sender holds: another pass before it expires leaves the row alone
+        until = stuck.locked_until
+        assert deliver_due(engine, cfg, owner="survivor", now=until - timedelta(seconds=1))["sent"] == 0
+        assert deliver_due(engine, cfg, owner="survivor", now=until + timedelta(seconds=1))["sent"] == 1
         assert deliver_due(engine, cfg, owner="survivor", now=t0 + timedelta(hours=1))["sent"] == 0
         done = outbox_row(engine, row.id)
         assert done.status == "sent" and done.attempts == 1 and done.locked_by is None
@@ -233,9 +230,9 @@ def test_a_row_claimed_by_a_dead_instance_is_sent_after_its_lock_expires(plain) 
     t0 = utcnow() + timedelta(minutes=1)
     with Session(engine, expire_on_commit=False) as s:
         assert [r.id for r in claim_due(s, "crashed-instance", t0)] == [row.id]  # ...and then it died
-    assert deliver_due(engine, cfg, owner="other", now=t0 + timedelta(seconds=LOCK_SECONDS - 1))["sent"] == 0
+    assert deliver_due(engine, cfg, owner="other", now=t0 + timedelta(seconds=LEASE_SECONDS - 1))["sent"] == 0
     assert sink.messages == []
-    assert deliver_due(engine, cfg, owner="other", now=t0 + timedelta(seconds=LOCK_SECONDS + 1))["sent"] == 1
+    assert deliver_due(engine, cfg, owner="other", now=t0 + timedelta(seconds=LEASE_SECONDS + 1))["sent"] == 1
     assert message_ids(sink) == [row.message_id]
 
 

@@ -2,8 +2,13 @@
 
 IMAP mailboxes each get a thread that waits in IDLE (renewed well before the
 server's 29-minute limit) and falls back to polling where the server has no
-IDLE; a network error reconnects after a capped exponential backoff. Maildir
-mailboxes, the outbox and the health check run as APScheduler interval jobs.
+IDLE; a network error reconnects within seconds (tinbai.ingest.watch). The outbox
+has a thread of its own that probes a down SMTP server every few seconds
+(tinbai.notifier.sender). Maildir mailboxes, the reminders and duties, and the
+health check run as APScheduler interval jobs.
+
+No silent failure: a mailbox that cannot start is one line at start and on its
+`status` row; the start line and the health check count the mailboxes not read.
 
 On PostgreSQL several daemons may share the database: each mailbox is worked only by
 the process holding its lease (tinbai.queue.lease); `run --once` skips a mailbox
@@ -18,23 +23,24 @@ import threading
 from datetime import datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
-from sqlmodel import Session
 
 from tinbai.config import Config, Mailbox
 from tinbai.duties.jobs import run_duties
-from tinbai.ingest.imap import MailboxError, backoff_delays
 from tinbai.ingest.original import original_text
 from tinbai.ingest.runner import Ingestor
-from tinbai.ingest.sources import RETRY_LATER, imap_pass, is_stale, mailbox_pass, open_imap, record_error
+from tinbai.ingest.sources import is_failing, is_stale, mailbox_pass
+from tinbai.ingest.watch import ImapWatch, cannot_start, safe_record_error
 from tinbai.notifier.delivery import deliver_due
 from tinbai.notifier.feedback_duties import queue_feedback_duties
+from tinbai.notifier.outage import service_state
 from tinbai.notifier.scheduler import queue_due_reminders
+from tinbai.notifier.sender import OutboxSender
+from tinbai.queue.db import read_session
 from tinbai.queue.lease import Leases
 from tinbai.queue.models import MailboxState
 from tinbai.web.serve import serve
 
 log = logging.getLogger(__name__)
-IDLE_RENEW_SECONDS = 25 * 60  # RFC 2177: servers may drop an IDLE after 29 minutes
 
 
 class Daemon:
@@ -46,10 +52,15 @@ class Daemon:
         self._threads: list[threading.Thread] = []
         self._ingestors: dict[str, Ingestor] = {}  # the Maildir jobs', by mailbox
         self.leases = Leases(engine, config.mailboxes, config.database.lease_seconds)
+        self.sender: OutboxSender | None = None  # run_forever's outbox thread
 
     # ----------------------------------------------------------- one pass
-    def run_once(self, progress=None) -> dict[str, int]:
-        totals = {"created": 0, "failed": 0, "sent": 0, "errors": 0, "busy": 0}
+    def run_once(self, progress=None) -> dict:
+        """One pass over every mailbox, then the outbox. Besides the counts, `unreachable`: a
+        line per mailbox (or the SMTP server) that could not be reached, and `config_error`:
+        whether one of those is the configuration's fault (a password's variable not set)."""
+        totals: dict = {"created": 0, "failed": 0, "sent": 0, "errors": 0, "busy": 0,
+                        "unreachable": [], "config_error": False}
         ingestor = Ingestor(self.config, self.engine)
         self.leases.start(balance=False)  # renews the lease of the mailbox being worked
         try:
@@ -66,30 +77,57 @@ class Daemon:
                 totals["created"] += r.created
                 totals["failed"] += r.failed
                 totals["errors"] += bool(r.errors)
+                if r.unreachable:
+                    totals["unreachable"].append(f"hộp thư {name} ({r.errors[0]})")
+                    totals["config_error"] |= r.unreachable == "config"
         finally:
             self.leases.stop()
             ingestor.close()
         totals.update(self.after_ingest())
+        if totals.pop("smtp_down"):
+            state = service_state(self.engine)
+            totals["unreachable"].append(f"máy chủ SMTP ({state.last_error if state else 'không trả lời'})")
         return totals
 
-    def after_ingest(self) -> dict[str, int]:
+    def queue_due(self) -> dict[str, int]:
         """What follows new items (and every 30 s): reminders due, the feedback's notices, the
-        board's periodic duties due (chasing the units, the daily posting duty: tinbai.duties.jobs),
-        then the outbox."""
+        board's periodic duties due (chasing the units, the daily posting duty: tinbai.duties.jobs)."""
         out = {"reminders": queue_due_reminders(self.engine, self.config, now=self.now),
                "feedback": queue_feedback_duties(self.engine, self.config, now=self.now,
                                                  question_of=lambda item: original_text(self.config, item))}
         out["duties"] = run_duties(self.engine, self.config, now=self.now)
-        out["sent"] = deliver_due(self.engine, self.config, owner=self.leases.owner, now=self.now)["sent"]
+        return out
+
+    def after_ingest(self) -> dict[str, int]:
+        """queue_due, then the outbox: handed to the outbox thread when it runs (run_forever),
+        else delivered here."""
+        out = self.queue_due()
+        if self.sender is not None:
+            self.sender.wake()
+            out["sent"], out["smtp_down"] = 0, 0
+            return out
+        counts = deliver_due(self.engine, self.config, owner=self.leases.owner, now=self.now)
+        out["sent"], out["smtp_down"] = counts["sent"], counts["down"]
         return out
 
     # ----------------------------------------------------------- forever
     def run_forever(self, web: bool = True) -> None:
         sched = BackgroundScheduler(timezone=self.config.settings.zone)
         self.leases.start(balance=True)  # takes this instance's share of the mailboxes
+        self.sender = OutboxSender(self.engine, self.config, self.leases.owner, self.stop_event)
+        self.sender.start()
+        broken: dict[str, str] = {}
         for name, box in self.config.mailboxes.items():
             if box.kind == "imap":
-                t = threading.Thread(target=self._imap_loop, args=(name, box), name=f"imap-{name}", daemon=True)
+                problem = cannot_start(box)
+                if problem is not None:
+                    broken[name] = problem
+                    safe_record_error(self.engine, name, problem)
+                    log.error("%s: không đọc được hộp thư: %s", name, problem)
+                    continue
+                watch = ImapWatch(self.config, self.engine, name, box, self.leases, self.stop_event,
+                                  on_new=self.after_ingest)
+                t = threading.Thread(target=watch.run, name=f"imap-{name}", daemon=True)
                 self._threads.append(t)
                 t.start()
             else:
@@ -100,7 +138,12 @@ class Daemon:
         sched.add_job(self._health, "interval", seconds=60, id="health", max_instances=1, coalesce=True)
         sched.start()
         self._install_signals()
-        log.info("tinbai đang chạy: %d hộp thư", len(self.config.mailboxes))
+        total = len(self.config.mailboxes)
+        if broken:
+            log.error("tinbai đang chạy: đọc %d/%d hộp thư; không đọc được: %s", total - len(broken), total,
+                      ", ".join(sorted(broken)))
+        else:
+            log.info("tinbai đang chạy: %d hộp thư", total)
         try:
             if web:
                 self._serve_web()
@@ -108,9 +151,11 @@ class Daemon:
                 self.stop_event.wait()
         finally:
             self.stop_event.set()
+            self.sender.wake()
             sched.shutdown(wait=True)
             for t in self._threads:
                 t.join(timeout=5)
+            self.sender.thread.join(timeout=10)
             for ingestor in self._ingestors.values():
                 ingestor.close()
             self.leases.stop()  # hand the mailboxes over at once rather than after expiry
@@ -145,62 +190,19 @@ class Daemon:
         finally:
             self.leases.finished(name)
 
-    def _imap_loop(self, name: str, box: Mailbox) -> None:
-        ingestor = Ingestor(self.config, self.engine)
-        delays = backoff_delays()
-        try:
-            while not self.stop_event.is_set():
-                if not self.leases.wait_for(name, timeout=self.leases.round_every):
-                    continue  # another instance works it; ours may come when it dies or hands it back
-                working = lambda: self.leases.working(name) and not self.stop_event.is_set()
-                client = None
-                try:
-                    client = open_imap(box)
-                    delays = backoff_delays()  # connected: the next failure starts small again
-                    use_idle = box.idle and client.has_capability("IDLE")
-                    while working():
-                        r = imap_pass(ingestor, name, box, client, keep_going=working)
-                        if r.created:
-                            log.info("%s: %d mục mới", name, r.created)
-                            self.after_ingest()
-                        if not working():
-                            break
-                        wait = min(IDLE_RENEW_SECONDS, max(5, box.poll_seconds)) if use_idle else box.poll_seconds
-                        if self.leases.shared:
-                            # bounded by the lease round too: a lease lost or asked back is let go soon
-                            wait = min(wait, max(1.0, self.leases.round_every))
-                        if use_idle:
-                            client.idle_wait(timeout=wait)
-                        else:
-                            self.stop_event.wait(wait)
-                except RETRY_LATER as e:
-                    # the mailbox, the archive or the database failed: nothing was marked on the
-                    # server that is not stored, so the next pass picks up where this one broke
-                    _safe_record_error(self.engine, name, str(e) if isinstance(e, MailboxError)
-                                       else f"{type(e).__name__}: {e}")
-                    delay = next(delays)
-                    log.error("%s: %s; kết nối lại sau %.0f giây", name, e, delay)
-                    self.stop_event.wait(delay)
-                finally:
-                    if client is not None:
-                        client.close()
-                    self.leases.finished(name)
-        finally:
-            ingestor.close()
-
     def _health(self) -> None:
-        """No silent stalls: a mailbox not checked successfully for too long is an error in the log."""
-        with Session(self.engine) as s:
+        """No silent stalls: each mailbox not read for too long is an error in the log, and so is
+        their count, so that a look at the log's last lines tells whether all is read."""
+        unread = []
+        with read_session(self.engine) as s:
             for name, box in self.config.mailboxes.items():
                 st = s.get(MailboxState, name)
+                if st is not None and (is_stale(st, box) or is_failing(st)):
+                    unread.append(name)
                 if st is not None and is_stale(st, box):
-                    log.error("%s: không kiểm tra được hộp thư từ %s (lỗi gần nhất: %s)", name,
-                              st.last_check_ok_at, st.last_error)
-
-
-def _safe_record_error(engine, name: str, error: str) -> None:
-    """Note the error on the mailbox's row, unless the database is what failed."""
-    try:
-        record_error(engine, name, error)
-    except Exception as e:  # the database may be what failed
-        log.warning("%s: could not record the error: %s", name, e)
+                    since = (f"từ {st.last_check_ok_at.astimezone(self.config.settings.zone):%H:%M %d/%m/%Y}"
+                             if st.last_check_ok_at else "lần nào kể từ khi khởi động")
+                    log.error("%s: chưa kiểm tra được hộp thư %s (lỗi gần nhất: %s)", name, since, st.last_error)
+        if unread:
+            log.error("sức khỏe: %d/%d hộp thư không đọc được: %s", len(unread), len(self.config.mailboxes),
+                      ", ".join(unread))

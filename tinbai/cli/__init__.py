@@ -22,9 +22,9 @@ log = logging.getLogger("tinbai")
 
 # command -> the module that runs it
 COMMANDS = {name: f"tinbai.cli.{name}" for name in
-            ("check", "run", "status", "queue", "reminders", "rules", "demo", "user", "report")}
+            ("check", "run", "status", "queue", "outbox", "reminders", "rules", "demo", "user", "report")}
 # commands whose output is the point: only warnings on stderr
-QUIET = {"check", "queue", "status", "reminders", "user", "rules"}
+QUIET = {"check", "queue", "outbox", "status", "reminders", "user", "rules"}
 
 
 def main(argv: list[str] | None = None) -> int:

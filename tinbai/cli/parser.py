@@ -39,6 +39,12 @@ def build_parser() -> argparse.ArgumentParser:
     qs.add_parser("reindex-duplicates", help="chỉ mục trùng lặp của các mục lưu trước khi có quy tắc câu chung "
                                              "(items stored before the boilerplate rule)")
 
+    ob = sub.add_parser("outbox", help="thư đi (outgoing emails)")
+    obs = ob.add_subparsers(dest="outbox_cmd", required=True)
+    obr = obs.add_parser("retry", help="gửi lại thư đã gửi không được (send failed emails again)")
+    obr.add_argument("ids", type=int, nargs="*", metavar="ID")
+    obr.add_argument("--all-failed", action="store_true", help="mọi thư gửi không được")
+
     rm = sub.add_parser("reminders", help="which reminder emails would go out at a given time; writes nothing")
     rm.add_argument("--at", help="the time (ISO 8601, e.g. 2026-04-29T16:00:00+07:00); default: now")
     rm.add_argument("--json", action="store_true")

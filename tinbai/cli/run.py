@@ -1,4 +1,8 @@
-"""`main.py run [--once]`: the daemon."""
+"""`main.py run [--once]`: the daemon.
+
+`run --once` exits 1 with a one-line summary when a mailbox or the SMTP server could not be
+reached (2 when that is the configuration's fault: a password's variable not set), after
+processing everything it could reach: a cron job's mail then says what to look at."""
 
 from __future__ import annotations
 
@@ -19,6 +23,10 @@ def run(cfg: Config, args: argparse.Namespace) -> int:
         totals = daemon.run_once(progress=_progress if sys.stderr.isatty() else None)
         print(f"Đã xử lý: {totals['created']} mục mới, {totals['failed']} lỗi, "
               f"{totals['sent']} thư đã gửi, {totals['errors']} hộp thư lỗi kết nối")
+        if totals["unreachable"]:
+            # what was read was processed; what could not be reached is the exit code's news
+            print("error: không kết nối được: " + "; ".join(totals["unreachable"]), file=sys.stderr)
+            return 2 if totals["config_error"] else 1
         return 0
     daemon.run_forever(web=not args.no_web)
     return 0

@@ -80,7 +80,19 @@ class Config(Strict):
         url = self.database.url
         if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
             return "sqlite:///" + str(self.resolve(url[len("sqlite:///"):]))
+        if url.startswith("postgresql://"):  # SQLAlchemy's default driver for it is not shipped
+            return "postgresql+psycopg://" + url[len("postgresql://"):]
         return url
+
+    def folders(self) -> dict[str, Path]:
+        """The folders tinbai writes in, by the key that names them."""
+        out = {"settings.var_dir": self.resolve(self.settings.var_dir)}
+        if self.smtp.kind == "directory":
+            out["smtp.directory"] = self.resolve(self.smtp.directory)
+        for name, box in self.mailboxes.items():
+            if box.kind == "maildir" and box.path:
+                out[f"mailboxes.{name}.path"] = self.resolve(box.path)
+        return out
 
 
 def load_config(path: str | Path | None = None) -> Config:
@@ -107,6 +119,11 @@ def config_from_dict(raw: dict[str, Any], path: Path | None = None) -> Config:
         where = f"{path}: " if path else ""
         raise ConfigError(f"{where}{key}: {msg}") from None
     cfg.path = Path(path).resolve() if path else None
+    where = f"{path}: " if path else ""
+    for key, folder in cfg.folders().items():
+        # a file where a folder should be: every write would fail later, far from its cause
+        if folder.exists() and not folder.is_dir():
+            raise ConfigError(f"{where}{key}: {folder} is a file, not a folder")
     for pid, prof in cfg.profiles.items():
         roots = []
         for name in prof.limits.trust_anchors:

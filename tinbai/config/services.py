@@ -6,16 +6,32 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Literal
+from email.utils import parseaddr
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from tinbai.config.base import ConfigError, Strict
 from tinbai.config.profile import CalendarOverrides
 
 # [settings] timezone when the config names none (Vietnam has one zone and no daylight saving)
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+
+Port = Annotated[int, Field(ge=1, le=65535)]
+# the database drivers tinbai ships (requirements.lock: SQLite in Python, psycopg 3); a URL
+# naming another (mysql://, postgresql+psycopg2://) would fail at start on a module not installed
+DRIVERS = {"sqlite": "sqlite", "sqlite+pysqlite": "sqlite", "postgresql": "postgresql+psycopg",
+           "postgresql+psycopg": "postgresql+psycopg"}
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _env_name(v: str | None) -> str | None:
+    if v is not None and not ENV_NAME.fullmatch(v):
+        raise ValueError(f"{v!r} is not the name of an environment variable (letters, digits, _)")
+    return v
 
 
 class Mailbox(Strict):
@@ -24,7 +40,7 @@ class Mailbox(Strict):
     path: str | None = None
     # imap
     host: str | None = None
-    port: int | None = None
+    port: Port | None = None
     security: Literal["ssl", "starttls", "plain"] = "ssl"
     username: str | None = None
     password_env: str | None = None
@@ -32,9 +48,12 @@ class Mailbox(Strict):
     after: Literal["seen", "move", "none"] = "seen"
     move_to: str | None = None
     ca_file: str | None = None
-    poll_seconds: int = 60
+    poll_seconds: int = Field(60, ge=1, le=24 * 3600)
     idle: bool = True
-    stale_after_minutes: int = 30
+    stale_after_minutes: int = Field(30, ge=1)
+
+    _password_env = field_validator("password_env")(_env_name)
+    _ca_file = field_validator("ca_file")(lambda v: _readable(v))
 
     @model_validator(mode="after")
     def _complete(self) -> Mailbox:
@@ -62,13 +81,33 @@ class Smtp(Strict):
     kind: Literal["smtp", "directory"] = "directory"
     directory: str = "var/outbox"  # kind = "directory": each email is written as an .eml file
     host: str | None = None
-    port: int = 587
+    port: Port = 587
     security: Literal["ssl", "starttls", "plain"] = "starttls"
     username: str | None = None
     password_env: str | None = None
     ca_file: str | None = None
     sender: str = "tinbai@localhost"
-    timeout: float = 30.0
+    timeout: float = Field(30.0, gt=0, le=600)
+
+    _password_env = field_validator("password_env")(_env_name)
+    _ca_file = field_validator("ca_file")(lambda v: _readable(v))
+
+    @field_validator("sender")
+    @classmethod
+    def _an_address(cls, v: str) -> str:
+        if "@" not in parseaddr(v)[1]:
+            raise ValueError(f"{v!r} is not an email address like 'Ban Biên tập <bbt@example.gov.vn>'")
+        return v
+
+    @model_validator(mode="after")
+    def _complete(self) -> Smtp:
+        if self.kind == "smtp":
+            if not self.host:
+                raise ValueError("kind = 'smtp' needs host")
+            if self.security == "plain" and self.username and self.host not in ("127.0.0.1", "localhost", "::1"):
+                # a relay on the office network may take mail in clear; a password must not cross it
+                raise ValueError("security = 'plain' with a username is allowed on loopback only (127.0.0.1)")
+        return self
 
     def password(self) -> str | None:
         if not self.password_env:
@@ -81,13 +120,25 @@ class Smtp(Strict):
 
 class Database(Strict):
     url: str = "sqlite:///var/tinbai.db"
-    lease_seconds: int = 60
+    lease_seconds: int = Field(60, ge=1, le=3600)
+
+    @field_validator("url")
+    @classmethod
+    def _shipped_driver(cls, v: str) -> str:
+        try:
+            driver = make_url(v).drivername
+        except ArgumentError:
+            raise ValueError(f"{v!r} is not a database URL like 'sqlite:///var/tinbai.db'") from None
+        if driver not in DRIVERS:
+            raise ValueError(f"{driver!r}: tinbai works with SQLite ('sqlite:///var/tinbai.db') or PostgreSQL "
+                             "('postgresql+psycopg://user@host/db') only") from None
+        return v
 
 
 class Web(Strict):
     host: str = "127.0.0.1"
-    port: int = Field(8080, ge=1, le=65535)
-    base_url: str = "http://127.0.0.1:8080"
+    port: Port = 8080
+    base_url: str = Field("http://127.0.0.1:8080", pattern=r"^https?://[^/\s]+")
     secret_env: str | None = None  # the signing key of the sign-in forms; without it one is kept under var/
     secure_cookies: bool = False  # cookies only over HTTPS (always so when base_url is https)
     session_idle_minutes: int = Field(120, ge=5, le=24 * 60)  # a session unused this long ends
@@ -112,10 +163,10 @@ class Calendar(Strict):
 
 
 class Settings(Strict):
-    var_dir: str = "var"
+    var_dir: str = Field("var", min_length=1)
     timezone: str = DEFAULT_TIMEZONE
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
-    tracking_prefix: str = "TB"
+    tracking_prefix: str = Field("TB", pattern=r"^[A-Za-z0-9]{1,16}$")
     # parser workers per mailbox pass (each a sandboxed process of ~150 MB): at most one per core
     parser_workers: int = Field(2, ge=1, le=16)
 
@@ -132,3 +183,10 @@ class Settings(Strict):
     def zone(self) -> ZoneInfo:
         """The configured time zone: tinbai reads, counts and shows wall-clock times in it."""
         return ZoneInfo(self.timezone)
+
+
+def _readable(path: str | None) -> str | None:
+    """A file the connection will read (a CA's certificate): there, and a file."""
+    if path is not None and not os.path.isfile(path):
+        raise ValueError(f"{path!r}: no such file")
+    return path

@@ -4,9 +4,11 @@ manifest, tinbai.ingest.handed). The pages show it; the emails about feedback qu
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from tinbai.config import EMAIL, Config
@@ -25,23 +27,30 @@ class Original:
     manifest: dict[str, Any] = field(default_factory=dict)  # a registration by hand
 
 
-def archive_of(config: Config) -> ContentStore:
-    return ContentStore(config.resolve(config.settings.var_dir) / "archive")
-
-
 def original_of(config: Config, item: Item) -> Original | None:
     """The item's original, or None when it is not in the archive (or cannot be read)."""
-    try:
-        raw = archive_of(config).get(item.raw_sha256)
-    except OSError:
+    if item.raw_sha256 is None:
         return None
     try:
-        if item.channel != EMAIL:
+        return _read_original(str(config.resolve(config.settings.var_dir)), item.raw_sha256, item.channel == EMAIL)
+    except OSError:  # not in the archive (now: it is not kept as such, the file may come back)
+        return None
+
+
+# The archive is addressed by content, so what was read from a file is what that file will
+# always say: kept for the next look. Reading an email with three phone photos (3 MB) decodes
+# them all, 25-100 ms a view of the item's page on a busy machine (bench/pages.py); what is
+# kept is its headers and text only. Callers read an Original, never change it.
+@functools.lru_cache(maxsize=256)
+def _read_original(var_dir: str, sha256: str, is_email: bool) -> Original | None:
+    raw = ContentStore(Path(var_dir) / "archive").get(sha256)  # OSError: not cached, raised
+    try:
+        if not is_email:
             manifest = json.loads(raw.decode("utf-8"))
             return Original(text=manifest.get("note") or "", manifest=manifest)
         parsed = parse_message(raw)
     except Exception:  # a damaged archive file must not break a page or an email
-        log.exception("cannot read the archived original of item %s", item.id)
+        log.exception("cannot read the archived original %s", sha256)
         return None
     return Original(text=body_text_of(parsed), headers=list(parsed.headers))
 

@@ -20,7 +20,7 @@ from typing import TypeVar
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlmodel import Session, col, select
 
-from tinbai.config import Mailbox
+from tinbai.config import ConfigError, Mailbox
 from tinbai.ingest.archive import StoreError
 from tinbai.ingest.imap import ImapMailbox, MailboxError
 from tinbai.ingest.maildir import MaildirMailbox
@@ -43,6 +43,9 @@ class PassResult:
     failed: int = 0
     skipped: int = 0
     errors: list[str] = field(default_factory=list)
+    # the mailbox could not be reached: "network" (the server, the address, the login) or
+    # "config" (its password's variable not set); None when it was read, or broke on our side
+    unreachable: str | None = None
 
 
 def _state(s: Session, name: str) -> MailboxState:
@@ -267,17 +270,39 @@ def mailbox_pass(ingestor: Ingestor, name: str, box: Mailbox, progress=None, kee
             return imap_pass(ingestor, name, box, client, progress, keep_going)
         finally:
             client.close()
-    except RETRY_LATER as e:
-        error = str(e) if isinstance(e, MailboxError) else f"{type(e).__name__}: {' '.join(str(e).split())[:500]}"
+    except (*RETRY_LATER, ConfigError) as e:
+        error = describe(e)
         try:
             record_error(ingestor.engine, name, error)
         except (OperationalError, InterfaceError) as db:  # the database itself is what failed
             log.warning("%s: could not record the error: %s", name, db)
         log.error("%s: %s", name, error)
-        return PassResult(name, errors=[error])
+        return PassResult(name, errors=[error], unreachable=unreachable(e))
+
+
+def describe(e: BaseException) -> str:
+    """A mailbox's failure in one line, as `status` shows it."""
+    if isinstance(e, MailboxError | ConfigError):
+        return str(e)
+    return f"{type(e).__name__}: {' '.join(str(e).split())[:500]}"
+
+
+def unreachable(e: BaseException) -> str | None:
+    if isinstance(e, ConfigError):
+        return "config"
+    if isinstance(e, MailboxError):
+        return "network"
+    return None
+
+
+def is_failing(st: MailboxState) -> bool:
+    """Its last check failed (it has never been read, or failed since it last was)."""
+    return st.last_error_at is not None and (st.last_check_ok_at is None or st.last_error_at > st.last_check_ok_at)
 
 
 def is_stale(st: MailboxState, box: Mailbox, now: datetime | None = None) -> bool:
+    """Unread too long: never checked and already failed, or no good check for longer than the
+    mailbox allows."""
     now = now or datetime.now(UTC)
     if st.last_check_ok_at is None:
         return st.last_error_at is not None

@@ -1,178 +1,46 @@
-"""Delivering the outbox: SMTP (SSL, STARTTLS, AUTH) or, by default, a directory of .eml files.
+"""Delivering the outbox: each pending row is claimed, sent, and marked sent.
 
-Each pending row is claimed (locked_by/locked_until; `FOR UPDATE SKIP LOCKED` on
-PostgreSQL so that several instances never take the same row), sent, and marked
-sent. A temporary failure (4xx, a network error) is retried with capped
-exponential backoff; a permanent one (5xx) stops and is shown to the board.
+A claim is a short lease (locked_by/locked_until; `FOR UPDATE SKIP LOCKED` on PostgreSQL so that
+several instances never take the same row) renewed every few seconds while its sender lives: a
+sender killed mid-send lets go within LEASE_SECONDS, and the email goes out again under the
+Message-ID fixed when it was queued (tinbai.notifier.outbox), never under a second one.
+
+Failures are sorted by whom they are about (tinbai.notifier.transport): while the server is down
+no email is blamed or pushed back, the pass stops at the first refusal and the outage is noted
+once (tinbai.notifier.outage); the caller probes again in seconds. Only a refusal of one email
+(4xx) gives that email its own capped backoff; a 5xx about it gives it up, shown in `status` and
+on the item's page until `main.py outbox retry` sends it again.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import smtplib
-import ssl
+import threading
+import uuid
 from datetime import datetime, timedelta
-from email.charset import QP, Charset
-from email.header import Header
-from email.headerregistry import UnstructuredHeader
-from email.message import EmailMessage
-from email.policy import EmailPolicy
-from email.utils import format_datetime
-from pathlib import Path
 
-from sqlalchemy import or_
-from sqlmodel import Session, col, select
+from sqlalchemy import or_, update
+from sqlmodel import Session, col, func, select
 
-from tinbai.config import Config, ConfigError, Smtp
+from tinbai.config import Config
+from tinbai.notifier.outage import record_down, record_up
+from tinbai.notifier.transport import PermanentFailure, ServerDown, TemporaryFailure, Transport, build_email
+from tinbai.queue.db import read_session
 from tinbai.queue.models import Outbox, utcnow
 
 log = logging.getLogger(__name__)
-MAX_ATTEMPTS = 12
-LOCK_SECONDS = 120
-
-
-class PermanentFailure(Exception):
-    pass
-
-
-class TemporaryFailure(Exception):
-    pass
-
-
-class _WordsKeepingPolicy(EmailPolicy):
-    """email.policy.default, folding unstructured headers with non-ASCII text as the email
-    package's RFC 2047 encoder (email.header.Header) writes them.
-
-    Python 3.11's own folder puts the space between two words outside the encoded words when it
-    folds a long Vietnamese subject, and decoders drop whitespace between encoded words (RFC 2047
-    6.2): "rất dài" arrives as "rấtdài". Header encodes the whole text in words of at most 75
-    characters, cut at character boundaries with every space inside a word, so that every
-    decoder joins them back as written. Address headers keep the default folding."""
-
-    def fold(self, name: str, value: str) -> str:
-        if _encode_as_words(value):
-            return f"{name}: {_words(name, value, self)}{self.linesep}"
-        return super().fold(name, value)
-
-    def fold_binary(self, name: str, value: str) -> bytes:
-        if _encode_as_words(value):
-            return f"{name}: {_words(name, value, self)}{self.linesep}".encode("ascii")
-        return super().fold_binary(name, value)
-
-
-def _encode_as_words(value: object) -> bool:
-    return isinstance(value, UnstructuredHeader) and not str(value).isascii()
-
-
-# Q words: the ASCII of a subject (the item's tracking code "TB-2026-000123") stays legible in
-# the raw message, for the filters and searches that read it undecoded
-_UTF8_Q = Charset("utf-8")
-_UTF8_Q.header_encoding = QP
-
-
-def _words(name: str, value: str, policy: EmailPolicy) -> str:
-    # lines of at most 76: a continuation's word then stays within RFC 2047's 75 characters
-    width = min(policy.max_line_length or 76, 76)
-    return Header(str(value), _UTF8_Q, maxlinelen=width, header_name=name).encode(linesep=policy.linesep)
-
-
-POLICY = _WordsKeepingPolicy()
-
-
-def build_email(row: Outbox, sender: str) -> EmailMessage:
-    msg = EmailMessage(policy=POLICY)
-    msg["From"] = sender
-    msg["To"] = row.to_addrs
-    msg["Subject"] = row.subject
-    msg["Message-ID"] = row.message_id
-    msg["Date"] = format_datetime(row.created_at)
-    if row.in_reply_to:
-        msg["In-Reply-To"] = row.in_reply_to
-        msg["References"] = row.in_reply_to
-    msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies to our notices
-    msg.set_content(row.body_text)
-    if row.body_html:
-        msg.add_alternative(row.body_html, subtype="html")
-    return msg
-
-
-class Transport:
-    """Where emails go: an SMTP server, or files in a directory (the embedded default)."""
-
-    def __init__(self, cfg: Smtp, base: Path):
-        self.cfg = cfg
-        self.base = base
-        self._smtp: smtplib.SMTP | None = None
-
-    def send(self, msg: EmailMessage, recipients: list[str]) -> None:
-        if self.cfg.kind == "directory":
-            self._write(msg)
-        else:
-            self._send_smtp(msg, recipients)
-
-    def _write(self, msg: EmailMessage) -> None:
-        folder = self.base / self.cfg.directory
-        folder.mkdir(parents=True, exist_ok=True)
-        name = msg["Message-ID"].strip("<>").replace("/", "_") + ".eml"
-        tmp = folder / ("." + name + ".tmp")
-        tmp.write_bytes(msg.as_bytes())
-        os.replace(tmp, folder / name)  # the same Message-ID overwrites: never two files for one email
-
-    def _connect(self) -> smtplib.SMTP:
-        c = self.cfg
-        ctx = ssl.create_default_context(cafile=c.ca_file) if c.security != "plain" else None
-        if c.security == "ssl":
-            smtp: smtplib.SMTP = smtplib.SMTP_SSL(c.host, c.port, timeout=c.timeout, context=ctx)
-        else:
-            smtp = smtplib.SMTP(c.host, c.port, timeout=c.timeout)
-            if c.security == "starttls":
-                smtp.starttls(context=ctx)
-        if c.username:
-            smtp.login(c.username, c.password() or "")  # login re-sends EHLO after STARTTLS
-        return smtp
-
-    def _send_smtp(self, msg: EmailMessage, recipients: list[str]) -> None:
-        try:
-            if self._smtp is None:
-                self._smtp = self._connect()
-            refused = self._smtp.send_message(msg, to_addrs=recipients)
-        except smtplib.SMTPRecipientsRefused as e:
-            self.close()
-            codes = [code for code, _ in e.recipients.values()]
-            detail = "; ".join(f"{r}: {c} {m.decode(errors='replace')}" for r, (c, m) in e.recipients.items())
-            if all(400 <= c < 500 for c in codes):
-                raise TemporaryFailure(detail) from e
-            raise PermanentFailure(detail) from e
-        except smtplib.SMTPResponseException as e:
-            self.close()
-            text = f"{e.smtp_code} {e.smtp_error.decode(errors='replace') if isinstance(e.smtp_error, bytes) else e.smtp_error}"
-            if 400 <= e.smtp_code < 500:
-                raise TemporaryFailure(text) from e
-            if e.smtp_code in (530, 534, 535):  # authentication: the administrator must fix the config
-                raise TemporaryFailure(text) from e
-            raise PermanentFailure(text) from e
-        except (TimeoutError, smtplib.SMTPException, OSError) as e:
-            self.close()
-            raise TemporaryFailure(f"{type(e).__name__}: {e}") from e
-        if refused:
-            # some recipients refused, others took it: the email went out; note who did not get it
-            log.warning("recipients refused for %s: %s", msg["Message-ID"], refused)
-
-    def close(self) -> None:
-        if self._smtp is not None:
-            try:
-                self._smtp.quit()
-            except Exception:  # closing a broken connection
-                pass
-            self._smtp = None
+MAX_ATTEMPTS = 12  # refusals of one email (4xx) before it is given up
+LEASE_SECONDS = 10  # a claim lasts this long unless its sender renews it
+RENEW_EVERY = 3.0  # seconds between renewals while sending
+CLAIM_BATCH = 10
 
 
 def backoff(attempts: int) -> timedelta:
+    """The wait after an email's own temporary refusal: 30 s, doubling, at most an hour."""
     return timedelta(seconds=min(3600, 30 * 2 ** max(0, attempts - 1)))
 
 
-def claim_due(session: Session, owner: str, now: datetime, limit: int = 50) -> list[Outbox]:
+def claim_due(session: Session, owner: str, now: datetime, limit: int = CLAIM_BATCH) -> list[Outbox]:
     q = (select(Outbox)
          .where(Outbox.status == "pending", Outbox.next_attempt_at <= now,
                 or_(col(Outbox.locked_until).is_(None), col(Outbox.locked_until) < now))
@@ -182,57 +50,146 @@ def claim_due(session: Session, owner: str, now: datetime, limit: int = 50) -> l
     rows = list(session.exec(q))
     for row in rows:
         row.locked_by = owner
-        row.locked_until = now + timedelta(seconds=LOCK_SECONDS)
+        row.locked_until = now + timedelta(seconds=LEASE_SECONDS)
         session.add(row)
     session.commit()
     return rows
 
 
+class _Renewal:
+    """While a pass sends, its claims are renewed every RENEW_EVERY seconds (a thread)."""
+
+    def __init__(self, engine, owner: str, clock) -> None:
+        self.engine, self.owner, self.clock = engine, owner, clock
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="outbox-lease", daemon=True)
+
+    def __enter__(self) -> _Renewal:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(RENEW_EVERY):
+            try:
+                with Session(self.engine) as s:
+                    s.execute(update(Outbox).where(col(Outbox.locked_by) == self.owner, Outbox.status == "pending")
+                              .values(locked_until=self.clock() + timedelta(seconds=LEASE_SECONDS)))
+                    s.commit()
+            except Exception as e:  # the database busy or away: the next round tries again
+                log.debug("could not renew the outbox claims of %s: %s", self.owner, e)
+
+
+def _let_go(engine, owner: str) -> None:
+    """Hand back the claims not sent (the server is down): due again at once, untouched."""
+    with Session(engine) as s:
+        s.execute(update(Outbox).where(col(Outbox.locked_by) == owner, Outbox.status == "pending")
+                  .values(locked_by=None, locked_until=None))
+        s.commit()
+
+
 def deliver_due(engine, config: Config, *, owner: str = "tinbai", now: datetime | None = None) -> dict[str, int]:
-    """Send what is due; return counts of sent / retried / failed."""
-    counts = {"sent": 0, "retry": 0, "failed": 0}
+    """Send what is due; return counts of sent / retry / failed, and down = 1 when the server
+    could not take any email (the rest is left due, for the next probe), login = 1 when that
+    was a refused login or a password not set."""
+    counts = {"sent": 0, "retry": 0, "failed": 0, "down": 0, "login": 0}
+    # a fixed clock in the past (run --once --now) must still send what is due now
+    def clock() -> datetime:
+        return max(now, utcnow()) if now else utcnow()
+
+    # each pass its own claim name: a renewal never extends another pass's claims
+    token = f"{owner}#{uuid.uuid4().hex[:8]}"
     transport = Transport(config.smtp, config.base_dir())
     try:
-        while True:
-            # a fixed clock in the past (run --once --now) must still send what is due now
-            now_ = max(now, utcnow()) if now else utcnow()
-            with Session(engine, expire_on_commit=False) as s:
-                rows = claim_due(s, owner, now_)
-            if not rows:
-                break
-            for row in rows:
-                recipients = [a.strip() for a in row.to_addrs.split(",") if a.strip()]
-                status, error = "sent", None
-                try:
-                    transport.send(build_email(row, config.smtp.sender), recipients)
-                except TemporaryFailure as e:
-                    status, error = "pending", str(e)
-                except PermanentFailure as e:
-                    status, error = "failed", str(e)
-                except ConfigError as e:
-                    status, error = "pending", str(e)
-                except Exception as e:
-                    # encode) must not stop the others nor stay locked: retried, and shown to the board
-                    transport.close()
-                    status, error = "pending", f"{type(e).__name__}: {e}"
+        with _Renewal(engine, token, clock):
+            while True:
                 with Session(engine, expire_on_commit=False) as s:
-                    fresh = s.get(Outbox, row.id)
-                    fresh.attempts += 1
-                    fresh.locked_by = fresh.locked_until = None
-                    if status == "sent":
-                        fresh.status, fresh.sent_at, fresh.last_error = "sent", utcnow(), None
-                        counts["sent"] += 1
-                    elif status == "pending" and fresh.attempts < MAX_ATTEMPTS:
-                        fresh.last_error = error
-                        fresh.next_attempt_at = (now or utcnow()) + backoff(fresh.attempts)
-                        counts["retry"] += 1
-                        log.warning("email %s not sent yet (attempt %d): %s", fresh.id, fresh.attempts, error)
-                    else:
-                        fresh.status, fresh.last_error = "failed", error
-                        counts["failed"] += 1
-                        log.error("email %s to %s failed for good: %s", fresh.id, fresh.to_addrs, error)
-                    s.add(fresh)
-                    s.commit()
+                    rows = claim_due(s, token, clock())
+                if not rows:
+                    break
+                for row in rows:
+                    if not _deliver_one(engine, config, transport, row, now, counts):
+                        _let_go(engine, token)
+                        return counts
     finally:
         transport.close()
     return counts
+
+
+def _deliver_one(engine, config: Config, transport: Transport, row: Outbox, now: datetime | None,
+                 counts: dict[str, int]) -> bool:
+    """Send one claimed row and note the outcome; False when the server is down."""
+    recipients = [a.strip() for a in row.to_addrs.split(",") if a.strip()]
+    status, error, answered = "sent", None, True
+    try:
+        transport.send(build_email(row, config.smtp.sender), recipients)
+    except ServerDown as e:
+        counts["down"], counts["login"] = 1, int(e.login)
+        with Session(engine) as s:  # the reason, on the email that met it (no attempt counted)
+            fresh = s.get(Outbox, row.id)
+            fresh.last_error = str(e)
+            s.add(fresh)
+            s.commit()
+        record_down(engine, str(e))
+        return False
+    except TemporaryFailure as e:
+        status, error = "pending", str(e)
+    except PermanentFailure as e:
+        status, error = "failed", str(e)
+    except Exception as e:
+        # a bug in composing one email (an address the email package cannot encode) must not
+        # stop the others nor stay claimed: retried with its backoff, and shown to the board
+        transport.close()
+        status, error, answered = "pending", f"{type(e).__name__}: {e}", False
+    if answered:
+        record_up(engine)  # the server answered (a refusal of one email is an answer too)
+    with Session(engine, expire_on_commit=False) as s:
+        fresh = s.get(Outbox, row.id)
+        fresh.locked_by = fresh.locked_until = None
+        fresh.attempts += 1  # the server's answers about this email (an outage counts none)
+        if status == "sent":
+            fresh.status, fresh.sent_at, fresh.last_error = "sent", utcnow(), None
+            counts["sent"] += 1
+        elif status == "pending" and fresh.attempts < MAX_ATTEMPTS:
+            fresh.last_error = error
+            fresh.next_attempt_at = (now or utcnow()) + backoff(fresh.attempts)
+            counts["retry"] += 1
+            log.warning("email %s not sent yet (attempt %d): %s", fresh.id, fresh.attempts, error)
+        else:
+            fresh.status, fresh.last_error = "failed", error
+            counts["failed"] += 1
+            log.error("email %s to %s failed for good: %s", fresh.id, fresh.to_addrs, error)
+        s.add(fresh)
+        s.commit()
+    return True
+
+
+def next_due(engine) -> datetime | None:
+    """When the outbox next has something to do: the earliest pending email's due time, or the
+    end of its claim when one is claimed (by a sender that may have died)."""
+    with read_session(engine) as s:
+        due = s.exec(select(func.min(Outbox.next_attempt_at)).where(
+            Outbox.status == "pending", col(Outbox.locked_until).is_(None))).one()
+        claimed = s.exec(select(func.min(Outbox.locked_until)).where(
+            Outbox.status == "pending", col(Outbox.locked_until).is_not(None))).one()
+    times = [t for t in (due, claimed) if t is not None]
+    return min(times) if times else None
+
+
+def retry_failed(engine, ids: list[int] | None) -> list[int]:
+    """Emails given up made due again (all of them when `ids` is None); their ids."""
+    with Session(engine) as s:
+        q = select(Outbox).where(Outbox.status == "failed")
+        if ids is not None:
+            q = q.where(col(Outbox.id).in_(ids))
+        rows = list(s.exec(q))
+        now = utcnow()
+        for row in rows:
+            row.status, row.attempts, row.next_attempt_at = "pending", 0, now
+            row.locked_by = row.locked_until = None
+            s.add(row)
+        s.commit()
+        return [row.id for row in rows]

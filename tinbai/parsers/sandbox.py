@@ -40,6 +40,10 @@ from typing import Any, Self
 from tinbai.procmem import WORKER_KEEPS_FREED, FreedMemoryTrimmer, address_space, few_malloc_arenas
 
 _ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+# imported by name in the fork server only (its import sets that process's excepthook): see there
+ORPHAN_MODULE = "tinbai.parsers.orphan"
+PARENT_GONE = (BrokenPipeError, ConnectionResetError, EOFError)  # the worker's parent died
+WORKER_NICENESS = 10  # added to the parent's: see _serve
 START_TIMEOUT = 120.0  # importing the parsing libraries on a busy machine; not part of a task's time
 _READY, _OK, _ERROR, _FATAL, _PART = "ready", "ok", "error", "fatal", "part"
 
@@ -59,8 +63,19 @@ class SandboxError(RuntimeError):
 # ---------------------------------------------------------------- worker side
 
 def _worker_main(conn: Any, func_path: str, memory_mb: int, preload: tuple[str, ...] = ()) -> None:
+    """The worker: its loop, ended quietly when the parent is gone (it died, or is stopping)."""
+    try:
+        _serve(conn, func_path, memory_mb, preload)
+    except PARENT_GONE:
+        return  # nobody is left to read a traceback
+
+
+def _serve(conn: Any, func_path: str, memory_mb: int, preload: tuple[str, ...]) -> None:
     """The worker's loop: import the function, cap memory, run tasks until told to stop."""
     os.setsid()  # our own process group: the parent kills tools we start along with us
+    # below the daemon's own priority: on a machine of two cores the review pages (served by the
+    # daemon's process) get a core before the parsing does, which can wait (bench/pages.py)
+    os.nice(WORKER_NICENESS)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the daemon, which stops us itself
     for var in _ONE_THREAD:
         os.environ.setdefault(var, "1")  # thread pools reserve address space per thread
@@ -246,7 +261,8 @@ class Sandbox:
         if workers < 1:
             raise ValueError("workers must be at least 1")
         self.func_path = func_path
-        self.preload = tuple(preload)
+        # orphan first: the fork server and its workers drop the tracebacks of a parent gone
+        self.preload = (ORPHAN_MODULE, *preload)
         self.memory_mb = memory_mb
         self.max_tasks = max_tasks
         self._ctx = multiprocessing.get_context(start_method)

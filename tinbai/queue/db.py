@@ -1,5 +1,12 @@
 """Engine and sessions: SQLite (WAL) by default, PostgreSQL by URL.
 
+On SQLite a transaction that may write begins IMMEDIATE (it takes the write lock at BEGIN, so
+two writers queue up on busy_timeout instead of failing when a read lock cannot be upgraded);
+a read-only one (`read_session`: the review pages, `status`) begins DEFERRED and, under WAL,
+never waits for the daemon's writes. `read_then_write` runs a read that now and then has
+something to write (a sign-in session's last use, a first look at an item) as a read, and again
+as a write only when it did. PostgreSQL needs none of this: its readers never wait for writers.
+
 The schema is created and upgraded by Alembic (tinbai/queue/migrations), so a
 database made by an older tinbai is brought up to date on start.
 """
@@ -7,7 +14,10 @@ database made by an older tinbai is brought up to date on start.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
@@ -15,6 +25,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import InvalidRequestError
 from sqlmodel import Session, create_engine
 
 from tinbai.config import Config
@@ -24,6 +35,9 @@ from tinbai.queue.reindex import reindex
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).with_name("migrations")
 SENTENCE_ROWS = "0008"  # items stored before this revision have no sentence rows (tinbai.queue.reindex)
+READ_ONLY = "tinbai_read_only"  # the execution option of a read_session's connections
+_READ_STATEMENTS = ("SELECT", "WITH", "PRAGMA", "BEGIN", "ROLLBACK", "COMMIT")
+T = TypeVar("T")
 
 
 def make_engine(url: str) -> Engine:
@@ -46,10 +60,13 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         @event.listens_for(engine, "begin")
-        def _begin_immediate(conn):
-            # take the write lock at BEGIN so that two writers queue up on busy_timeout
-            # instead of failing with "database is locked" on upgrade from a read lock
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        def _begin(conn):
+            if conn.get_execution_options().get(READ_ONLY):
+                conn.exec_driver_sql("BEGIN")  # deferred: a WAL reader never waits for the writer
+            else:
+                # take the write lock at BEGIN so that two writers queue up on busy_timeout
+                # instead of failing with "database is locked" on upgrade from a read lock
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         @event.listens_for(engine, "connect")
         def _no_pysqlite_begin(dbapi_conn, _record):
@@ -87,5 +104,46 @@ def open_db(config: Config) -> Engine:
 
 def session(engine: Engine) -> Session:
     return Session(engine, expire_on_commit=False)
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _reads_only(conn, _cursor, statement: str, _params, _context, _many) -> None:
+    # a read session that tries to write would upgrade its read lock: refuse it loudly (a bug)
+    if conn.get_execution_options().get(READ_ONLY) and not statement.lstrip().upper().startswith(_READ_STATEMENTS):
+        raise InvalidRequestError(f"a read-only session may not run: {statement.split(None, 1)[0]}")
+
+
+class ReadSession(Session):
+    """A session that only reads: it never takes the write lock, and refuses to flush changes."""
+
+    def flush(self, objects=None) -> None:
+        if self.new or self.dirty or self.deleted:
+            raise InvalidRequestError("a read-only session has changes to write: use a write session")
+        super().flush(objects)
+
+
+def read_engine(engine: Engine) -> Engine:
+    """`engine` whose transactions begin DEFERRED (the same pool of connections)."""
+    return engine.execution_options(**{READ_ONLY: True})
+
+
+@contextmanager
+def read_session(engine: Engine):
+    with ReadSession(read_engine(engine), expire_on_commit=False, autoflush=False) as s:
+        yield s
+
+
+def read_then_write(engine: Engine, work: Callable[[Session], T]) -> T:
+    """`work(session)` in a read transaction; when it left changes, again in a write transaction
+    (from the start: what it read may have changed meanwhile), committed. Returns what it returned."""
+    with read_session(engine) as s:
+        result = work(s)
+        if not (s.new or s.dirty or s.deleted):
+            return result
+        s.expunge_all()  # its changes are dropped; they are made again below
+    with Session(engine, expire_on_commit=False) as s:
+        result = work(s)
+        s.commit()
+        return result
 
 

@@ -65,6 +65,17 @@ class MailboxState(SQLModel, table=True):
     lease_until: datetime | None = TZ(nullable=True)
 
 
+class ServiceState(SQLModel, table=True):
+    """A server tinbai sends to (the SMTP server: name "smtp"): whether it is down, since when
+    and why. Written only when that changes, so that `status` and every process see an outage."""
+
+    __tablename__ = "service_state"
+    name: str = Field(primary_key=True)
+    down_since: datetime | None = TZ(nullable=True)
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
+    last_ok_at: datetime | None = TZ(nullable=True)
+
+
 class Instance(SQLModel, table=True):
     """A running daemon in multi-instance mode (PostgreSQL): its heartbeat, for the fair share
     of mailboxes each takes (tinbai.queue.lease)."""

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from starlette.datastructures import FormData
 
 from tinbai.config import CHANNEL_LABELS, Config, Profile
+from tinbai.queue.db import read_session, read_then_write
 from tinbai.queue.extension import UNIT_WORDS
 from tinbai.queue.models import Item, User
 from tinbai.queue.permissions import can_open, can_see, may_download_held
@@ -82,21 +83,34 @@ def config_of(request: Request) -> Config:
 
 @contextmanager
 def db(request: Request) -> Iterator[Session]:
-    """A short session: SQLite takes its write lock at BEGIN, so pages hold it only while reading."""
+    """A short session that may write: SQLite takes its write lock at BEGIN, so keep it short."""
     with Session(request.app.state.engine, expire_on_commit=False) as s:
         yield s
 
 
+@contextmanager
+def db_read(request: Request) -> Iterator[Session]:
+    """A session that only reads: it never waits for the daemon's writes (tinbai.queue.db)."""
+    with read_session(request.app.state.engine) as s:
+        yield s
+
+
 def optional_user(request: Request) -> User | None:
-    """The signed-in user, or None (looked up once per request)."""
+    """The signed-in user, or None (looked up once per request). A read, unless the session's
+    last use is to be noted or an expired session deleted: then a short write as well."""
     if hasattr(request.state, "web_session"):
         found = request.state.web_session
         return found[1] if found else None
-    with db(request) as s:
+
+    def look_up(s: Session) -> tuple[User | None, int]:
+        if hasattr(request.state, "web_session"):
+            del request.state.web_session  # a read that had something to write is done again
         user = session_user(request, s)
-        if user is not None:  # the header's count, in the same short session
-            request.state.waiting = waiting_for(s, user)
-        s.commit()  # the session's last use, or an expired session's deletion
+        return user, (waiting_for(s, user) if user is not None else 0)  # the header's count
+
+    user, waiting = read_then_write(request.app.state.engine, look_up)
+    if user is not None:
+        request.state.waiting = waiting
     return user
 
 

@@ -18,6 +18,7 @@ from tinbai.config import EMAIL, Config, Profile
 from tinbai.filekinds import PICTURE_TYPES
 from tinbai.ingest.archive import ContentStore
 from tinbai.ingest.original import original_of
+from tinbai.queue.db import read_then_write
 from tinbai.queue.models import Attachment, Item, Outbox, ProblemRow, ReviewEvent, User, utcnow
 from tinbai.queue.permissions import (
     agency_heads,
@@ -35,7 +36,17 @@ from tinbai.queue.privacy import UNNAMED, sees_identity, shown_sender
 from tinbai.queue.states import APPROVED, FAILED, OPEN_STATES, PUBLISHED
 from tinbai.queue.workflow import ANCHOR_LABELS, NotAllowed, StaleItem, WorkflowError
 from tinbai.rules import fix_text
-from tinbai.web.common import CheckedForm, CurrentUser, RowId, config_of, db, item_for, page, people_names
+from tinbai.web.common import (
+    CheckedForm,
+    CurrentUser,
+    RowId,
+    config_of,
+    db,
+    db_read,
+    item_for,
+    page,
+    people_names,
+)
 from tinbai.web.item_extras import extras, hider, record_views
 from tinbai.web.views_files import PDF_TYPES, pdf_page_count
 
@@ -168,7 +179,7 @@ def _step_marks(item: Item, profile: Profile | None) -> list[tuple[str, str]]:
 def _load(request: Request, user: User, item_id: int) -> dict[str, Any]:
     config = config_of(request)
     files = ContentStore(config.resolve(config.settings.var_dir) / "files")
-    with db(request) as s:
+    with db_read(request) as s:
         item = item_for(s, user, item_id)
         profile = config.profiles.get(item.profile)
         problems = list(s.exec(select(ProblemRow).where(ProblemRow.item_id == item.id).order_by(ProblemRow.id)))
@@ -205,11 +216,15 @@ def _load(request: Request, user: User, item_id: int) -> dict[str, Any]:
     }
 
 
+def _record_views(request: Request, user: User, item_id: int) -> None:
+    """A look at the item noted in its history where it is to be (rarely): a read otherwise."""
+    config = config_of(request)
+    read_then_write(request.app.state.engine, lambda s: record_views(s, config, user, item_for(s, user, item_id)))
+
+
 @router.get("/items/{item_id}")
 def item_page(request: Request, item_id: RowId, user: CurrentUser, done: str = ""):
-    with db(request) as s:
-        record_views(s, config_of(request), user, item_for(s, user, item_id))
-        s.commit()
+    _record_views(request, user, item_id)
     ctx = _load(request, user, item_id)
     return page(request, "item.html", user=user, error=None, done=done, **ctx)
 
@@ -219,9 +234,7 @@ def item_print(request: Request, item_id: RowId, user: CurrentUser):
     """The item on paper: the facts, the check report, the email, the files and the history,
     without menus, forms or pictures of the pages (a look at an unnamed provider recorded as on
     the item's page)."""
-    with db(request) as s:
-        record_views(s, config_of(request), user, item_for(s, user, item_id))
-        s.commit()
+    _record_views(request, user, item_id)
     ctx = _load(request, user, item_id)
     return page(request, "print.html", user=user, **ctx)
 

@@ -22,7 +22,16 @@ from tinbai.queue.models import Item, ProblemRow, User, utcnow
 from tinbai.queue.permissions import current_step, shown_subject
 from tinbai.queue.privacy import IDENTITY_ROLES, UNNAMED, sees_identity
 from tinbai.queue.states import OPEN_STATES
-from tinbai.web.common import CurrentUser, PageNo, config_of, db, page, people_names, visible_profiles
+from tinbai.web.common import (
+    CurrentUser,
+    PageNo,
+    config_of,
+    db,
+    db_read,
+    page,
+    people_names,
+    visible_profiles,
+)
 from tinbai.web.post_calendar import post_calendars
 from tinbai.web.queue_query import (
     NO_HOLDER,
@@ -108,7 +117,7 @@ def queue(request: Request, user: CurrentUser, filters: QueueFilters, page_no: P
     config = config_of(request)
     w = windows(utcnow(), config)
     query = filtered(user, filters, w)
-    with db(request) as s:
+    with db_read(request) as s:
         total = s.exec(select(func.count()).select_from(query.order_by(None).subquery())).one()
         items = list(s.exec(query.offset((page_no - 1) * PAGE_SIZE).limit(PAGE_SIZE)))
         rows = make_rows(config, s, items, w, user)

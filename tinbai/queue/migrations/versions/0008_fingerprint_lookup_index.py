@@ -6,13 +6,13 @@ thousands of rows of the same value (a greeting every agency uses), and with ite
 items come first without a sort. The old (kind, value) index is this one's prefix.
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 """
 from alembic import op
 
 
 revision = '0008'
-down_revision = '0006'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
