@@ -130,3 +130,34 @@ def test_one_email_to_two_agencies_is_an_item_for_each(setup):
     MaildirMailbox(cfg.resolve(cfg.mailboxes["haiduong"].path)).add(raw, datetime(2026, 4, 28, 9, 0, tzinfo=VN))
     Daemon(cfg, engine).run_once()
     assert sorted(it.profile for it in items(engine)) == ["haiduong-thads", "thainguyen-thads"]
+
+
+def test_a_daemon_asked_to_stop_ends_its_pass_after_the_message_in_hand(tmp_path) -> None:
+    """SIGTERM during a long backlog: the daemon stops after the message it is processing (the rest
+    stay in new/ for the next start), instead of draining the whole backlog first. The stop comes
+    from a hook right after the first message is processed."""
+    cfg = make_config(tmp_path)
+    engine = open_db(cfg)
+    box = cfg.mailboxes["thainguyen"]
+    md = MaildirMailbox(cfg.resolve(box.path))
+    for i in range(4):
+        md.add(news_email(i, with_photo=False), datetime(2026, 4, 28, 10, i, tzinfo=VN))
+    daemon = Daemon(cfg, engine)
+    ingestor = daemon._ingestors["thainguyen"] = Ingestor(cfg, engine)
+    process = ingestor.process
+
+    def process_then_stop(*args, **kwargs):
+        try:
+            return process(*args, **kwargs)
+        finally:
+            daemon.stop_event.set()  # what the SIGTERM handler does
+
+    ingestor.process = process_then_stop
+    try:
+        daemon._maildir_job("thainguyen", box)
+    finally:
+        ingestor.close()
+    with Session(engine) as s:
+        assert len(s.exec(select(Item)).all()) == 1
+    assert len(md.keys()) == 4  # nothing lost: the three not taken wait in new/ for the next start
+    assert len(list(cfg.resolve(box.path).joinpath("new").iterdir())) == 3

@@ -183,7 +183,9 @@ class Daemon:
         if ingestor is None:
             ingestor = self._ingestors[name] = Ingestor(self.config, self.engine)
         try:
-            r = mailbox_pass(ingestor, name, box, keep_going=lambda: self.leases.working(name))
+            # asked to stop (SIGTERM): end after the message in hand, not after the whole backlog
+            r = mailbox_pass(ingestor, name, box,
+                             keep_going=lambda: not self.stop_event.is_set() and self.leases.working(name))
             if r.created:
                 log.info("%s: %d mục mới", name, r.created)
                 self.after_ingest()
