@@ -128,8 +128,8 @@ def _analysed_ahead(ingestor: Ingestor, profile, messages: Iterable[tuple[T, byt
 
 # Messages are marked on the server (flag or move) a few at a time, in one command, after their
 # commits are on disk (make_durable: one fsync a batch): a command and an fsync per message were
-# a round trip and ~3 ms the storing waited for. Stored but not yet
-# marked when the pass breaks, they are marked by the next pass without being read again.
+# a round trip and ~3 ms the storing waited for. Stored but not yet marked when the pass breaks,
+# they are marked by the next pass without being read again.
 MARK_EVERY = 20
 
 
