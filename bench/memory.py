@@ -1,13 +1,15 @@
 """Memory while draining a backlog: RSS must not grow with the backlog's size (goal < 300 MB).
 
-    .venv/bin/python bench/memory.py [--sizes 1000 10000] [--quick] [--db sqlite|pg]
+    .venv/bin/python bench/memory.py [--sizes 1000 10000] [--quick] [--db sqlite|pg] [--mix issue|photos]
 
-For each size, that many messages of the realistic mix (bench/ingest.py) wait in a private
-Dovecot mailbox; one `main.py run --once` drains them while the RSS of the daemon process and
-of its whole tree (parser workers, forkserver) is sampled every 0.2 s. Printed per size: the
-daemon's RSS after 10 %, 50 % and 90 % of the backlog and its peak, the tree's peak, and the
-growth from 10 % to 90 %; then the ratio of the peaks of the largest and smallest backlog
-(flat memory: ≈ 1). --quick: backlogs of 300 and 1,000.
+For each size, that many messages of the mix (issue 18's, bench/mix.py, by default) wait in a
+private Dovecot mailbox; one `main.py run --once` drains them while the RSS of the daemon process
+and of its whole tree (fork server, resource tracker, parser workers) is sampled every 0.2 s, and
+the PSS of each (shared pages split between the processes sharing them) summed over the tree.
+Printed per size: the daemon's RSS after 10 %, 50 % and 90 % of the backlog and its peak, the
+tree's peak RSS and PSS, the PSS of each part of the tree at that peak, and the growth from 10 %
+to 90 %; then the ratio of the peaks of the largest and smallest backlog (flat memory: ≈ 1).
+The goal (< 300 MB) is for the whole tree's PSS. --quick: backlogs of 300 and 1,000.
 
 The messages are built from a pool of 200 generated ones (new Message-ID, subject and body
 number for each copy), so that 10,000 of them take a minute to make, not an hour.
@@ -27,7 +29,9 @@ sys.path[:0] = [str(ROOT)]
 
 from sqlalchemy import text  # noqa: E402
 
-from bench.ingest import RssSampler, make_messages  # noqa: E402
+from bench.ingest import make_messages  # noqa: E402
+from bench.mix import issue_messages  # noqa: E402
+from bench.sampling import RssSampler  # noqa: E402
 from tests.procs import Tinbai, env_for, imap_mailbox, write_config  # noqa: E402
 from tests.servers import DovecotServer  # noqa: E402
 from tinbai.queue.db import make_engine  # noqa: E402
@@ -96,7 +100,8 @@ def drain(n: int, pool: list[bytes], db: str) -> dict:
 
     out = {"n": n, "seconds": round(took, 1), "rss10": rss_at(0.1), "rss50": rss_at(0.5), "rss90": rss_at(0.9),
            "peak": rss.peak_main / 2**20, "tree_peak": rss.peak_tree / 2**20,
-           "tree_pss_peak": rss.peak_tree_pss / 2**20}
+           "tree_pss_peak": rss.peak_tree_pss / 2**20,
+           "pss_parts": {k: round(v / 2**20) for k, v in rss.peak_pss_parts.items()}}
     out["growth"] = out["rss90"] - out["rss10"]
     return out
 
@@ -107,10 +112,11 @@ def main() -> None:
     p.add_argument("--quick", action="store_true", help="backlogs of 300 and 1,000")
     p.add_argument("--db", choices=["sqlite", "pg"], default="sqlite")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--mix", choices=["issue", "photos"], default="issue", help="as bench/ingest.py")
     a = p.parse_args()
     sizes = [300, 1000] if a.quick else a.sizes
-    print(f"generating a pool of {POOL} messages…", flush=True)
-    pool = [raw for _kind, raw in make_messages(POOL, a.seed)]
+    print(f"generating a pool of {POOL} messages ({a.mix} mix)…", flush=True)
+    pool = [raw for _kind, raw in (issue_messages if a.mix == "issue" else make_messages)(POOL, a.seed)]
     results = []
     for n in sizes:
         print(f"draining a backlog of {n}:", flush=True)
@@ -118,7 +124,8 @@ def main() -> None:
         results.append(r)
         print(f"  {n / r['seconds']:.1f} msg/s; daemon RSS at 10 % {r['rss10']:.0f} MB, 50 % {r['rss50']:.0f} MB, "
               f"90 % {r['rss90']:.0f} MB, peak {r['peak']:.0f} MB (growth 10→90 %: {r['growth']:+.0f} MB); "
-              f"with parser workers peak {r['tree_peak']:.0f} MB RSS, {r['tree_pss_peak']:.0f} MB PSS", flush=True)
+              f"with parser workers peak {r['tree_peak']:.0f} MB RSS, {r['tree_pss_peak']:.0f} MB PSS "
+              f"(the whole tree summed at its peak: {r['pss_parts']})", flush=True)
     print(f"\nmemory while draining backlogs ({a.db}):")
     print(f"  {'backlog':>8s} {'RSS 10%':>8s} {'RSS 90%':>8s} {'peak':>6s} {'tree peak':>10s} {'tree PSS':>9s}")
     for r in results:

@@ -3,8 +3,10 @@
     .venv/bin/python bench/soak.py [-n 500] [--kills 12] [--seed S] [--db sqlite|pg]
 
 The scenario of tests/test_faults.py (kill_restart_soak) with more messages and kills: half the
-messages wait in a private Dovecot mailbox, half arrive while the daemon runs; every other kill
-falls while it ingests, the others while it sends acknowledgements to a real SMTP server
+messages wait in a private Dovecot mailbox, the others arrive in a chunk per run while the
+daemon runs; every other kill falls inside the ingest where the daemon is made to wait
+(tinbai.faultpoint: an item's transaction open, or committed and not yet marked), the others
+while it sends acknowledgements to a real SMTP server
 (aiosmtpd, answering each message 30 ms after keeping it: a kill in that window is the crash
 between the server's acceptance and marking the row sent). At the end, every message must be one queue item, every acknowledgement must have
 reached the SMTP server under one Message-ID per item (a re-send of the same Message-ID after a

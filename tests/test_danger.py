@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from tests.hostile_files import blank_pdf, synthetic_pe
 from tests.office_fixtures import make_cfb, make_ooxml, vba_streams
+from tests.pace import scaled
 from tinbai.parsers.danger import executable_kind, is_encrypted_office, is_encrypted_pdf, macro_info
 from tinbai.parsers.danger.executables import LNK_HEADER
 
@@ -158,7 +159,7 @@ def test_fast_on_large_benign_files():
         assert macro_info(blob) is None
         assert not is_encrypted_office(blob)
         assert not is_encrypted_pdf(blob)
-        assert time.perf_counter() - started < 1.0
+        assert time.perf_counter() - started < scaled(1.0)
 
 
 # ------------------------------------------------------------------ macro_info

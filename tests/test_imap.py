@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.pace import scaled
 from tests.servers import DovecotServer, free_port
 from tinbai.config import Mailbox
 from tinbai.ingest.imap import FolderState, ImapMailbox, MailboxError, backoff_delays, marking
@@ -233,14 +234,14 @@ def test_idle_reports_new_mail_from_another_client(dovecot: DovecotServer, box: 
         assert box.idle_wait(10) is True
     finally:
         t.join()
-    assert time.monotonic() - started < 3  # Dovecot notifies ~0.5 s after the change
+    assert time.monotonic() - started < scaled(3)  # Dovecot notifies ~0.5 s after the change
     assert box.uids_after(0) == uid_holder
     box.noop()
     assert box._client is not None and not box._client._imap.untagged_responses  # nothing piles up
     # the connection is usable after IDLE, and a quiet IDLE times out with False
     started = time.monotonic()
     assert box.idle_wait(0.7) is False
-    assert 0.6 < time.monotonic() - started < 2
+    assert 0.6 < time.monotonic() - started < scaled(2)
     box.noop()
 
 
@@ -275,7 +276,7 @@ def test_mail_the_server_does_not_announce_as_idle_begins_is_found_a_second_late
     box._client, box._caps = _UnannouncedMail(), frozenset({"IDLE"})
     started = time.monotonic()
     assert box.idle_wait(20) is True
-    assert time.monotonic() - started < 3  # the first round is short: not the 20 s of the whole wait
+    assert time.monotonic() - started < scaled(3)  # the first round is short: not the 20 s of the whole wait
     assert box._client.calls == ["NOOP", "IDLE", "DONE", "NOOP"]
 
 
@@ -336,7 +337,7 @@ def test_server_restart_during_idle(dovecot: DovecotServer, box: ImapMailbox) ->
     finally:
         restart.join()
     assert err.value.connection_lost
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < scaled(5)
     box.connect()
     assert box.select().exists == 0
 

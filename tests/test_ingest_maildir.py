@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime
 
 import pytest
@@ -10,6 +11,7 @@ from sqlmodel import Session, select
 
 from tests.factories import VN, make_config, news_email
 from tinbai.daemon import Daemon
+from tinbai.ingest import sources
 from tinbai.ingest.maildir import MaildirMailbox
 from tinbai.ingest.runner import Ingestor
 from tinbai.queue.db import open_db
@@ -161,3 +163,42 @@ def test_a_daemon_asked_to_stop_ends_its_pass_after_the_message_in_hand(tmp_path
         assert len(s.exec(select(Item)).all()) == 1
     assert len(md.keys()) == 4  # nothing lost: the three not taken wait in new/ for the next start
     assert len(list(cfg.resolve(box.path).joinpath("new").iterdir())) == 3
+def test_a_message_leaves_new_only_after_its_item_is_on_disk(setup, monkeypatch: pytest.MonkeyPatch):
+    """SQLite runs with synchronous=NORMAL: a commit is safe from a crash at once, from a power cut
+    only once the WAL is fsynced. So the pass fsyncs it (make_durable) before it moves messages to
+    cur/, a batch at a time: every move comes after an fsync of the WAL that followed its commit."""
+    cfg, engine, box = setup
+    received = datetime(2026, 4, 28, 9, 0, tzinfo=VN)
+    n = sources.MARK_EVERY + 5  # a full batch and a partial one
+    for i in range(n):
+        box.add(news_email(i), received)
+    events: list[tuple[str, object]] = []
+    synced_files: list[str] = []
+    real_fsync, real_durable, real_mark = os.fsync, sources.make_durable, MaildirMailbox.mark_done
+
+    def fsync(fd: int) -> None:
+        synced_files.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real_fsync(fd)
+
+    def durable(engine_) -> None:
+        real_durable(engine_)
+        events.append(("durable", len(items(engine))))
+
+    def mark(self, key: str) -> None:
+        events.append(("mark", key))
+        real_mark(self, key)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(sources, "make_durable", durable)
+    monkeypatch.setattr(MaildirMailbox, "mark_done", mark)
+    assert Daemon(cfg, engine).run_once()["created"] == n
+    stored_by_key = {it.source_key.removeprefix("maildir:"): k for k, it in enumerate(items(engine), 1)}
+    durable_so_far = 0
+    for what, value in events:
+        if what == "durable":
+            durable_so_far = value
+        else:  # this message's item (the k-th stored) was committed before the last fsync
+            assert stored_by_key[value] <= durable_so_far, events
+    assert sum(1 for what, _ in events if what == "mark") == n
+    assert sum(1 for what, _ in events if what == "durable") == 2  # one fsync a batch, not a message
+    assert any(path.endswith("tinbai.db-wal") for path in synced_files), synced_files

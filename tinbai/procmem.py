@@ -25,7 +25,7 @@ import os
 
 M_MMAP_THRESHOLD, M_ARENA_MAX = -3, -8  # mallopt parameters (malloc.h)
 MMAP_THRESHOLD = 1024 * 1024
-WORKER_KEEPS_FREED = 64 * 1024 * 1024
+WORKER_KEEPS_FREED = 24 * 1024 * 1024
 
 
 @functools.cache

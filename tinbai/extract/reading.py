@@ -20,7 +20,7 @@ from typing import Any
 
 from tinbai.extract.analyse import empty_file_facts
 from tinbai.extract.docheader import parse_header
-from tinbai.extract.seal import dark_ink, red_ink, seals_in
+from tinbai.extract.seal import WORK_DPI, dark_ink, red_ink, seals_in
 from tinbai.extract.signature import ooxml_signatures, verify_pdf_signatures
 from tinbai.extract.stamp_words import secrecy_stamps
 from tinbai.filekinds import (
@@ -132,7 +132,10 @@ def _look_at_pages(data: bytes, detected: str, facts: FileFacts, limits: ParseLi
         # scale straight from its DCT data): a phone photo then costs a quarter of the pixels, and
         # nothing has to be resized. OCR, for the rare picture of a page, decodes it again at
         # seal_dpi, the resolution it was given before.
-        dpi_wanted = limits.seal_dpi if detected == "pdf" else PICTURE_SEAL_DPI
+        # A PDF page is drawn at the seal search's own resolution (WORK_DPI) when seal_dpi is
+        # higher: it would only be reduced to it (at 100 dpi, twice the pixels drawn, then a
+        # resize); OCR draws its pages again at 200 dpi.
+        dpi_wanted = min(limits.seal_dpi, round(WORK_DPI)) if detected == "pdf" else PICTURE_SEAL_DPI
         for page_no, img, dpi in page_images(data, detected, dpi=dpi_wanted, max_pages=limits.max_pages_rendered,
                                              strict=detected == "jpg"):
             pages_seen += 1

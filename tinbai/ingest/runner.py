@@ -21,6 +21,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlmodel import Session, select
 
+from tinbai import faultpoint
 from tinbai.calendar import WorkCalendar
 from tinbai.config import Config, Profile
 from tinbai.extract.analyse import Analyser
@@ -189,7 +190,9 @@ class Ingestor:
                 item = enqueue(s, report, ref, attachment_texts=texts,
                                tracking_prefix=self.config.settings.tracking_prefix, first_step=first_step,
                                existing=existing, after_insert=after)
+                faultpoint.reached("storing")  # the transaction open: a kill here leaves nothing
                 s.commit()
+                faultpoint.reached("stored")  # committed, not yet marked on the server
                 return Outcome(item.id, created=True, joined=parent is not None)
         except IntegrityError:
             # another process stored the same message first: exactly once all the same

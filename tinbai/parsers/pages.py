@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 # a caller may name a picture by its usual extension rather than its detected type
 PICTURE_TYPE_ALIASES = {"jpeg": "jpg", "tif": "tiff"}
+ORIENTATION = 0x0112  # the EXIF tag
 # Above this many pixels a page is rendered or kept at a lower resolution: an A4
 # page at 300 dpi is 8.7 Mpx; a poster-sized page must not take gigabytes.
 MAX_PIXELS = 24_000_000
@@ -115,7 +116,9 @@ def _picture_pages(data: bytes, dpi: int, max_pages: int, *, frames_are_pages: b
                 full = img.size[0]
                 img.draft("RGB", want)
                 native *= img.size[0] / full
-            page = _to_rgb(ImageOps.exif_transpose(img) if number == 1 else img)
+            page = _to_rgb(_upright(img) if number == 1 else img)
+            if page is img and frames > 1:
+                page = page.copy()  # the next seek() changes img: each page is its own picture
         except Exception as exc:  # a damaged frame: the others may still be fine
             if strict:
                 raise PictureDamaged(f"{type(exc).__name__}: {str(exc)[:300]}") from exc
@@ -123,6 +126,14 @@ def _picture_pages(data: bytes, dpi: int, max_pages: int, *, frames_are_pages: b
             continue
         page, native = _cap_pixels(page, native)
         yield number, page, native
+
+
+def _upright(img: Image.Image) -> Image.Image:
+    """The picture turned as its EXIF orientation says. exif_transpose copies the whole picture
+    even when it is upright already (most are): a copy of a photo's pixels for nothing."""
+    if img.getexif().get(ORIENTATION, 1) in (None, 1):
+        return img
+    return ImageOps.exif_transpose(img)
 
 
 def picture_dpi(info_dpi: object, size: tuple[int, int]) -> float | None:
@@ -156,7 +167,7 @@ def _to_rgb(img: Image.Image) -> Image.Image:
         rgba = img.convert("RGBA")
         white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         return Image.alpha_composite(white, rgba).convert("RGB")
-    return img.convert("RGB")
+    return img if img.mode == "RGB" else img.convert("RGB")  # convert() copies even an RGB picture
 
 
 def _cap_pixels(img: Image.Image, dpi: float | None) -> tuple[Image.Image, float | None]:
