@@ -3,8 +3,11 @@
 Three kinds of sameness: the same file (sha256), the same text after
 normalisation (NFC, case, spacing; diacritics kept, since "Hà" and "Hạ" are
 different words), and nearly the same text (a few words edited) by MinHash over
-word 3-shingles with LSH bands (the datasketch library), so that a lookup reads
-only the few earlier items that share a band instead of comparing every one.
+word 3-shingles with LSH bands, so that a lookup reads only the few earlier items that
+share a band instead of comparing every one. The MinHash is datasketch's (its affine32
+scheme, seed 1), computed here in numpy with its steps: importing datasketch imports
+scipy, ~50 MB in the daemon's memory for three small functions (issue 18: the whole tree
+under 300 MB). A test holds every row to datasketch's own MinHash.
 
 Boilerplate does not count toward sameness: the same units send the same greetings,
 signature blocks and standard phrases for years, and two items that share only those
@@ -19,12 +22,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+import struct
 import unicodedata
 
 import numpy as np
-from datasketch import MinHash
-from datasketch.hashfunc import sha1_hash32
-from datasketch.minhash import _fmix  # the affine32 scheme's pre-mix (see sentence_sketches)
 
 NUM_PERM = 128
 BANDS = 32  # 32 bands of 4 rows: items with Jaccard >= ~0.45 share a band with high probability
@@ -64,14 +65,33 @@ def sentences(text: str) -> list[list[str]]:
     return out
 
 
-_SCHEME = "affine32"  # datasketch 2's default; named because given permutations must say it
+SEED = 1
+_FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
 
 
 @functools.cache
-def _permutations():
-    """The seed's hash permutations, made once: MinHash draws them anew for every signature
-    otherwise, which cost more than hashing the article's shingles."""
-    return MinHash(num_perm=NUM_PERM, seed=1, scheme=_SCHEME).permutations
+def _permutations() -> np.ndarray:
+    """The seed's affine permutations h -> a*h + b mod 2**32 (a odd), drawn as datasketch's
+    MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32") draws them; made once."""
+    gen = np.random.RandomState(SEED)
+    a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return np.array([a, b])
+
+
+def _sha1_hash32(data: bytes) -> int:
+    """datasketch.hashfunc.sha1_hash32: the first 4 bytes of SHA-1, little-endian."""
+    return struct.unpack("<I", hashlib.sha1(data).digest()[:4])[0]
+
+
+def _fmix(hv: np.ndarray) -> np.ndarray:
+    """The MurmurHash3 32-bit finaliser, the affine32 scheme's pre-mix (wraps modulo 2**32)."""
+    s1, m1, s2, m2, s3 = _FMIX32
+    hv = hv ^ (hv >> s1)
+    hv = hv * m1
+    hv = hv ^ (hv >> s2)
+    hv = hv * m2
+    return hv ^ (hv >> s3)
 
 
 def _shingles(words: list[str]) -> list[bytes]:
@@ -86,9 +106,9 @@ def sentence_sketches(parts: list[list[str]]) -> np.ndarray:
     reduced per sentence: a MinHash object per sentence cost three times the hashing itself. A test
     holds these rows to datasketch's MinHash of each sentence."""
     groups = [_shingles(words) for words in parts]
-    hashed = np.array([sha1_hash32(s) for group in groups for s in group], dtype=np.uint32).reshape(-1, 1)
+    hashed = np.array([_sha1_hash32(s) for group in groups for s in group], dtype=np.uint32).reshape(-1, 1)
     a, b = _permutations()
-    permuted = _fmix(hashed, 32) * a + b  # uint32: wraps modulo 2**32 as the scheme does
+    permuted = _fmix(hashed) * a + b  # uint32: wraps modulo 2**32 as the scheme does
     starts = np.cumsum([0] + [len(group) for group in groups[:-1]])
     return np.minimum.reduceat(permuted, starts, axis=0)
 
