@@ -10,6 +10,7 @@ import email.policy
 import threading
 import time
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -18,15 +19,17 @@ from sqlalchemy import text
 from tests import pg
 from tests.factories import make_config
 from tests.mailflow import assert_each_email_once, assert_each_message_once, submission, unseen
+from tests.pace import scaled
 from tests.pg import PgCluster, pg_bin
 from tests.procs import Tinbai, count_rows, env_for, imap_mailbox, wait_until, write_config
 from tests.servers import HOST, DovecotServer, SmtpSink
 from tinbai.config import load_config
 from tinbai.daemon import Daemon
 from tinbai.ingest.maildir import MaildirMailbox
+from tinbai.notifier.delivery import LEASE_SECONDS, deliver_due
 from tinbai.queue.db import make_engine, migrate, open_db
 from tinbai.queue.lease import Leases, instances
-from tinbai.queue.models import Item, Outbox
+from tinbai.queue.models import Item, Outbox, utcnow
 
 pytestmark = [pytest.mark.timeout(300), pytest.mark.skipif(pg_bin() is None, reason="PostgreSQL is not installed")]
 
@@ -172,17 +175,13 @@ def test_two_daemons_share_the_mailboxes_and_one_killed_is_taken_over(
         for p in procs:
             p.terminate()
     # emails the killed one had claimed wait for their lock (LEASE_SECONDS); sent here, as time passes
-    from datetime import timedelta
-
-    from tinbai.notifier.delivery import LEASE_SECONDS, deliver_due
-    from tinbai.queue.models import utcnow
-
     deliver_due(engine, cfg, owner="later", now=utcnow() + timedelta(seconds=LEASE_SECONDS + 1))
     got = assert_each_message_once(engine, n)
     assert {it.mailbox for it in got} == set(boxes)
     assert all(unseen(dovecot, u) == [] for u in users)
     assert assert_each_email_once(engine, smtp_sink) <= 1  # one email may have been in flight at the kill
-    assert took <= 3 * lease  # one period (plus a round); generous for a busy 2-core machine
+    # one period plus a round on a quiet machine; a loaded one gets its share of a core (tests.pace)
+    assert took <= scaled(3 * lease)
 
 
 def test_run_once_processes_side_by_side_skip_what_another_works(pg_url: str, tmp_path: Path) -> None:
