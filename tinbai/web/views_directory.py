@@ -5,7 +5,7 @@ Art. 9.1.a) and contributors (name, unit, email, phone), kept by the admin and t
 from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 
 from tinbai.queue.directory import (
     ContributorForm,
@@ -61,32 +61,28 @@ def _row_id(form) -> int | None:
     return int(raw)
 
 
-@router.post("/directory/units")
-def unit_save(request: Request, form: CheckedForm, user: CurrentUser):
+def _save(request: Request, form, user, values_of, save) -> Response:
+    """A unit's or a contributor's row from the form (a new one, or the one the form names)."""
     pid = _profile(request, user, _field(form, "profile"))
-    values = UnitForm(**{k: _field(form, k) for k in UnitForm.__dataclass_fields__})
-    unit_id = _row_id(form)
+    values = values_of(**{k: _field(form, k) for k in values_of.__dataclass_fields__})
+    row_id = _row_id(form)
     with db(request) as s:
         try:
-            save_unit(s, pid, values, unit_id)
+            save(s, pid, values, row_id)
         except DirectoryError as e:
             return _show(request, user, pid, str(e), 400)
         s.commit()
     return RedirectResponse(f"/directory?profile={pid}", status_code=303)
+
+
+@router.post("/directory/units")
+def unit_save(request: Request, form: CheckedForm, user: CurrentUser):
+    return _save(request, form, user, UnitForm, save_unit)
 
 
 @router.post("/directory/contributors")
 def contributor_save(request: Request, form: CheckedForm, user: CurrentUser):
-    pid = _profile(request, user, _field(form, "profile"))
-    values = ContributorForm(**{k: _field(form, k) for k in ContributorForm.__dataclass_fields__})
-    person_id = _row_id(form)
-    with db(request) as s:
-        try:
-            save_contributor(s, pid, values, person_id)
-        except DirectoryError as e:
-            return _show(request, user, pid, str(e), 400)
-        s.commit()
-    return RedirectResponse(f"/directory?profile={pid}", status_code=303)
+    return _save(request, form, user, ContributorForm, save_contributor)
 
 
 @router.post("/directory/{kind}/{row_id}/retire")
