@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from sqlalchemy import func, insert, text
+from sqlalchemy import func, insert
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -32,17 +32,26 @@ BAND_READ = 64  # earlier items read per band: a band shared by more is boilerpl
 CAP = 32  # candidates compared in full, those sharing the most bands first
 
 
-def _limited_union(wanted: list[tuple[str, str]], limit: int, but: int = 0) -> tuple[str, dict]:
-    """One statement of index reads, one per (kind, value), each stopped after `limit` rows, the
-    earliest items first (UNION ALL of LIMITed subqueries: PostgreSQL and SQLite both read only
-    those rows); `but`: an item left out."""
-    parts, params = [], {"lim": limit, "but": but}
+# The placeholder of each database's driver: the index reads below go to the driver as they are
+# (exec_driver_sql), since SQLAlchemy's text() parses and binds each of their ~300 parameters
+# anew for every message (~1 ms of the daemon's time a read, measured: twice the read itself).
+_PLACEHOLDER = {"qmark": "?", "format": "%s", "pyformat": "%s"}
+
+
+def _limited_reads(conn, profile: str, wanted: list[tuple[str, str]], limit: int, but: int = 0) -> list[tuple]:
+    """(index in `wanted`, item_id) rows: one statement of index reads, one per (kind, value), each
+    stopped after `limit` rows, the earliest items first (UNION ALL of LIMITed subqueries:
+    PostgreSQL and SQLite both read only those rows); `but`: an item left out."""
+    if not wanted:
+        return []
+    mark = _PLACEHOLDER[conn.dialect.paramstyle]
+    parts, args = [], []
     for i, (kind, value) in enumerate(wanted):
-        parts.append(f"SELECT {i} AS k, item_id FROM (SELECT item_id FROM fingerprint WHERE kind = :k{i} "
-                     f"AND value = :v{i} AND profile = :profile AND item_id <> :but "
-                     f"ORDER BY item_id LIMIT :lim) AS r{i}")
-        params[f"k{i}"], params[f"v{i}"] = kind, value
-    return " UNION ALL ".join(parts), params
+        parts.append(f"SELECT {i} AS k, item_id FROM (SELECT item_id FROM fingerprint WHERE kind = {mark} "
+                     f"AND value = {mark} AND profile = {mark} AND item_id <> {mark} "
+                     f"ORDER BY item_id LIMIT {mark}) AS r{i}")
+        args += [kind, value, profile, but, limit]
+    return list(conn.exec_driver_sql(" UNION ALL ".join(parts), tuple(args)))
 
 
 class DbHistory:
@@ -60,8 +69,8 @@ class DbHistory:
         one more than `common_items`."""
         if not keys:
             return {}
-        sql, params = _limited_union([("sentence", k) for k in keys], self.common_items + 1, but)
-        counts = Counter(k for k, _ in self.session.connection().execute(text(sql), {**params, "profile": profile}))
+        counts = Counter(k for k, _ in _limited_reads(self.session.connection(), profile,
+                                                      [("sentence", k) for k in keys], self.common_items + 1, but))
         return {keys[k]: n for k, n in counts.items()}
 
     def signature(self, profile: str, fp: dict, but: int = 0) -> list[int] | None:
@@ -101,9 +110,8 @@ class DbHistory:
             wanted.append(("text", fp["text_sha"]))
         if not wanted:
             return {}
-        sql, params = _limited_union(wanted, self.common_items + 1)
         by_value: dict[int, list[int]] = {}
-        for k, item_id in self.session.connection().execute(text(sql), {**params, "profile": profile}):
+        for k, item_id in _limited_reads(self.session.connection(), profile, wanted, self.common_items + 1):
             by_value.setdefault(k, []).append(item_id)
         found: dict[int, tuple[str, float]] = {}
         for k, item_ids in by_value.items():
@@ -116,9 +124,8 @@ class DbHistory:
 
     def _candidates(self, profile: str, bands: list[str], skip: set[int]) -> list[int]:
         """The earlier items sharing the most bands, at most `cap`; ties: the earlier item first."""
-        sql, params = _limited_union([("band", b) for b in bands], BAND_READ)
-        shared = Counter(item_id for _, item_id in self.session.connection().execute(
-            text(sql), {**params, "profile": profile}) if item_id not in skip)
+        shared = Counter(item_id for _, item_id in _limited_reads(
+            self.session.connection(), profile, [("band", b) for b in bands], BAND_READ) if item_id not in skip)
         return sorted(shared, key=lambda i: (-shared[i], i))[:self.cap]
 
     def _compare(self, signature: list[int], item_ids: list[int]) -> dict[int, float]:
