@@ -29,7 +29,7 @@ from tinbai.ingest.archive import ContentStore, StoreError
 from tinbai.message import parse_message
 from tinbai.notifier.notices import notices_for_new_item
 from tinbai.pipeline import Analysed, analyse_message, judge, submission_of
-from tinbai.queue.directory import load_directory
+from tinbai.queue.directory import DirectoryCache
 from tinbai.queue.history import DbHistory
 from tinbai.queue.models import Item, Outbox, ReviewEvent, utcnow
 from tinbai.queue.states import FAILED
@@ -77,6 +77,7 @@ class Ingestor:
         self.analyser = Analyser(workers=self.workers)
         self.clock = clock or utcnow
         self._calendars: dict[str, WorkCalendar] = {}
+        self._directory = DirectoryCache()
         self._pool: ThreadPoolExecutor | None = None  # started on first use
 
     def close(self) -> None:
@@ -167,7 +168,7 @@ class Ingestor:
                     raise ahead.error
                 analysed = ahead.analysed if ahead is not None else analyse_message(raw, profile, self.analyser)
                 sub = submission_of(analysed, profile, ref.received_at, self.calendar(profile),
-                                    load_directory(s, profile.id))
+                                    self._directory.get(s, profile.id))
                 history = DbHistory(s, profile.duplicate_threshold)
                 outcome = judge(sub.with_duplicates(history.find_duplicates(profile.id, sub.fingerprint)))
                 report, texts = outcome.report, outcome.texts

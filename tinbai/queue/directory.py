@@ -98,6 +98,32 @@ def load_directory(session: Session, profile_id: str) -> SenderDirectory:
             for c in contributors_of(session, profile_id)))
 
 
+def directory_version(session: Session, profile_id: str) -> tuple:
+    """What changes whenever the profile's directory does: rows are retired, never deleted, and
+    every save sets updated_at, so the rows' count and latest change tell."""
+    conn = session.connection()
+    return tuple(conn.execute(select(func.count(), func.max(table.updated_at)).where(table.profile == profile_id)).one()
+                 for table in (UnitRow, ContributorRow))
+
+
+class DirectoryCache:
+    """The directory as the daemon's checks read it, loaded again only when it changed: building
+    it from its rows for every message was ~1 ms of the daemon's time a message, and it changes
+    a few times a year. The version is read in the caller's transaction, so a unit the pages
+    saved is seen by the next message, in this process or another."""
+
+    def __init__(self) -> None:
+        self._held: dict[str, tuple[tuple, SenderDirectory]] = {}
+
+    def get(self, session: Session, profile_id: str) -> SenderDirectory:
+        version = directory_version(session, profile_id)
+        held = self._held.get(profile_id)
+        if held is None or held[0] != version:
+            held = (version, load_directory(session, profile_id))
+            self._held[profile_id] = held
+        return held[1]
+
+
 def answering_units(session: Session, profile_id: str) -> list[DirectoryUnit]:
     """The units that can be given a citizen's feedback to answer: active, with leaders' addresses
     (binhphuoc Art. 11.2; hungyen Art. 11.3's unit head)."""
