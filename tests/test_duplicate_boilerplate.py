@@ -219,3 +219,12 @@ def test_an_upgrade_from_before_the_sentence_rows_rebuilds_the_index_itself(tmp_
                                                            Fingerprint.kind == "sentence")).all()
     assert sorted(sentences) == sorted(fp["sentences"])
     engine.dispose()
+
+
+def test_a_document_of_more_sentences_than_one_statement_holds_is_stored_and_found(engine) -> None:
+    """SQLite reads at most 500 terms of a compound SELECT: a report of 600 sentences (a year's
+    summary) is counted in several statements, and found again when sent twice."""
+    rng = random.Random(7)
+    report = "\n".join(news(rng, sentences=1) for _ in range(600))
+    first, again = store_all(engine, [mail(report), mail(report)])
+    assert first[1] == set() and again[1] == {first[0]}

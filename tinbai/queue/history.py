@@ -38,20 +38,25 @@ CAP = 32  # candidates compared in full, those sharing the most bands first
 _PLACEHOLDER = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
 
-def _limited_reads(conn, profile: str, wanted: list[tuple[str, str]], limit: int, but: int = 0) -> list[tuple]:
-    """(index in `wanted`, item_id) rows: one statement of index reads, one per (kind, value), each
-    stopped after `limit` rows, the earliest items first (UNION ALL of LIMITed subqueries:
-    PostgreSQL and SQLite both read only those rows); `but`: an item left out."""
-    if not wanted:
-        return []
+# SQLite allows 500 terms in a compound SELECT: a longer list is read in several statements (a
+# document of more than 500 sentences once stopped its message with "too many terms")
+READS_A_STATEMENT = 200
+
+
+def _limited_reads(conn, profile: str, wanted: list[tuple[str, str]], limit: int) -> list[tuple]:
+    """(index in `wanted`, item_id) rows: one statement of index reads per READS_A_STATEMENT
+    (kind, value), each read stopped after `limit` rows, the earliest items first (UNION ALL of
+    LIMITed subqueries: PostgreSQL and SQLite both read only those rows)."""
     mark = _PLACEHOLDER[conn.dialect.paramstyle]
-    parts, args = [], []
-    for i, (kind, value) in enumerate(wanted):
-        parts.append(f"SELECT {i} AS k, item_id FROM (SELECT item_id FROM fingerprint WHERE kind = {mark} "
-                     f"AND value = {mark} AND profile = {mark} AND item_id <> {mark} "
-                     f"ORDER BY item_id LIMIT {mark}) AS r{i}")
-        args += [kind, value, profile, but, limit]
-    return list(conn.exec_driver_sql(" UNION ALL ".join(parts), tuple(args)))
+    rows: list[tuple] = []
+    for start in range(0, len(wanted), READS_A_STATEMENT):
+        parts, args = [], []
+        for i, (kind, value) in enumerate(wanted[start:start + READS_A_STATEMENT], start):
+            parts.append(f"SELECT {i} AS k, item_id FROM (SELECT item_id FROM fingerprint WHERE kind = {mark} "
+                         f"AND value = {mark} AND profile = {mark} ORDER BY item_id LIMIT {mark}) AS r{i}")
+            args += [kind, value, profile, limit]
+        rows += conn.exec_driver_sql(" UNION ALL ".join(parts), tuple(args)).all()
+    return rows
 
 
 class DbHistory:
@@ -60,31 +65,45 @@ class DbHistory:
         self.threshold = threshold
         self.cap = cap
         self.common_items = common_items
-        # (text_sha, item left out) -> the signature without boilerplate
-        self._signed: dict[tuple[str, int], list[int] | None] = {}
+        self._signed: dict[str, list[int] | None] = {}  # text_sha -> the signature without boilerplate
         self._becoming_common: dict[str, list[str]] = {}  # text_sha -> sentences this item makes common
 
-    def sentence_counts(self, profile: str, keys: list[str], but: int = 0) -> dict[str, int]:
-        """How many stored items of the profile (but one) contain each sentence, counted up to
-        one more than `common_items`."""
+    def sentence_counts(self, profile: str, keys: list[str]) -> dict[str, int]:
+        """How many stored items of the profile contain each sentence, counted up to one more
+        than `common_items`."""
         if not keys:
             return {}
         counts = Counter(k for k, _ in _limited_reads(self.session.connection(), profile,
-                                                      [("sentence", k) for k in keys], self.common_items + 1, but))
+                                                      [("sentence", k) for k in keys], self.common_items + 1))
         return {keys[k]: n for k, n in counts.items()}
 
-    def signature(self, profile: str, fp: dict, but: int = 0) -> list[int] | None:
-        """The text's MinHash without the profile's boilerplate (None: too little text is left);
-        `but`: the item itself, when a stored item is signed again (tinbai.queue.resign)."""
+    def signature(self, profile: str, fp: dict) -> list[int] | None:
+        """The new text's MinHash without the profile's boilerplate (None: too little text is left)."""
         if not fp.get("text_sha") or "sketches" not in fp:
             return fp.get("minhash")  # a fingerprint without sentences (made elsewhere): as it is
-        key = (fp["text_sha"], but)
+        key = fp["text_sha"]
         if key not in self._signed:
-            counts = self.sentence_counts(profile, fp["sentences"], but)
+            counts = self.sentence_counts(profile, fp["sentences"])
             self._signed[key] = signature_without(fp, {k for k, n in counts.items() if n >= self.common_items})
-            if not but:  # exactly common_items others have it: once this item is stored, each of them has as many
-                self._becoming_common[fp["text_sha"]] = [k for k, n in counts.items() if n == self.common_items]
+            # exactly common_items others have it: once this item is stored, each of them has as many
+            self._becoming_common[key] = [k for k, n in counts.items() if n == self.common_items]
         return self._signed[key]
+
+    def signatures_again(self, profile: str, fps: dict[int, dict]) -> dict[int, list[int] | None]:
+        """The signature of each stored item without the boilerplate as it is now (the item itself
+        not counted), with one count of all their sentences: each item is in its own sentences'
+        counts, so one is taken off; a count stopped at its limit (common_items + 1) stays at or
+        above common_items when it is, as the exact count would."""
+        keys = sorted({k for fp in fps.values() for k in fp.get("sentences", [])})
+        counts = self.sentence_counts(profile, keys)
+        out = {}
+        for item_id, fp in fps.items():
+            if "sketches" not in fp:
+                out[item_id] = fp.get("minhash")
+                continue
+            own = fp["sentences"]
+            out[item_id] = signature_without(fp, {k for k in own if counts.get(k, 0) - 1 >= self.common_items})
+        return out
 
     def find_duplicates(self, profile: str, fp: dict) -> list[DuplicateMatch]:
         """Earlier live items of the profile that share a file, the text, or (nearly) the text."""

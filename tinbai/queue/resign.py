@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import delete, insert, update
+from sqlalchemy import bindparam, delete, insert, update
 from sqlmodel import Session, col, select
 
 from tinbai.extract.duplicates import band_keys, text_fingerprint
@@ -35,36 +35,49 @@ def items_with(session: Session, profile: str, sentences: list[str], but: int) -
 
 def stored_fingerprint(session: Session, item_id: int) -> dict:
     """The item's text fingerprint made again from what the queue stored of it."""
-    conn = session.connection()
-    report = conn.execute(select(Item.report_json).where(Item.id == item_id)).scalar_one_or_none()
-    if report is None:
+    return stored_fingerprints(session, [item_id]).get(item_id, {})
+
+
+def stored_fingerprints(session: Session, item_ids: list[int]) -> dict[int, dict]:
+    """stored_fingerprint of each item, read in two statements (the items' reports, their files'
+    texts) rather than two an item; an item without a report is left out."""
+    if not item_ids:
         return {}
-    texts = list(conn.execute(select(Attachment.text).where(Attachment.item_id == item_id)).scalars())
-    return text_fingerprint(json.loads(report).get("body_text", ""), texts)
+    conn = session.connection()
+    reports = dict(conn.execute(select(Item.id, Item.report_json).where(col(Item.id).in_(item_ids),
+                                                                          col(Item.report_json).is_not(None))).all())
+    texts: dict[int, list[str]] = {item_id: [] for item_id in reports}
+    for item_id, text in conn.execute(select(Attachment.item_id, Attachment.text)
+                                      .where(col(Attachment.item_id).in_(list(reports))).order_by(Attachment.id)):
+        texts[item_id].append(text)
+    return {item_id: text_fingerprint(json.loads(report).get("body_text", ""), texts[item_id])
+            for item_id, report in reports.items()}
 
 
 def resign(session: Session, history, profile: str, item_ids: list[int]) -> int:
-    """Sign these items again with the history's boilerplate as it is now; returns how many changed."""
-    changed = 0
+    """Sign these items again with the history's boilerplate as it is now; returns how many changed.
+    In a handful of statements for all of them: a sentence that becomes common re-signs up to
+    COMMON_ITEMS items at once, and seven statements an item were most of that message's storing."""
     conn = session.connection()
-    for item_id in item_ids:
-        stored = conn.execute(select(Fingerprint.value, Fingerprint.minhash).where(
-            Fingerprint.item_id == item_id, Fingerprint.kind == "text")).first()
-        if stored is None:
-            continue
-        fp = stored_fingerprint(session, item_id)
-        if fp.get("text_sha") != stored.value:
-            continue  # not the text it was signed from
-        signature = history.signature(profile, fp, but=item_id)
+    stored = {item_id: (value, minhash) for item_id, value, minhash in conn.execute(
+        select(Fingerprint.item_id, Fingerprint.value, Fingerprint.minhash).where(
+            Fingerprint.kind == "text", col(Fingerprint.item_id).in_(item_ids)))}
+    # an item whose text no longer gives the stored hash is not the text it was signed from
+    fps = {item_id: fp for item_id, fp in stored_fingerprints(session, list(stored)).items()
+           if fp.get("text_sha") == stored[item_id][0]}
+    changed: dict[int, list[int] | None] = {}
+    for item_id, signature in history.signatures_again(profile, fps).items():
         minhash = ",".join(str(v) for v in signature) if signature else None
-        if minhash == stored.minhash:
-            continue
-        conn.execute(update(Fingerprint).where(Fingerprint.item_id == item_id, Fingerprint.kind == "text")
-                     .values(minhash=minhash))
-        conn.execute(delete(Fingerprint).where(Fingerprint.item_id == item_id, Fingerprint.kind == "band"))
-        if signature:
-            conn.execute(insert(Fingerprint.__table__), [
-                dict(item_id=item_id, profile=profile, kind="band", value=band, minhash=None)
-                for band in band_keys(signature)])
-        changed += 1
-    return changed
+        if minhash != stored[item_id][1]:
+            changed[item_id] = signature
+    if not changed:
+        return 0
+    conn.execute(update(Fingerprint).where(Fingerprint.item_id == bindparam("fid"), Fingerprint.kind == "text")
+                 .values(minhash=bindparam("mh")),
+                 [dict(fid=item_id, mh=",".join(str(v) for v in sig) if sig else None) for item_id, sig in changed.items()])
+    conn.execute(delete(Fingerprint).where(col(Fingerprint.item_id).in_(list(changed)), Fingerprint.kind == "band"))
+    bands = [dict(item_id=item_id, profile=profile, kind="band", value=band, minhash=None)
+             for item_id, sig in changed.items() if sig for band in band_keys(sig)]
+    if bands:
+        conn.execute(insert(Fingerprint.__table__), bands)
+    return len(changed)
