@@ -103,6 +103,7 @@ def deliver_due(engine, config: Config, *, owner: str = "tinbai", now: datetime 
     # each pass its own claim name: a renewal never extends another pass's claims
     token = f"{owner}#{uuid.uuid4().hex[:8]}"
     transport = Transport(config.smtp, config.base_dir())
+    up_noted = False
     try:
         with _Renewal(engine, token, clock):
             while True:
@@ -111,17 +112,28 @@ def deliver_due(engine, config: Config, *, owner: str = "tinbai", now: datetime 
                 if not rows:
                     break
                 for row in rows:
-                    if not _deliver_one(engine, config, transport, row, now, counts):
+                    outcome = _deliver_one(engine, config, transport, row, now, counts)
+                    if outcome == DOWN:
                         _let_go(engine, token)
                         return counts
+                    if outcome == ANSWERED and not up_noted:
+                        # an outage, if one was noted, is over: once a pass, not a read per email
+                        record_up(engine)
+                        up_noted = True
     finally:
         transport.close()
     return counts
 
 
+# what sending one email told of the server
+DOWN, ANSWERED, UNANSWERED = "down", "answered", "unanswered"
+
+
 def _deliver_one(engine, config: Config, transport: Transport, row: Outbox, now: datetime | None,
-                 counts: dict[str, int]) -> bool:
-    """Send one claimed row and note the outcome; False when the server is down."""
+                 counts: dict[str, int]) -> str:
+    """Send one claimed row and note the outcome: DOWN (the server took nothing), ANSWERED (it
+    took the email or refused this one: an answer too) or UNANSWERED (the email could not be
+    composed)."""
     recipients = [a.strip() for a in row.to_addrs.split(",") if a.strip()]
     status, error, answered = "sent", None, True
     try:
@@ -134,7 +146,7 @@ def _deliver_one(engine, config: Config, transport: Transport, row: Outbox, now:
             s.add(fresh)
             s.commit()
         record_down(engine, str(e))
-        return False
+        return DOWN
     except TemporaryFailure as e:
         status, error = "pending", str(e)
     except PermanentFailure as e:
@@ -144,8 +156,6 @@ def _deliver_one(engine, config: Config, transport: Transport, row: Outbox, now:
         # stop the others nor stay claimed: retried with its backoff, and shown to the board
         transport.close()
         status, error, answered = "pending", f"{type(e).__name__}: {e}", False
-    if answered:
-        record_up(engine)  # the server answered (a refusal of one email is an answer too)
     with Session(engine, expire_on_commit=False) as s:
         fresh = s.get(Outbox, row.id)
         fresh.locked_by = fresh.locked_until = None
@@ -164,7 +174,7 @@ def _deliver_one(engine, config: Config, transport: Transport, row: Outbox, now:
             log.error("email %s to %s failed for good: %s", fresh.id, fresh.to_addrs, error)
         s.add(fresh)
         s.commit()
-    return True
+    return ANSWERED if answered else UNANSWERED
 
 
 def next_due(engine) -> datetime | None:
