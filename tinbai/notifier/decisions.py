@@ -36,6 +36,9 @@ SPAN_END_GRACE = timedelta(minutes=10)
 # ----- who ----------------------------------------------------------------------------------
 
 
+_USERS = select(User)  # built once: it is read for every new item (its reminders' recipients)
+
+
 class Directory:
     """The board's users, by profile and role (one query per tick)."""
 
@@ -45,7 +48,7 @@ class Directory:
 
     @classmethod
     def load(cls, session: Session) -> Directory:
-        return cls(session.exec(select(User)).all())
+        return cls(session.exec(_USERS).all())
 
     def emails(self, profile_id: str, role: str) -> list[str]:
         out = []

