@@ -383,7 +383,7 @@ class Row:
     sandboxed: float = 0.0
     slowest: float = 0.0  # one file, sandboxed
     in_process: float = 0.0
-    problems: list[str] = field(default_factory=list)
+    findings: list[str] = field(default_factory=list)
 
 
 def in_process_extract(name: str, data: bytes, limits) -> None:

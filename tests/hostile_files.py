@@ -149,7 +149,7 @@ def _page_objects(contents: bytes, xobjects: bytes = b"") -> dict[int, bytes]:
 def pdf_form_bomb(depth: int = 40) -> bytes:
     """"Billion laughs" in PDF: form XObject n draws form n+1 twice, `depth` levels deep, so one
     page asks for 2**depth drawings of the last form. No object refers to itself, so guards
-    against direct recursion do not stop it; pdfminer and pdfium both work at it for ever."""
+    against direct recursion do not stop it; pdfium works at it for ever."""
     objects = _page_objects(PDF_TEXT + b" /X Do", b"/X 10 0 R")
     form = b"/Type /XObject /Subtype /Form /BBox [0 0 595 842] "
     for level in range(depth):

@@ -242,36 +242,44 @@ def test_truncated_pdf(env: Env):
     assert_still_serves(env)
 
 
-def test_pdf_whose_forms_multiply_is_stopped_at_the_time_limit(env: Env):
-    """Form XObjects each drawing the next twice, 40 deep: 2**40 drawings. pdfminer and pdfium
-    both work at it indefinitely (measured: pdfium alone > 60 s); the worker is killed."""
+def test_pdf_whose_forms_multiply_is_stopped_by_the_limits(env: Env):
+    """Form XObjects each drawing the next twice, 40 deep: 2**40 drawings. pdfium works at it
+    indefinitely (measured: > 60 s in-process) and its memory grows as it does: the worker is
+    stopped by the time limit or, first on a fast machine, by its memory cap (pdfium aborts when
+    an allocation fails), and replaced."""
     report, took = run(env, ("bao cao.pdf", "application/pdf", pdf_form_bomb(40)))
-    assert SECONDS_PER_FILE <= took < bound(), f"{took:.1f} s"
+    assert took < bound(), f"{took:.1f} s"
     assert codes_at(report, "bao cao.pdf") == {"attachment.unreadable"}
-    assert f"{SECONDS_PER_FILE:g} giây" in detail(report, "attachment.unreadable")
-    assert flat(report)["bao cao.pdf"].facts["error"].startswith("timeout")
+    error = flat(report)["bao cao.pdf"].facts["error"]
+    assert error.startswith("timeout") or error == "worker killed by signal SIGABRT", error
+    if error.startswith("timeout"):
+        assert took >= SECONDS_PER_FILE and f"{SECONDS_PER_FILE:g} giây" in detail(report, "attachment.unreadable")
     assert report.verdict == "needs_correction"
     assert_still_serves(env)
 
 
 def test_pdf_stream_whose_length_refers_to_itself(env: Env):
-    # pdfminer recurses resolving /Length until Python's recursion limit: unreadable, quickly
+    # pdfium does not follow the /Length reference round: it finds the stream's end by its
+    # "endstream" and reads the page
     report, took = run(env, ("bao cao.pdf", "application/pdf", pdf_self_length()))
     assert took < bound()
-    assert codes_at(report, "bao cao.pdf") == {"attachment.unreadable"}
-    assert "RecursionError" in flat(report)["bao cao.pdf"].facts["error"]
-    assert report.verdict == "needs_correction"
+    entry = flat(report)["bao cao.pdf"]
+    assert codes_at(report, "bao cao.pdf") == set() and entry.pages == 1
+    assert entry.facts["pages_text"] == ["Tin hoi nghi tong ket cong tac nam 2025"]
+    assert report.verdict == "accept"
     assert_still_serves(env)
 
 
 def test_pdf_page_tree_with_a_cycle_gives_a_clean_report(env: Env):
-    # pdfminer remembers the page-tree nodes it has visited; pdfium refuses to load such a page
+    # pdfium counts the page but refuses to load it: what is on it cannot be seen, by us or by a
+    # reviewer's browser (pdfium again), so the file is unreadable, quickly, without a traceback
     report, took = run(env, ("bao cao.pdf", "application/pdf", pdf_page_tree_cycle()))
     assert took < bound()
     entry = flat(report)["bao cao.pdf"]
-    assert entry.pages == 1 and entry.text_encoding == "unicode" and entry.facts["findings"] == []
-    assert codes_at(report, "bao cao.pdf") == set()
-    assert report.verdict == "accept"
+    assert entry.pages == 1 and entry.facts["pages_unreadable"] == [1] and "error" not in entry.facts
+    assert codes_at(report, "bao cao.pdf") == {"attachment.unreadable"}
+    assert "trang 1" in detail(report, "attachment.unreadable")
+    assert report.verdict == "needs_correction"
     assert_still_serves(env)
 
 
@@ -344,9 +352,10 @@ def test_picture_under_pillows_limit_is_stopped_by_the_memory_cap(env: Env):
 
 
 def test_pdf_that_inflates_past_the_memory_limit_and_the_rest_of_the_message(env: Env):
-    """A 1.3 MB PDF whose page content inflates to 1.25 GB (pdfminer inflates a stream whole):
-    more than the profile's memory_mb (1024, as shipped). The worker fails with MemoryError and
-    is replaced; the photo and the Word file in the same message are read as usual.
+    """A 1.3 MB PDF whose page content inflates to 1.25 GB (pdfium inflates a stream whole):
+    more than the profile's memory_mb (1024, as shipped). pdfium aborts the worker when an
+    allocation fails under the cap; the worker is replaced and the photo and the Word file in the
+    same message are read as usual.
     The memory limit is what is tested: the time limit is set far enough (a minute, scaled to the
     machine's load) that it cannot come first. With the 5 s of the other tests, a busy machine
     inflated for longer than 5 s and the file was stopped by the clock instead."""
@@ -362,8 +371,7 @@ def test_pdf_that_inflates_past_the_memory_limit_and_the_rest_of_the_message(env
     assert took < 3 * seconds + scaled(SLACK)
     files = flat(report)
     assert codes_at(report, "bao cao.pdf") == {"attachment.unreadable"}
-    assert "MemoryError" in files["bao cao.pdf"].facts["error"]
-    assert "bộ nhớ" in detail(report, "attachment.unreadable")
+    assert files["bao cao.pdf"].facts["error"] == "worker killed by signal SIGABRT"
     assert files["anh hoi nghi.jpg"].facts["width"] == 320 and codes_at(report, "anh hoi nghi.jpg") == set()
     assert files["tin bai.docx"].text_encoding == "unicode" and codes_at(report, "tin bai.docx") == set()
     assert report.verdict == "needs_correction"

@@ -31,5 +31,5 @@ def fmt(value: str | None, zone: ZoneInfo) -> str:
 def setup_logging(level: str, quiet: bool = False) -> None:
     logging.basicConfig(level=logging.WARNING if quiet else getattr(logging, level),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    for noisy in ("pdfminer", "PIL", "fontTools", "pyhanko", "apscheduler.executors", "mailparser", "alembic"):
+    for noisy in ("PIL", "fontTools", "pyhanko", "apscheduler.executors", "mailparser", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

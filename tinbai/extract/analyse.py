@@ -32,7 +32,7 @@ WORKER_TASK = "tinbai.extract.reading:sandbox_task"
 # is left for the files rather than spent on the libraries (numpy and OpenCV alone are ~400 MB
 # of address space).
 PRELOAD = (
-    "numpy", "cv2", "PIL.Image", "pypdfium2", "pdfminer.high_level",
+    "numpy", "cv2", "PIL.Image", "pypdfium2",
     "tinbai.extract.reading", "tinbai.extract.seal", "tinbai.extract.signature", "tinbai.extract.docheader",
     "tinbai.parsers.formats", "tinbai.parsers.office", "tinbai.parsers.pdf", "tinbai.parsers.image",
     "tinbai.parsers.text", "tinbai.parsers.archive", "tinbai.parsers.danger", "tinbai.parsers.vietnamese",

@@ -5,7 +5,7 @@ memory limits; it never raises for a bad file: what is wrong with the file goes
 into FileFacts.findings (unreadable, encrypted) with a
 Vietnamese detail. Each family has its reader module (office, pdf, text, image,
 media), imported only when a file of that family comes, so a worker that only
-ever sees photos never loads pdfminer.
+ever sees photos never loads python-docx or openpyxl.
 
 Archives, executables and scripts are read by other modules (archive, danger):
 here they get a FileFacts with their type and nothing else. Legacy Vietnamese

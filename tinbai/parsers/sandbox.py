@@ -256,7 +256,7 @@ class Sandbox:
     run(*args, timeout=…) -> SandboxResult. Arguments and results travel by pickle.
     Thread-safe; `workers` calls run at once. Use as a context manager or call close().
     `preload`: modules each worker imports before its memory is measured (heavy
-    libraries such as pdfminer or cv2), so that memory_mb is left for the files.
+    libraries such as pypdfium2 or cv2), so that memory_mb is left for the files.
     The program's main module must be importable without side effects
     (`if __name__ == "__main__":`): multiprocessing imports it in each worker.
     """
