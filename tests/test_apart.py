@@ -1,5 +1,5 @@
 """tinbai.apart: a call in a child process of its own, and the daemon without the libraries it
-keeps out (the report files' openpyxl and python-docx, the password check's zxcvbn)."""
+keeps out (the report files' openpyxl and python-docx, the password check's zxcvbn, the schema's Alembic)."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def test_a_child_over_its_time_is_an_apart_error():
 def test_the_daemon_imports_none_of_the_libraries_kept_apart():
     # what `main.py run` imports: the daemon with the web server and every page
     code = ("import sys, tinbai.cli.run; "
-            "print(' '.join(m for m in ('openpyxl', 'docx', 'zxcvbn') if m in sys.modules))")
+            "print(' '.join(m for m in ('openpyxl', 'docx', 'zxcvbn', 'alembic') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
 

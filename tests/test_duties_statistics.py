@@ -33,9 +33,9 @@ from tinbai.demo_history import add_history
 from tinbai.duties.export_flat import statistics_dict
 from tinbai.duties.periods import PeriodError, parse_period
 from tinbai.duties.service import statistics_file, statistics_for
-from tinbai.queue.db import open_db
 from tinbai.queue.directory import units_of
 from tinbai.queue.models import Item
+from tinbai.queue.schema import open_db
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"

@@ -14,8 +14,8 @@ from tinbai.daemon import Daemon
 from tinbai.ingest import sources
 from tinbai.ingest.maildir import MaildirMailbox
 from tinbai.ingest.runner import Ingestor
-from tinbai.queue.db import open_db
 from tinbai.queue.models import Item, Outbox, ReviewEvent
+from tinbai.queue.schema import open_db
 
 
 @pytest.fixture

@@ -45,6 +45,8 @@ def run_apart(func_path: str, *args: Any, timeout: float = DEFAULT_TIMEOUT, **kw
     if done.returncode != 0 or not done.stdout:
         tail = done.stderr.decode("utf-8", "replace")[-2000:]
         raise ApartError(f"{func_path}: the child process failed (exit code {done.returncode}): {tail}")
+    if done.stderr:  # what it logged or warned: the daemon's log has it too
+        sys.stderr.write(done.stderr.decode("utf-8", "replace"))
     ok, value = pickle.loads(done.stdout)
     if not ok:
         raise ApartError(f"{func_path}: {value}")
