@@ -110,6 +110,12 @@ class Analyser:
         parsed = parse_message(raw)
         return parsed, [self.analyse(a.filename, a.data, limits) for a in parsed.attachments]
 
+    def worker_pids(self) -> list[int]:
+        """Process ids of the live parser workers (for monitoring and tests)."""
+        with self._lock:
+            sandboxes = list(self._sandboxes.values())
+        return sorted(pid for sb in sandboxes for pid in sb.worker_pids())
+
     def close(self) -> None:
         with self._lock:
             sandboxes = list(self._sandboxes.values())
