@@ -54,9 +54,10 @@ from tinbai.extract.duplicates import (  # noqa: E402
     signature_without,
     text_fingerprint,
 )
-from tinbai.queue.db import make_engine, migrate  # noqa: E402
+from tinbai.queue.db import make_engine  # noqa: E402
 from tinbai.queue.history import COMMON_ITEMS, DbHistory  # noqa: E402
 from tinbai.queue.models import Fingerprint, Item  # noqa: E402
+from tinbai.queue.schema import migrate  # noqa: E402
 
 PROFILE = "thainguyen-thads"
 SYLLABLES = ("xã phường huyện tỉnh hội nghị tổ chức cán bộ công chức viên chức nhân dân đoàn kết phát triển kinh tế "

@@ -1,6 +1,7 @@
 """Memory while draining a backlog: RSS must not grow with the backlog's size (goal < 300 MB).
 
     .venv/bin/python bench/memory.py [--sizes 1000 10000] [--quick] [--db sqlite|pg] [--mix issue|photos]
+                                     [--mailboxes K]
 
 For each size, that many messages of the mix (issue 18's, bench/mix.py, by default) wait in a
 private Dovecot mailbox; one `main.py run --once` drains them while the RSS of the daemon process
@@ -11,6 +12,10 @@ tree's peak RSS and PSS, the PSS of each part of the tree at that peak, and the 
 to 90 %; then the ratio of the peaks of the largest and smallest backlog (flat memory: ≈ 1).
 The goal (< 300 MB) is for the whole tree's PSS. --quick: backlogs of 300 and 1,000.
 
+--mailboxes K (K > 1): the backlog is shared out over K IMAP mailboxes and drained by the daemon
+as deployed, `main.py run --no-web` (a thread per mailbox), stopped once every message is an item:
+the tree then shows what the daemon's mailboxes hold together (one shared set of parser workers).
+
 The messages are built from a pool of 200 generated ones (new Message-ID, subject and body
 number for each copy), so that 10,000 of them take a minute to make, not an hour.
 """
@@ -19,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import signal
 import sys
 import tempfile
 import time
@@ -52,15 +58,16 @@ def backlog(n: int, pool: list[bytes]) -> list[bytes]:
     return out
 
 
-def drain(n: int, pool: list[bytes], db: str) -> dict:
+def drain(n: int, pool: list[bytes], db: str, mailboxes: int = 1) -> dict:
     work = Path(tempfile.mkdtemp(prefix="tinbai-bench-memory-"))
     cluster = None
     with DovecotServer() as server:
-        user, _ = server.new_user()
+        users = [server.new_user()[0] for _ in range(mailboxes)]
         t0 = time.perf_counter()
-        with server.session(user) as c:
-            for raw in backlog(n, pool):
-                c.append("INBOX", raw)
+        for k, user in enumerate(users):
+            with server.session(user) as c:
+                for raw in backlog(n, pool)[k::mailboxes]:
+                    c.append("INBOX", raw)
         print(f"  {n} messages appended in {time.perf_counter() - t0:.0f} s", flush=True)
         url = None
         if db == "pg":
@@ -68,10 +75,11 @@ def drain(n: int, pool: list[bytes], db: str) -> dict:
 
             cluster = PgCluster().start()
             url = cluster.new_database()
-        config = write_config(work, mailboxes={"tn": imap_mailbox(server, user)}, database_url=url,
-                              log_level="WARNING")
+        boxes = {f"tn{k}" if mailboxes > 1 else "tn": imap_mailbox(server, user) for k, user in enumerate(users)}
+        config = write_config(work, mailboxes=boxes, database_url=url, log_level="WARNING")
         engine = make_engine(url or f"sqlite:///{work / 'var' / 'tinbai.db'}")
-        t = Tinbai(config, env_for(server), work / "run.log").start("run", "--once")
+        args = ("run", "--once") if mailboxes == 1 else ("run", "--no-web")
+        t = Tinbai(config, env_for(server), work / "run.log").start(*args)
         progress: list[tuple[float, int]] = []
         started = time.perf_counter()
         with RssSampler(t.pid, every=0.2, pss_every=1) as rss:
@@ -81,8 +89,13 @@ def drain(n: int, pool: list[bytes], db: str) -> dict:
                         progress.append((time.monotonic(), conn.execute(text("SELECT count(*) FROM item")).scalar()))
                 except Exception:  # the tables are not there yet
                     pass
+                if mailboxes > 1 and progress and progress[-1][1] >= n:
+                    t.proc.terminate()  # all drained: the daemon runs on otherwise (SIGTERM: its clean stop)
                 time.sleep(1.0)
             rc = t.wait(10)
+            if mailboxes > 1 and rc in (130, -signal.SIGTERM):
+                rc = 0  # stopped by us
+
         took = time.perf_counter() - started
         if rc != 0:
             raise SystemExit(f"run --once failed ({rc}):\n{t.log()[-3000:]}")
@@ -113,6 +126,7 @@ def main() -> None:
     p.add_argument("--db", choices=["sqlite", "pg"], default="sqlite")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--mix", choices=["issue", "photos"], default="issue", help="as bench/ingest.py")
+    p.add_argument("--mailboxes", type=int, default=1, help="K > 1: K mailboxes drained by `run` (see above)")
     a = p.parse_args()
     sizes = [300, 1000] if a.quick else a.sizes
     print(f"generating a pool of {POOL} messages ({a.mix} mix)…", flush=True)
@@ -120,7 +134,7 @@ def main() -> None:
     results = []
     for n in sizes:
         print(f"draining a backlog of {n}:", flush=True)
-        r = drain(n, pool, a.db)
+        r = drain(n, pool, a.db, a.mailboxes)
         results.append(r)
         print(f"  {n / r['seconds']:.1f} msg/s; daemon RSS at 10 % {r['rss10']:.0f} MB, 50 % {r['rss50']:.0f} MB, "
               f"90 % {r['rss90']:.0f} MB, peak {r['peak']:.0f} MB (growth 10→90 %: {r['growth']:+.0f} MB); "

@@ -33,8 +33,8 @@ from sqlmodel import Session, select  # noqa: E402
 
 from tinbai.config import config_from_dict  # noqa: E402
 from tinbai.demo import run_demo  # noqa: E402
-from tinbai.queue.db import open_db  # noqa: E402
 from tinbai.queue.models import Attachment  # noqa: E402
+from tinbai.queue.schema import open_db  # noqa: E402
 from tinbai.web.app import create_app  # noqa: E402
 from tinbai.web.users import ensure_demo_account  # noqa: E402
 

@@ -19,10 +19,11 @@ from sqlmodel import Session, select
 
 from tests import pg
 from tinbai.extract.duplicates import text_fingerprint
-from tinbai.queue.db import MIGRATIONS, make_engine, migrate
+from tinbai.queue.db import make_engine
 from tinbai.queue.history import CAP, COMMON_ITEMS, DbHistory
 from tinbai.queue.models import Fingerprint, Item
 from tinbai.queue.reindex import reindex
+from tinbai.queue.schema import MIGRATIONS, migrate
 
 pg_cluster, pg_url = pg.pg_cluster, pg.pg_url
 PROFILE = "thainguyen-thads"

@@ -23,8 +23,8 @@ from tests.duties_fixtures import (
     without_configured_directory,
 )
 from tests.web_fixtures import PASSWORD, make_config
-from tinbai.queue.db import open_db
 from tinbai.queue.directory import load_directory
+from tinbai.queue.schema import open_db
 from tinbai.web.app import create_app
 
 pytestmark = needs_chromium

@@ -24,8 +24,8 @@ from tests.web_fixtures import VN, make_config, make_item
 from tinbai.cli import main
 from tinbai.duties import jobs
 from tinbai.duties.jobs import duties_at, run_duties
-from tinbai.queue.db import open_db
 from tinbai.queue.models import DutyRun, Outbox
+from tinbai.queue.schema import open_db
 
 CHASING_DAY = datetime(2026, 11, 20, 9, 0, tzinfo=VN)  # the 15th working day of November 2026, a Friday
 SUNDAY = datetime(2026, 11, 22, 9, 0, tzinfo=VN)

@@ -34,9 +34,9 @@ from tinbai.duties.periods import PeriodError, parse_period
 from tinbai.duties.service import statistics_file, statistics_for
 from tinbai.parsers import formats
 from tinbai.parsers.facts import ParseLimits
-from tinbai.queue.db import open_db
 from tinbai.queue.directory import units_of
 from tinbai.queue.models import Item
+from tinbai.queue.schema import open_db
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"

@@ -46,8 +46,9 @@ from tinbai.ingest.maildir import MaildirMailbox
 from tinbai.ingest.runner import Ingestor
 from tinbai.ingest.sources import mailbox_pass
 from tinbai.notifier.delivery import LEASE_SECONDS, deliver_due
-from tinbai.queue.db import make_engine, migrate, open_db
+from tinbai.queue.db import make_engine
 from tinbai.queue.models import Item, MailboxState, Outbox, utcnow
+from tinbai.queue.schema import migrate, open_db
 
 pytestmark = pytest.mark.timeout(300)
 

@@ -26,8 +26,8 @@ from tests.servers import SmtpSink
 from tinbai.board import act
 from tinbai.daemon import Daemon
 from tinbai.ingest.maildir import MaildirMailbox
-from tinbai.queue.db import open_db
 from tinbai.queue.models import Item, ProblemRow, ReviewEvent, UnitForward, User
+from tinbai.queue.schema import open_db
 from tinbai.web.item_extras import record_views
 
 BP_SECRETARY = "thuky@stp-binhphuoc.example.vn"

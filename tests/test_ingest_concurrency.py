@@ -19,8 +19,8 @@ from tests.factories import VN, make_config, news_email
 from tinbai.ingest.maildir import MaildirMailbox
 from tinbai.ingest.runner import Ingestor
 from tinbai.ingest.sources import mailbox_pass
-from tinbai.queue.db import open_db
 from tinbai.queue.models import Item
+from tinbai.queue.schema import open_db
 
 T0 = datetime(2026, 4, 28, 9, 0, tzinfo=VN)
 

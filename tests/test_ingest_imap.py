@@ -13,8 +13,8 @@ from tests.factories import make_config, news_email
 from tinbai.daemon import Daemon
 from tinbai.ingest.runner import Ingestor
 from tinbai.ingest.sources import imap_pass, open_imap
-from tinbai.queue.db import open_db
 from tinbai.queue.models import Item
+from tinbai.queue.schema import open_db
 
 
 def imap_config(tmp_path, dovecot, user="alice", password="alicepw", **box):

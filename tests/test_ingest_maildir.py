@@ -13,9 +13,9 @@ from tests.factories import VN, make_config, news_email
 from tinbai.daemon import Daemon
 from tinbai.ingest import sources
 from tinbai.ingest.maildir import MaildirMailbox
-from tinbai.ingest.runner import Ingestor
-from tinbai.queue.db import open_db
+from tinbai.ingest.runner import Ingestor, analysis_threads
 from tinbai.queue.models import Item, Outbox, ReviewEvent
+from tinbai.queue.schema import open_db
 
 
 @pytest.fixture
@@ -202,3 +202,27 @@ def test_a_message_leaves_new_only_after_its_item_is_on_disk(setup, monkeypatch:
     assert sum(1 for what, _ in events if what == "mark") == n
     assert sum(1 for what, _ in events if what == "durable") == 2  # one fsync a batch, not a message
     assert any(path.endswith("tinbai.db-wal") for path in synced_files), synced_files
+
+
+def test_the_daemons_mailboxes_share_its_parser_workers(tmp_path) -> None:
+    """Every mailbox's pass reads its files in the daemon's parser workers: mail in two mailboxes
+    (the shipped config has five) starts `parser_workers` processes in all, not that many for each
+    mailbox (~40-70 MB a worker: bench/memory.py)."""
+    cfg = make_config(tmp_path)
+    engine = open_db(cfg)
+    names = ("thainguyen", "haiduong")
+    for name in names:
+        md = MaildirMailbox(cfg.resolve(cfg.mailboxes[name].path))
+        for i in range(3):
+            md.add(news_email(i), datetime(2026, 4, 28, 10, i, tzinfo=VN))
+    daemon = Daemon(cfg, engine)
+    try:
+        for name in names:
+            daemon._maildir_job(name, cfg.mailboxes[name])
+        assert [ing.analyser for ing in daemon._ingestors.values()] == [daemon.analyser] * 2
+        assert 0 < len(daemon.analyser.worker_pids()) <= analysis_threads(cfg)
+    finally:
+        for ingestor in daemon._ingestors.values():
+            ingestor.close()
+        daemon.analyser.close()
+    assert len(items(engine)) == 6

@@ -11,7 +11,8 @@ from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
 from tinbai.queue import models  # noqa: F401 - the tables the metadata holds
-from tinbai.queue.db import make_engine, migrate
+from tinbai.queue.db import make_engine
+from tinbai.queue.schema import migrate
 
 
 def test_migrated_schema_matches_the_models(tmp_path: Path) -> None:

@@ -27,9 +27,10 @@ from tinbai.config import load_config
 from tinbai.daemon import Daemon
 from tinbai.ingest.maildir import MaildirMailbox
 from tinbai.notifier.delivery import LEASE_SECONDS, deliver_due
-from tinbai.queue.db import make_engine, migrate, open_db
+from tinbai.queue.db import make_engine
 from tinbai.queue.lease import Leases, instances
 from tinbai.queue.models import Item, Outbox, utcnow
+from tinbai.queue.schema import migrate, open_db
 
 pytestmark = [pytest.mark.timeout(300), pytest.mark.skipif(pg_bin() is None, reason="PostgreSQL is not installed")]
 

@@ -37,8 +37,8 @@ from tinbai.notifier.delivery import deliver_due
 from tinbai.notifier.planning import plan_item_reminders
 from tinbai.notifier.preview import reminders_at
 from tinbai.notifier.scheduler import queue_due_reminders
-from tinbai.queue.db import open_db
 from tinbai.queue.models import Item, Outbox, ReminderRow, User
+from tinbai.queue.schema import open_db
 from tinbai.queue.states import CLOSED_STATES, FAILED, OPEN_STATES
 
 PROFILE = "thainguyen-thads"

@@ -29,8 +29,8 @@ from tinbai.cli import run as run_command
 from tinbai.cli import status as status_command
 from tinbai.daemon import Daemon
 from tinbai.notifier.outbox import queue_email
-from tinbai.queue.db import open_db
 from tinbai.queue.models import Item, MailboxState, Outbox, utcnow
+from tinbai.queue.schema import open_db
 
 pytestmark = pytest.mark.timeout(300)
 SENDER = "Ban Biên tập <bbt@example.gov.vn>"

@@ -28,8 +28,8 @@ from tinbai.ingest.maildir import MaildirMailbox
 from tinbai.notifier.delivery import LEASE_SECONDS, claim_due, deliver_due
 from tinbai.notifier.outage import service_state
 from tinbai.notifier.outbox import queue_email
-from tinbai.queue.db import open_db
 from tinbai.queue.models import Outbox, utcnow
+from tinbai.queue.schema import open_db
 
 SENDER = "Ban Biên tập <bbt@example.gov.vn>"
 GOOD = "hoa.nt@thads-thainguyen.example.vn"

@@ -23,8 +23,9 @@ from tests.servers import SmtpSink
 from tests.web_fixtures import make_config
 from tinbai.notifier.delivery import deliver_due
 from tinbai.notifier.outbox import queue_email
-from tinbai.queue.db import MIGRATIONS, make_engine, migrate
+from tinbai.queue.db import make_engine
 from tinbai.queue.models import Outbox
+from tinbai.queue.schema import MIGRATIONS, migrate
 from tinbai.web.courier import Courier
 
 

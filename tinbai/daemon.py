@@ -26,8 +26,9 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from tinbai.config import Config, Mailbox
 from tinbai.duties.jobs import run_duties
+from tinbai.extract.analyse import Analyser
 from tinbai.ingest.original import original_text
-from tinbai.ingest.runner import Ingestor
+from tinbai.ingest.runner import Ingestor, analysis_threads
 from tinbai.ingest.sources import is_failing, is_stale, mailbox_pass
 from tinbai.ingest.watch import ImapWatch, cannot_start, safe_record_error
 from tinbai.notifier.delivery import deliver_due
@@ -53,6 +54,10 @@ class Daemon:
         self._ingestors: dict[str, Ingestor] = {}  # the Maildir jobs', by mailbox
         self.leases = Leases(engine, config.mailboxes, config.database.lease_seconds)
         self.sender: OutboxSender | None = None  # run_forever's outbox thread
+        # One reader of attachments for the whole process: every mailbox's thread (and the pages'
+        # registration of submissions handed in) shares its parser workers, two on two cores,
+        # instead of each mailbox starting its own (~40-70 MB each: bench/memory.py)
+        self.analyser = Analyser(workers=analysis_threads(config))
 
     # ----------------------------------------------------------- one pass
     def run_once(self, progress=None) -> dict:
@@ -61,7 +66,7 @@ class Daemon:
         whether one of those is the configuration's fault (a password's variable not set)."""
         totals: dict = {"created": 0, "failed": 0, "sent": 0, "errors": 0, "busy": 0,
                         "unreachable": [], "config_error": False}
-        ingestor = Ingestor(self.config, self.engine)
+        ingestor = Ingestor(self.config, self.engine, analyser=self.analyser)
         self.leases.start(balance=False)  # renews the lease of the mailbox being worked
         try:
             for name, box in self.config.mailboxes.items():
@@ -83,6 +88,7 @@ class Daemon:
         finally:
             self.leases.stop()
             ingestor.close()
+            self.analyser.close()
         totals.update(self.after_ingest())
         if totals.pop("smtp_down"):
             state = service_state(self.engine)
@@ -126,7 +132,7 @@ class Daemon:
                     log.error("%s: không đọc được hộp thư: %s", name, problem)
                     continue
                 watch = ImapWatch(self.config, self.engine, name, box, self.leases, self.stop_event,
-                                  on_new=self.after_ingest)
+                                  on_new=self.after_ingest, analyser=self.analyser)
                 t = threading.Thread(target=watch.run, name=f"imap-{name}", daemon=True)
                 self._threads.append(t)
                 t.start()
@@ -158,6 +164,7 @@ class Daemon:
             self.sender.thread.join(timeout=10)
             for ingestor in self._ingestors.values():
                 ingestor.close()
+            self.analyser.close()
             self.leases.stop()  # hand the mailboxes over at once rather than after expiry
 
     def _install_signals(self) -> None:
@@ -172,7 +179,7 @@ class Daemon:
         signal.signal(signal.SIGTERM, stop)
 
     def _serve_web(self) -> None:
-        serve(self.config, self.engine)
+        serve(self.config, self.engine, analyser=self.analyser)
 
     def _maildir_job(self, name: str, box: Mailbox) -> None:
         if not self.leases.wait_for(name, 0):
@@ -181,7 +188,7 @@ class Daemon:
         # not at every poll (the job never runs twice at once: max_instances=1)
         ingestor = self._ingestors.get(name)
         if ingestor is None:
-            ingestor = self._ingestors[name] = Ingestor(self.config, self.engine)
+            ingestor = self._ingestors[name] = Ingestor(self.config, self.engine, analyser=self.analyser)
         try:
             # asked to stop (SIGTERM): end after the message in hand, not after the whole backlog
             r = mailbox_pass(ingestor, name, box,

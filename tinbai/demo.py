@@ -19,8 +19,8 @@ from tinbai.daemon import Daemon
 from tinbai.demo_history import add_history
 from tinbai.demo_samples import samples
 from tinbai.ingest.maildir import MaildirMailbox
-from tinbai.queue.db import open_db
 from tinbai.queue.models import Item, Outbox
+from tinbai.queue.schema import open_db
 from tinbai.web.serve import serve_demo
 
 VERDICT = {"accept": "tiếp nhận", "needs_correction": "cần sửa", "quarantine": "CÁCH LY"}

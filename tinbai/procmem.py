@@ -10,6 +10,9 @@ high-water mark (260-300 MB on bench/ingest.py, with ~30 MB of live Python objec
   go back when freed (~205 MB). Set in this process only, not in the environment: OCR and the
   page arrays of a scan allocate many such buffers, and fresh pages for each made scanned PDFs
   25 % slower.
+- The daemon trims too, before each message it reads (tinbai.extract.analyse, DAEMON_KEEPS_FREED):
+  the smaller buffers of the messages before it (under the threshold) were freed into the heap
+  and the reading threads' arenas; given back, ~7 MB less (bench/memory.py).
 - The parser workers (FreedMemoryTrimmer): malloc_trim between files instead, so that a file
   is read at full speed and what it freed is given back before the next one, once a worker is
   WORKER_KEEPS_FREED over its starting size (trimming after every file made each file fault in
@@ -26,6 +29,9 @@ import os
 M_MMAP_THRESHOLD, M_ARENA_MAX = -3, -8  # mallopt parameters (malloc.h)
 MMAP_THRESHOLD = 1024 * 1024
 WORKER_KEEPS_FREED = 24 * 1024 * 1024
+# the daemon's anonymous memory grows with its caches too, so this is crossed early and the
+# trim made before each message: ~1 ms, against the tens of ms a message takes the daemon
+DAEMON_KEEPS_FREED = 8 * 1024 * 1024
 
 
 @functools.cache

@@ -20,9 +20,9 @@ from tinbai.extract.duplicates import (
     text_fingerprint,
 )
 from tinbai.ingest.maildir import MaildirMailbox
-from tinbai.queue.db import open_db
 from tinbai.queue.models import Fingerprint, Item
 from tinbai.queue.resign import stored_fingerprint
+from tinbai.queue.schema import open_db
 
 ARTICLE = ("Sáng ngày 20/4/2026, Phòng Thi hành án dân sự khu vực 3 tổ chức Hội nghị tập huấn nghiệp vụ thi hành "
            "án dân sự năm 2026 cho toàn thể công chức, người lao động trong đơn vị. Tại hội nghị, các đại biểu đã "

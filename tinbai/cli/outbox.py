@@ -11,7 +11,7 @@ import argparse
 from tinbai.cli.common import UsageError
 from tinbai.config import Config
 from tinbai.notifier.delivery import retry_failed
-from tinbai.queue.db import open_db
+from tinbai.queue.schema import open_db
 
 
 def run(cfg: Config, args: argparse.Namespace) -> int:

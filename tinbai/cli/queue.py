@@ -12,9 +12,9 @@ from tinbai.cli.check import print_report
 from tinbai.cli.common import UsageError, fmt
 from tinbai.config import Config
 from tinbai.ingest.runner import Ingestor
-from tinbai.queue.db import open_db
 from tinbai.queue.models import Item, ProblemRow
 from tinbai.queue.reindex import reindex
+from tinbai.queue.schema import open_db
 from tinbai.queue.states import FAILED
 
 

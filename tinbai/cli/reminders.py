@@ -13,7 +13,7 @@ from tinbai.config import Config
 from tinbai.duties.jobs import duties_at
 from tinbai.notifier.preview import reminders_at
 from tinbai.notifier.reminder_mail import KIND_LABELS
-from tinbai.queue.db import open_db
+from tinbai.queue.schema import open_db
 
 
 def run(cfg: Config, args: argparse.Namespace) -> int:

@@ -16,7 +16,7 @@ from tinbai.cli.common import UsageError
 from tinbai.config import Config
 from tinbai.duties.periods import PeriodError, parse_period
 from tinbai.duties.service import file_name, royalties_file, royalties_for, statistics_file, statistics_for
-from tinbai.queue.db import open_db
+from tinbai.queue.schema import open_db
 
 
 def run(cfg: Config, args: argparse.Namespace) -> int:

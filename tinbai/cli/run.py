@@ -13,12 +13,12 @@ import sys
 from tinbai.cli.common import parse_time
 from tinbai.config import Config
 from tinbai.daemon import Daemon
-from tinbai.queue.db import open_db
+from tinbai.queue.db import open_db_apart
 
 
 def run(cfg: Config, args: argparse.Namespace) -> int:
     now = parse_time(args.now, "--now", cfg.settings.zone) if args.now else None
-    engine = open_db(cfg)
+    engine = open_db_apart(cfg)
     daemon = Daemon(cfg, engine, now=now)
     # Hundreds of thousands of objects made by the imports live as long as the process: the
     # garbage collector's full passes walked all of them again and again while messages were

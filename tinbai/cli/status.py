@@ -11,8 +11,9 @@ from tinbai.cli.common import fmt
 from tinbai.config import Config
 from tinbai.ingest.sources import is_failing, is_stale
 from tinbai.notifier.outage import SMTP
-from tinbai.queue.db import open_db, read_session
+from tinbai.queue.db import read_session
 from tinbai.queue.models import Item, MailboxState, Outbox, ServiceState
+from tinbai.queue.schema import open_db
 
 FAILED_SHOWN = 20  # emails given up listed one a line; the rest counted
 

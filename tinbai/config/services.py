@@ -167,7 +167,8 @@ class Settings(Strict):
     timezone: str = DEFAULT_TIMEZONE
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     tracking_prefix: str = Field("TB", pattern=r"^[A-Za-z0-9]{1,16}$")
-    # parser workers per mailbox pass (each a sandboxed process of ~150 MB): at most one per core
+    # parser workers of the process, shared by all its mailboxes (each a sandboxed process of ~40-70 MB
+    # PSS beside the fork server it is forked from): at most one per core
     parser_workers: int = Field(2, ge=1, le=16)
 
     @field_validator("timezone")

@@ -1,5 +1,8 @@
 """The statistics and the royalty sheet of a profile and period, read from the queue, and their
-files: what the CLI (`main.py report`) and the pages share."""
+files: what the CLI (`main.py report`) and the pages share.
+
+The .xlsx and .docx files are made in a child process (tinbai.apart): their libraries (openpyxl,
+python-docx) are never imported by the daemon, which serves the pages."""
 
 from __future__ import annotations
 
@@ -7,10 +10,9 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from tinbai.apart import run_apart
 from tinbai.config import Config
-from tinbai.duties.export_docx import statistics_docx
 from tinbai.duties.export_flat import statistics_csv, statistics_json
-from tinbai.duties.export_xlsx import royalty_xlsx, statistics_xlsx
 from tinbai.duties.periods import Period
 from tinbai.duties.queries import item_records
 from tinbai.duties.royalties import RoyaltySheet, royalty_sheet
@@ -24,6 +26,11 @@ FORMATS: dict[str, str] = {
     "csv": "text/csv; charset=utf-8",
     "json": "application/json",
 }
+
+# made in a child process, by name (this process never imports them)
+STATISTICS_XLSX = "tinbai.duties.export_xlsx:statistics_xlsx"
+STATISTICS_DOCX = "tinbai.duties.export_docx:statistics_docx"
+ROYALTY_XLSX = "tinbai.duties.export_xlsx:royalty_xlsx"
 
 
 def statistics_for(session: Session, config: Config, profile_id: str, period: Period, now: datetime) -> Statistics:
@@ -44,9 +51,9 @@ def royalties_for(session: Session, config: Config, profile_id: str, period: Per
 
 def statistics_file(stats: Statistics, fmt: str, config: Config) -> bytes:
     if fmt == "xlsx":
-        return statistics_xlsx(stats)
+        return run_apart(STATISTICS_XLSX, stats)
     if fmt == "docx":
-        return statistics_docx(stats, stats.made_at.astimezone(config.settings.zone))
+        return run_apart(STATISTICS_DOCX, stats, stats.made_at.astimezone(config.settings.zone))
     if fmt == "csv":
         return statistics_csv(stats)
     if fmt == "json":
@@ -59,4 +66,4 @@ def file_name(kind: str, profile_id: str, period: Period, fmt: str) -> str:
 
 
 def royalties_file(sheet: RoyaltySheet, config: Config) -> bytes:
-    return royalty_xlsx(sheet, config.settings.zone)
+    return run_apart(ROYALTY_XLSX, sheet, config.settings.zone)

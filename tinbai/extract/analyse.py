@@ -20,6 +20,7 @@ from tinbai.message import ParsedMessage, parse_message
 from tinbai.parsers import sniff
 from tinbai.parsers.facts import UNREADABLE, FileFacts, ParseLimits
 from tinbai.parsers.sandbox import Sandbox
+from tinbai.procmem import DAEMON_KEEPS_FREED, FreedMemoryTrimmer
 from tinbai.report import AttachmentReport, SealMark
 
 __all__ = ["PRELOAD", "Analyser", "attachment_report", "empty_file_facts"]
@@ -37,6 +38,11 @@ PRELOAD = (
     "tinbai.parsers.formats", "tinbai.parsers.office", "tinbai.parsers.pdf", "tinbai.parsers.image",
     "tinbai.parsers.text", "tinbai.parsers.archive", "tinbai.parsers.danger", "tinbai.parsers.vietnamese",
     "tinbai.parsers.pages", "tinbai.parsers.ocr", "tinbai.message",
+    # imported by the libraries on first use (Pillow's image formats, numpy.ma, pypdf's
+    # filters, codecs): here, so that the two workers share them instead of each holding its own
+    "PIL.JpegImagePlugin", "PIL.PngImagePlugin", "PIL.GifImagePlugin", "PIL.BmpImagePlugin", "PIL.PpmImagePlugin",
+    "PIL.ImageChops", "PIL.ImageSequence", "numpy.ma", "pypdf.filters",
+    "encodings.cp437", "encodings.utf_16_be", "encodings.raw_unicode_escape",
 )
 
 
@@ -59,6 +65,8 @@ class Analyser:
         self._sandboxes: dict[int, Any] = {}
         # two threads meeting a new memory_mb at once must not start two sandboxes for it
         self._lock = threading.Lock()
+        # what the messages read before freed goes back to the system (tinbai.procmem)
+        self._trimmer = FreedMemoryTrimmer(DAEMON_KEEPS_FREED)
 
     def _sandbox(self, memory_mb: int):
         with self._lock:
@@ -83,6 +91,7 @@ class Analyser:
         A file that stops its worker (time, memory, a crash) is unreadable, as in analyse(),
         and the files after it are read one by one; a message whose parsing itself broke the
         worker (none is known: the parser never raises on bad input) is parsed here, as before."""
+        self._trimmer.between_files()
         parts: list[Any] = []
         result = self._sandbox(limits.memory_mb).run_parts("message", raw, limits, timeout=limits.seconds_per_file,
                                                            on_part=parts.append)
@@ -100,6 +109,12 @@ class Analyser:
         """read_message with the MIME parsing in this process and each file a task of its own."""
         parsed = parse_message(raw)
         return parsed, [self.analyse(a.filename, a.data, limits) for a in parsed.attachments]
+
+    def worker_pids(self) -> list[int]:
+        """Process ids of the live parser workers (for monitoring and tests)."""
+        with self._lock:
+            sandboxes = list(self._sandboxes.values())
+        return sorted(pid for sb in sandboxes for pid in sb.worker_pids())
 
     def close(self) -> None:
         with self._lock:

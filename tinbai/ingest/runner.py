@@ -68,13 +68,16 @@ class Outcome:
 class Ingestor:
     """Processes raw messages for the queue. One per process; reuses its parser workers."""
 
-    def __init__(self, config: Config, engine, *, clock=None):
+    def __init__(self, config: Config, engine, *, clock=None, analyser: Analyser | None = None):
+        """analyser: the process's shared one (the daemon's: its parser workers serve every
+        mailbox), left open by close(); by default one of its own, closed with it."""
         self.config = config
         self.engine = engine
         self.archive = ContentStore(config.resolve(config.settings.var_dir) / "archive")
         self.files = ContentStore(config.resolve(config.settings.var_dir) / "files")
         self.workers = analysis_threads(config)
-        self.analyser = Analyser(workers=self.workers)
+        self._own_analyser = analyser is None
+        self.analyser = Analyser(workers=self.workers) if analyser is None else analyser
         self.clock = clock or utcnow
         self._calendars: dict[str, WorkCalendar] = {}
         self._directory = DirectoryCache()
@@ -84,7 +87,8 @@ class Ingestor:
         if self._pool is not None:  # let running analyses end before their sandbox is closed
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
-        self.analyser.close()
+        if self._own_analyser:
+            self.analyser.close()
 
     def analyse_ahead(self, profile: Profile, raw: bytes) -> Future[ReadAhead]:
         """Start archiving and reading the message in a thread; pass the future to process().

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 
 from tinbai.config import Config, ConfigError, Mailbox
+from tinbai.extract.analyse import Analyser
 from tinbai.ingest.imap import backoff_delays
 from tinbai.ingest.runner import Ingestor
 from tinbai.ingest.sources import RETRY_LATER, describe, imap_pass, open_imap, record_error
@@ -50,13 +51,14 @@ class ImapWatch:
     """One thread's loop over one IMAP mailbox; `on_new` is called after a pass that stored items."""
 
     def __init__(self, config: Config, engine, name: str, box: Mailbox, leases: Leases,
-                 stop: threading.Event, on_new: Callable[[], object]) -> None:
+                 stop: threading.Event, on_new: Callable[[], object], analyser: Analyser | None = None) -> None:
         self.config, self.engine, self.name, self.box = config, engine, name, box
+        self.analyser = analyser  # the daemon's, shared by its mailboxes (tinbai.daemon)
         self.leases, self.stop, self.on_new = leases, stop, on_new
         self._down_since: float | None = None  # monotonic time of the first failure of this outage
 
     def run(self) -> None:
-        ingestor = Ingestor(self.config, self.engine)
+        ingestor = Ingestor(self.config, self.engine, analyser=self.analyser)
         delays = backoff_delays(cap=RECONNECT_CAP)
         try:
             while not self.stop.is_set():

@@ -7,35 +7,29 @@ never waits for the daemon's writes. `read_then_write` runs a read that now and 
 something to write (a sign-in session's last use, a first look at an item) as a read, and again
 as a write only when it did. PostgreSQL needs none of this: its readers never wait for writers.
 
-The schema is created and upgraded by Alembic (tinbai/queue/migrations), so a
-database made by an older tinbai is brought up to date on start.
+The schema is created and upgraded by Alembic in tinbai.queue.schema (open_db), so a database
+made by an older tinbai is brought up to date on start; the daemon has that done in a child
+process (open_db_apart) and never imports Alembic.
 """
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
-from alembic import command
-from alembic.config import Config as AlembicConfig
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import InvalidRequestError
 from sqlmodel import Session, create_engine
 
+from tinbai.apart import run_apart
 from tinbai.config import Config
-from tinbai.queue.directory import import_from_config
-from tinbai.queue.reindex import reindex
 
-log = logging.getLogger(__name__)
-MIGRATIONS = Path(__file__).with_name("migrations")
-SENTENCE_ROWS = "0008"  # items stored before this revision have no sentence rows (tinbai.queue.reindex)
+# the schema brought up to date and the directory imported, in a child process, by name
+PREPARE = "tinbai.queue.schema:prepare"
 READ_ONLY = "tinbai_read_only"  # the execution option of a read_session's connections
 _READ_STATEMENTS = ("SELECT", "WITH", "PRAGMA", "BEGIN", "ROLLBACK", "COMMIT")
 T = TypeVar("T")
@@ -100,30 +94,12 @@ def make_durable(engine: Engine) -> None:
         return
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision, and the data with it: a database upgraded from
-    before SENTENCE_ROWS gets its duplicate index rebuilt here (what `main.py queue
-    reindex-duplicates` does), so that no one has to run a command after an upgrade."""
-    cfg = AlembicConfig()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as conn:
-        before = MigrationContext.configure(conn).get_current_revision()
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
-    older = {r.revision for r in ScriptDirectory.from_config(cfg).iterate_revisions(SENTENCE_ROWS, "base")}
-    if before is not None and before != SENTENCE_ROWS and before in older:
-        log.info("Xây lại chỉ mục trùng lặp của các mục đã lưu (một lần, sau khi nâng cấp)")
-        added, changed = reindex(engine, progress=log.info)
-        log.info("Chỉ mục trùng lặp: %d mục thêm câu, %d mục ký lại", added, changed)
-
-
-def open_db(config: Config) -> Engine:
-    """The configured database, its schema brought up to the newest revision, the board's
-    directory imported from config.toml on first start."""
-    engine = make_engine(config.database_url())
-    migrate(engine)
-    import_from_config(engine, config)
-    return engine
+def open_db_apart(config: Config) -> Engine:
+    """open_db (tinbai.queue.schema) with the schema's work done in a child process (tinbai.apart):
+    the daemon holds no Alembic (~12 MB, used once at start). Not for an in-memory database,
+    which a child cannot reach."""
+    run_apart(PREPARE, config)
+    return make_engine(config.database_url())
 
 
 def session(engine: Engine) -> Session:

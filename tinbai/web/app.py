@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from starlette.exceptions import HTTPException
 
 from tinbai.config import Config
+from tinbai.extract.analyse import Analyser
 from tinbai.web import (
     views_account,
     views_admin,
@@ -50,7 +51,9 @@ TITLES = {400: "Yêu cầu không hợp lệ", 403: "Không có quyền", 404: "
           409: "Mục đã thay đổi"}
 
 
-def create_app(config: Config, engine: Engine) -> FastAPI:
+def create_app(config: Config, engine: Engine, analyser: Analyser | None = None) -> FastAPI:
+    """analyser: the daemon's reader of attachments, for the registration page (kept open at the
+    app's end: the daemon closes it); without one, the page starts its own at first use."""
     courier = Courier(engine, config)
 
     @asynccontextmanager
@@ -58,14 +61,14 @@ def create_app(config: Config, engine: Engine) -> FastAPI:
         courier.start()  # emails queued before a restart go out without waiting for a click
         yield
         courier.stop()
-        if app.state.analyser is not None:  # the registration page's sandboxed file reader
+        if app.state.analyser is not None and analyser is None:  # the one the registration page started
             app.state.analyser.close()
 
     app = FastAPI(title="tinbai", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.config = config
     app.state.engine = engine
     app.state.courier = courier
-    app.state.analyser = None
+    app.state.analyser = analyser
     app.state.site_secret = site_secret(config)
     https = config.web.https
 

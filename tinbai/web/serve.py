@@ -7,13 +7,15 @@ import uvicorn
 from sqlalchemy.engine import Engine
 
 from tinbai.config import Config
+from tinbai.extract.analyse import Analyser
 from tinbai.web.app import create_app
 from tinbai.web.users import ensure_demo_account
 
 
-def serve(config: Config, engine: Engine, port: int | None = None) -> None:
-    """The pages on config.web.host, at `port` (default: config.web.port), until stopped."""
-    uvicorn.run(create_app(config, engine), host=config.web.host, port=port or config.web.port,
+def serve(config: Config, engine: Engine, port: int | None = None, analyser: Analyser | None = None) -> None:
+    """The pages on config.web.host, at `port` (default: config.web.port), until stopped.
+    analyser: the daemon's, whose parser workers then read the files registered by hand too."""
+    uvicorn.run(create_app(config, engine, analyser), host=config.web.host, port=port or config.web.port,
                 log_level="warning")
 
 

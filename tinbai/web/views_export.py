@@ -1,5 +1,5 @@
-"""The filtered queue as a spreadsheet: .xlsx (openpyxl) and .csv (UTF-8 with a BOM, which Excel
-needs to read Vietnamese), the same items the queue page shows for the same filters, with each
+"""The filtered queue as a spreadsheet: .xlsx (openpyxl, in a child process: tinbai.web.queue_xlsx)
+and .csv (UTF-8 with a BOM, which Excel needs to read Vietnamese), the same items the queue page shows for the same filters, with each
 item's channel and sender.
 
 Subjects and names come from outside senders: a cell that starts like a formula (=, +, -, @)
@@ -20,10 +20,8 @@ from datetime import datetime, tzinfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
+from tinbai.apart import run_apart
 from tinbai.config import CHANNEL_LABELS, Config
 from tinbai.queue.models import ReviewEvent, User, utcnow
 from tinbai.queue.permissions import shown_subject
@@ -40,6 +38,8 @@ HEADERS = ("Mã theo dõi", "Tiêu đề", "Cơ quan (hồ sơ)", "Loại tin", 
            "Đăng lúc", "Địa chỉ bài đăng", "Điện thoại người gửi", "Địa chỉ người gửi")
 WIDTHS = (18, 60, 30, 24, 24, 30, 28, 17, 16, 17, 20, 30, 24, 8, 8, 17, 40, 16, 40)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# the workbook is written in a child process (tinbai.apart): the daemon never imports openpyxl
+QUEUE_XLSX = "tinbai.web.queue_xlsx:queue_xlsx"
 
 
 @dataclass
@@ -116,30 +116,7 @@ def export_csv(request: Request, user: CurrentUser, filters: QueueFilters):
 def export_xlsx(request: Request, user: CurrentUser, filters: QueueFilters):
     config, lines = _lines(request, user, filters, "Excel")
     zone = config.settings.zone
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Hàng đợi")
-    for i, width in enumerate(WIDTHS):
-        ws.column_dimensions[chr(ord("A") + i)].width = width
-    ws.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header = []
-    for title in HEADERS:
-        cell = WriteOnlyCell(ws, value=title)
-        cell.font = bold
-        header.append(cell)
-    ws.append(header)
-    for line in lines:
-        cells = []
-        for value in _cells(line, zone):
-            cell = WriteOnlyCell(ws, value=_text(value))
-            if isinstance(value, datetime):
-                cell.number_format = "dd/mm/yyyy hh:mm"
-            elif isinstance(value, str):
-                cell.data_type = "s"  # never a formula, whatever the text starts with
-            cells.append(cell)
-        ws.append(cells)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return Response(buf.getvalue(),
-                    media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    rows = [[_text(value) for value in _cells(line, zone)] for line in lines]
+    data = run_apart(QUEUE_XLSX, list(HEADERS), list(WIDTHS), rows)
+    return Response(data, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f'attachment; filename="{_filename("xlsx")}"'})

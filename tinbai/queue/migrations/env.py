@@ -1,4 +1,4 @@
-"""Alembic environment: runs on the connection tinbai.queue.db.migrate hands over."""
+"""Alembic environment: runs on the connection tinbai.queue.schema.migrate hands over."""
 
 from alembic import context
 from sqlmodel import SQLModel
