@@ -232,6 +232,7 @@ def kill_restart_soak(dovecot: DovecotServer, sink: SmtpSink, state_dir: Path, *
     for k in range(kills):
         chunk = chunks[k] if k < len(chunks) else []
         before = count()
+        marks_before = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
         if k % 2 == 0:  # its chunk arrives during this run: there is always something to store
             point = ("storing", "stored")[(k // 2) % 2]
             nth = rng.randint(1, min(5, appended[0] + len(chunk) - before))
@@ -242,8 +243,11 @@ def kill_restart_soak(dovecot: DovecotServer, sink: SmtpSink, state_dir: Path, *
         feeder = feed(chunk)
         try:
             if point:
+                # the log is shared by the runs: an earlier run that paused at the same moment wrote
+                # the same line, and only a line more than before is this run's
                 mark = f"{faultpoint.MARK} {point} {nth}"
-                wait_until(lambda t=t, m=mark: m in t.log() or not t.alive(), 120, 0.02, lambda t=t: t.log()[-3000:])
+                wait_until(lambda t=t, m=mark, b=marks_before: t.log().count(m) > b.count(m) or not t.alive(),
+                           120, 0.02, lambda t=t: t.log()[-3000:])
                 assert t.alive(), t.log()[-3000:]
                 paused.append(f"{point} {nth}")  # (its open transaction holds SQLite's lock: counted after the kill)
             else:
