@@ -15,7 +15,6 @@ program, never a sender's bytes.
 
 from __future__ import annotations
 
-import importlib
 import os
 import pickle
 import subprocess
@@ -23,6 +22,8 @@ import sys
 import traceback
 from pathlib import Path
 from typing import Any
+
+from tinbai.funcpath import resolve
 
 # the folder holding the tinbai package: the child imports it wherever the daemon was started from
 _ROOT = str(Path(__file__).resolve().parent.parent)
@@ -53,21 +54,11 @@ def run_apart(func_path: str, *args: Any, timeout: float = DEFAULT_TIMEOUT, **kw
     return value
 
 
-def _resolve(func_path: str) -> Any:
-    module, _, name = func_path.partition(":")
-    if not module or not name:
-        raise ValueError(f"{func_path!r} is not 'module:function'")
-    target: Any = importlib.import_module(module)
-    for part in name.split("."):
-        target = getattr(target, part)
-    return target
-
-
 def _child() -> None:
     """The child's side: one call read from stdin, its outcome written to stdout."""
     func_path, args, kwargs = pickle.loads(sys.stdin.buffer.read())
     try:
-        outcome = (True, _resolve(func_path)(*args, **kwargs))
+        outcome = (True, resolve(func_path)(*args, **kwargs))
     except Exception as exc:  # told to the parent, which raises ApartError with it
         last = traceback.extract_tb(exc.__traceback__)[-1:]
         where = f" ({last[0].filename.rsplit('/', 1)[-1]}:{last[0].lineno})" if last else ""

@@ -38,6 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Self
 
+from tinbai.funcpath import resolve
 from tinbai.procmem import WORKER_KEEPS_FREED, FreedMemoryTrimmer, address_space, few_malloc_arenas
 
 _ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
@@ -129,17 +130,6 @@ def _serve(conn: Any, func_path: str, memory_mb: int, preload: tuple[str, ...]) 
             return  # the heap may be fragmented or half-freed: a fresh worker is cheaper than doubt
         del task, args, kwargs, reply
         trimmer.between_files()  # between files, not during one (see tinbai.procmem)
-
-
-def resolve(func_path: str) -> Any:
-    """The function named 'package.module:function'."""
-    module, _, name = func_path.partition(":")
-    if not module or not name:
-        raise ValueError(f"{func_path!r} is not 'module:function'")
-    target: Any = importlib.import_module(module)
-    for part in name.split("."):
-        target = getattr(target, part)
-    return target
 
 
 def _describe(exc: BaseException) -> str:
