@@ -11,11 +11,7 @@ from tinbai.roles import ROLES
 from tinbai.web.users import UserError, user_add, user_disable, user_list, user_reset_password
 
 
-def run(cfg: Config, args: argparse.Namespace) -> int:
-    return run_user_command(cfg, args)
-
-
-def run_user_command(config: Config, args: argparse.Namespace) -> int:
+def run(config: Config, args: argparse.Namespace) -> int:
     engine = open_db(config)
     try:
         if args.user_cmd == "add":

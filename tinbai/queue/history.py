@@ -103,19 +103,14 @@ class DbHistory:
 
     def signatures_again(self, profile: str, fps: dict[int, dict]) -> dict[int, list[int] | None]:
         """The signature of each stored item without the boilerplate as it is now (the item itself
-        not counted), with one count of all their sentences: each item is in its own sentences'
-        counts, so one is taken off; a count stopped at its limit (common_items + 1) stays at or
-        above common_items when it is, as the exact count would."""
-        keys = sorted({k for fp in fps.values() for k in fp.get("sentences", [])})
+        not counted); `fps`: their fingerprints made again from their texts (tinbai.queue.resign).
+        One count of all their sentences: each item is in its own sentences' counts, so one is
+        taken off; a count stopped at its limit (common_items + 1) stays at or above common_items
+        when it is, as the exact count would."""
+        keys = sorted({k for fp in fps.values() for k in fp["sentences"]})
         counts = self.sentence_counts(profile, keys)
-        out = {}
-        for item_id, fp in fps.items():
-            if "sketches" not in fp:
-                out[item_id] = fp.get("minhash")
-                continue
-            own = fp["sentences"]
-            out[item_id] = signature_without(fp, {k for k in own if counts.get(k, 0) - 1 >= self.common_items})
-        return out
+        return {item_id: signature_without(fp, {k for k in fp["sentences"] if counts.get(k, 0) - 1 >= self.common_items})
+                for item_id, fp in fps.items()}
 
     def find_duplicates(self, profile: str, fp: dict) -> list[DuplicateMatch]:
         """Earlier live items of the profile that share a file, the text, or (nearly) the text."""

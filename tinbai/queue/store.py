@@ -8,6 +8,7 @@ then does the ingest mark the message processed on the mail server.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections.abc import Callable, Iterable
@@ -53,7 +54,6 @@ _BY_SOURCE_KEY = select(Item.id).where(Item.mailbox == bindparam("mailbox"),
 _BY_MESSAGE_ID = select(Item.id).where(Item.mailbox == bindparam("mailbox"), Item.message_id == bindparam("mid"),
                                        Item.raw_sha256 == bindparam("sha")).limit(1)
 _FILES_KNOWN = select(StoredFile.sha256).where(col(StoredFile.sha256).in_(bindparam("shas", expanding=True)))
-_INSERTS: dict[type, object] = {}
 
 
 def already_stored(session: Session, ref: SourceRef) -> Item | None:
@@ -201,9 +201,13 @@ def enqueue(
 
 def _insert(session: Session, model: type, rows: list[dict]) -> None:
     if rows:
-        if model not in _INSERTS:
-            _INSERTS[model] = insert(model.__table__)
-        session.connection().execute(_INSERTS[model], rows)
+        session.connection().execute(_insert_into(model), rows)
+
+
+@functools.cache
+def _insert_into(model: type):
+    """The model's INSERT, built once (see the statements above)."""
+    return insert(model.__table__)
 
 
 def record_failure(session: Session, ref: SourceRef, profile: str, error: str, subject: str = "") -> Item:
