@@ -10,6 +10,7 @@ All functions here are pure.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -111,6 +112,20 @@ def aligned_fold(text: str) -> str:
     letter's marks are characters of their own and are kept). Unlike the keys above, spaces
     are not touched.
     """
+    if len(text) <= _FOLDS_KEPT_LEN:
+        return _aligned_fold_line(text)
+    return text.translate(_ALIGNED_FOLD)
+
+
+# The checks read a message line by line and each folds the lines it reads: the same line of a
+# message is folded by half a dozen of them (the date search, the document header, the reply and
+# attribution marks, the contact form…), and a unit's greetings and signature block come again in
+# message after message. Lines are short; whole texts are not kept.
+_FOLDS_KEPT_LEN = 400
+
+
+@functools.lru_cache(maxsize=4096)
+def _aligned_fold_line(text: str) -> str:
     return text.translate(_ALIGNED_FOLD)
 
 

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import random
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image
 
 from tests import seal_pictures as sp
 from tinbai.extract.seal import find_seals, has_red_seal, red_mask, seal_candidates
+from tinbai.extract.seal.ink import (HUE_FROM, HUE_TO, MIN_CHROMA, MIN_SATURATION, WEAK_CHROMA, WEAK_REACH_MM,
+                                     WEAK_SATURATION, paper_white)
+from tinbai.extract.seal.shape import component_boxes, components
 
 DPI = 150
 
@@ -150,9 +154,49 @@ def test_a_grey_page_in_colour_has_no_seal_and_no_red_at_all():
 
 
 def test_a_mask_of_noise_with_more_components_than_16_bits_hold_is_labelled_all_the_same():
-    from tinbai.extract.seal.shape import components
-
     noise = np.zeros((612, 816), np.uint8)
     noise[::2, ::2] = 1  # 8-connected: every dot is a component of its own, 125,000 of them
     count, labels, stats = components(noise)
     assert count == 306 * 408 + 1 and labels.max() == count - 1 and len(stats) == count
+
+
+def _red_mask_as_defined(rgb: np.ndarray, px_per_mm: float) -> np.ndarray:
+    """red_mask's rule written out pixel by pixel in numpy: the paper made white, then a hue from
+    purple to orange-red, chroma (S * V / 255) and saturation above the strong or the weak level,
+    weak pixels only within WEAK_REACH_MM of a strong one."""
+    gain = tuple(float(255.0 / w) for w in paper_white(rgb)) + (0.0,)
+    hsv = cv2.cvtColor(cv2.multiply(rgb, gain, dtype=cv2.CV_8U), cv2.COLOR_RGB2HSV_FULL)
+    hue, sat, val = hsv[..., 0], hsv[..., 1].astype(np.int32), hsv[..., 2].astype(np.int32)
+    in_hue = (hue <= round(HUE_TO / 360 * 256)) | (hue >= round(HUE_FROM / 360 * 256))
+    strong = in_hue & (sat * val >= MIN_CHROMA * 255) & (sat >= round(MIN_SATURATION * 255))
+    weak = in_hue & (sat * val >= WEAK_CHROMA * 255) & (sat >= round(WEAK_SATURATION * 255))
+    k = max(3, round(WEAK_REACH_MM * px_per_mm) | 1)
+    near = cv2.dilate(strong.astype(np.uint8), np.ones((k, k), np.uint8)) > 0
+    return strong | (weak & near)
+
+
+def test_red_mask_is_its_rule_on_every_colour():
+    """The mask is computed with per-V saturation thresholds; on all 16.7 million colours it is
+    the rule as written."""
+    r, g = np.meshgrid(np.arange(256, dtype=np.uint8), np.arange(256, dtype=np.uint8), indexing="ij")
+    for b in range(256):
+        rgb = np.ascontiguousarray(np.stack([r, g, np.full_like(r, b)], axis=-1))
+        assert np.array_equal(red_mask(rgb, 1.0), _red_mask_as_defined(rgb, 1.0)), f"blue {b}"
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_component_boxes_are_opencvs_components_in_the_order_of_their_first_pixels(seed: int):
+    """The seal search's boxes from the parts' borders are the boxes OpenCV's labelling gives
+    (holes, parts inside holes and parts at the picture's edges included), each with its first
+    pixel, sorted by it."""
+    gen = np.random.default_rng(seed)
+    mask = (gen.random((97, 131)) < 0.08 * (seed + 1)).astype(np.uint8)
+    mask = cv2.dilate(mask, np.ones((3, 3), np.uint8)) if seed % 2 else mask
+    mask[40:60, 40:60], mask[45:55, 45:55], mask[48:52, 48:52] = 1, 0, 1  # a ring around a dot
+    count, labels, stats = cv2.connectedComponentsWithStats(mask, connectivity=8)[:3]
+    firsts = {}
+    for y, x in zip(*np.nonzero(labels), strict=True):  # raster order: each label's first pixel
+        firsts.setdefault(labels[y, x], (int(x), int(y)))
+    expected = sorted(((*map(int, stats[k][:4]), *firsts[k]) for k in range(1, count)), key=lambda b: (b[5], b[4]))
+    assert [tuple(box) for box in component_boxes(mask).tolist()] == expected
+    assert component_boxes(np.zeros((5, 5), np.uint8)).shape == (0, 6)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import cv2
 import numpy as np
 
@@ -27,10 +29,26 @@ def paper_white(rgb: np.ndarray) -> np.ndarray:
     neutral (white, cream, a scanner's colour cast); a photo's background (a
     blue wall, a red carpet) is not divided out, or skin would turn red.
     """
-    sample = rgb[::4, ::4].reshape(-1, 3)
-    white = np.percentile(sample, 90, axis=0)
+    white = _percentile_90(rgb[::4, ::4])
     if white.min() < PAPER_MIN_LEVEL or white.max() / max(white.min(), 1.0) > PAPER_MAX_CAST:
         return np.full(3, 255.0)
+    return white
+
+
+def _percentile_90(sample: np.ndarray) -> np.ndarray:
+    """np.percentile(sample, 90, axis=0) of each channel of a uint8 picture, from the channel's
+    histogram instead of sorting its pixels (a sixth of the time); the same numbers, down to
+    numpy's own interpolation between the two nearest values."""
+    n = sample.shape[0] * sample.shape[1]
+    rank = (n - 1) * 0.9
+    below = math.floor(rank)
+    t = rank - below
+    white = np.empty(3)
+    for c in range(3):
+        cumulative = np.cumsum(np.bincount(sample[..., c].ravel(), minlength=256))
+        a, b = np.searchsorted(cumulative, [below, min(below + 1, n - 1)], side="right")
+        diff = float(b - a)
+        white[c] = b - diff * (1 - t) if t >= 0.5 else a + diff * t
     return white
 
 
@@ -42,16 +60,40 @@ def red_mask(rgb: np.ndarray, px_per_mm: float) -> np.ndarray:
     way an edge detector follows a weak edge from a strong one.
     """
     white = paper_white(rgb)
-    gain = tuple(float(255.0 / w) for w in white) + (0.0,)
-    balanced = cv2.multiply(rgb, gain, dtype=cv2.CV_8U)  # saturating, per channel
+    if (white >= 255.0).all():
+        balanced = rgb  # a photo, or white paper: nothing to divide out
+    else:
+        gain = tuple(float(255.0 / w) for w in white) + (0.0,)
+        balanced = cv2.multiply(rgb, gain, dtype=cv2.CV_8U)  # saturating, per channel
     # OpenCV's "full" HSV: hue 0-255 for 0-360 degrees, S and V 0-255
-    hsv = cv2.cvtColor(balanced, cv2.COLOR_RGB2HSV_FULL)
-    hue, sat, val = hsv[..., 0], hsv[..., 1].astype(np.uint16), hsv[..., 2].astype(np.uint16)
-    lo_hue, hi_hue = round(HUE_TO / 360 * 256), round(HUE_FROM / 360 * 256)
-    in_hue = (hue <= lo_hue) | (hue >= hi_hue)
-    chroma_x255 = sat * val  # chroma = S * V / 255
-    strong = in_hue & (chroma_x255 >= MIN_CHROMA * 255) & (sat >= round(MIN_SATURATION * 255))
-    weak = in_hue & (chroma_x255 >= WEAK_CHROMA * 255) & (sat >= round(WEAK_SATURATION * 255))
+    hue, sat, val = cv2.split(cv2.cvtColor(balanced, cv2.COLOR_RGB2HSV_FULL))
+    in_hue = cv2.bitwise_or(cv2.compare(hue, _HUE_LO, cv2.CMP_LE), cv2.compare(hue, _HUE_HI, cv2.CMP_GE))
+    strong = cv2.bitwise_and(in_hue, _at_least(sat, val, _STRONG_SAT))
+    weak = cv2.bitwise_and(in_hue, _at_least(sat, val, _WEAK_SAT))
     k = max(3, round(WEAK_REACH_MM * px_per_mm) | 1)
-    near = cv2.dilate(strong.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))) > 0
-    return strong | (weak & near)
+    near = cv2.dilate(strong, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    return cv2.bitwise_or(strong, cv2.bitwise_and(weak, near)) > 0
+
+
+# The tests above as whole-picture OpenCV comparisons rather than numpy arithmetic in 16 bits
+# (on every picture and page): chroma = S * V / 255, so "chroma >= c and S >= s" is
+# "S >= max(s, c * 255 / V)", a threshold for each V.
+_HUE_LO, _HUE_HI = round(HUE_TO / 360 * 256), round(HUE_FROM / 360 * 256)
+
+
+def _sat_thresholds(min_chroma: int, min_saturation: float) -> tuple[np.ndarray, int]:
+    """For each V the least S (a table for cv2.LUT), and the least V for which some S is enough."""
+    floor = round(min_saturation * 255)
+    least = np.array([max(floor, -(-min_chroma * 255 // v)) if v else 256 for v in range(256)])
+    return np.minimum(least, 255).astype(np.uint8), int(np.argmax(least <= 255))
+
+
+_STRONG_SAT = _sat_thresholds(MIN_CHROMA, MIN_SATURATION)
+_WEAK_SAT = _sat_thresholds(WEAK_CHROMA, WEAK_SATURATION)
+
+
+def _at_least(sat: np.ndarray, val: np.ndarray, thresholds: tuple[np.ndarray, int]) -> np.ndarray:
+    """255 where S reaches the threshold of the pixel's V, else 0."""
+    least, min_val = thresholds
+    # where no S is enough (a dark pixel), S = 255 must not pass
+    return cv2.bitwise_and(cv2.compare(sat, cv2.LUT(val, least), cv2.CMP_GE), cv2.compare(val, min_val, cv2.CMP_GE))

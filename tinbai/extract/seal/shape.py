@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
-__all__ = ["MAX_ASPECT", "Candidate", "blob_candidates", "candidate_box", "components"]
+__all__ = ["MAX_ASPECT", "Candidate", "blob_candidates", "candidate_box", "component_boxes", "components"]
 
 JOIN_GAPS_MM = (2.5, 6.0)
 SOLID_MM = 2.2  # thicker than the outer ring (1-1.5 mm) and any letter stroke
@@ -62,21 +62,45 @@ def blob_candidates(mask: np.ndarray, px_per_mm: float, lo: float, hi: float) ->
     for gap_mm in JOIN_GAPS_MM:
         k = max(3, round(gap_mm * px_per_mm) | 1)
         joined = cv2.morphologyEx(m8, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
-        count, labels, stats = components(joined)
-        for i in range(1, count):
-            x, y, w, h, _area = stats[i]
-            big, small = max(w, h), min(w, h)
-            if big < lo or big > hi * 1.15 or small < lo / MAX_ASPECT:
-                continue
+        boxes = component_boxes(joined)
+        big, small = boxes[:, 2:4].max(axis=1), boxes[:, 2:4].min(axis=1)
+        for x, y, w, h, first_x, first_y in boxes[(big >= lo) & (big <= hi * 1.15) & (small >= lo / MAX_ASPECT)].tolist():
             if any(f.is_seal and _inside(f, x + w / 2, y + h / 2) for f in found):
                 continue  # the same seal, found by the narrower pass
-            ys, xs = np.nonzero((labels[y:y + h, x:x + w] == i) & mask[y:y + h, x:x + w])
+            # the blob's pixels: its part of its box (another blob may reach into the box)
+            _count, labels = cv2.connectedComponents(joined[y:y + h, x:x + w], connectivity=8, ltype=cv2.CV_32S)
+            ys, xs = np.nonzero((labels == labels[first_y - y, first_x - x]) & mask[y:y + h, x:x + w])
             if len(xs) < 20:
                 continue
-            cand = _measure(xs.astype(np.float32) + x, ys.astype(np.float32) + y, mask, solid_mask)
+            cand = _measure((xs + x).astype(np.float64), (ys + y).astype(np.float64), mask, solid_mask)
             if cand is not None:
                 found.append(replace(cand, is_seal=_is_seal(cand, lo, hi)))
     return found
+
+
+def component_boxes(binary: np.ndarray) -> np.ndarray:
+    """One row (x, y, width, height, first x, first y) for each 8-connected part of a 0/1 picture,
+    in the order of their first pixels (top to bottom, left to right).
+
+    From the parts' outer borders (Suzuki's border following, cv2.findContours) rather than by
+    labelling every pixel with its statistics (cv2.connectedComponentsWithStats): a fifth of the
+    time on the masks of photos, where red is spread over the picture; the pixels of the few
+    parts of about a seal's size are labelled afterwards, each in its own box. A border's first
+    point is its part's first pixel. For a picture of a great many parts (a grey page's ink has
+    one for every letter) components() is the faster."""
+    contours, hierarchy = cv2.findContours(binary, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return np.zeros((0, 6), dtype=np.int64)
+    # an outer border has no parent; a hole's border has its part as parent
+    outer = [c for c, parent in zip(contours, hierarchy[0][:, 3], strict=True) if parent < 0]
+    lengths = np.fromiter(map(len, outer), dtype=np.int64, count=len(outer))
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    points = np.concatenate(outer).reshape(-1, 2).astype(np.int64)
+    x0, y0 = np.minimum.reduceat(points[:, 0], starts), np.minimum.reduceat(points[:, 1], starts)
+    x1, y1 = np.maximum.reduceat(points[:, 0], starts), np.maximum.reduceat(points[:, 1], starts)
+    first = points[starts]
+    boxes = np.stack([x0, y0, x1 - x0 + 1, y1 - y0 + 1, first[:, 0], first[:, 1]], axis=1)
+    return boxes[np.lexsort((first[:, 0], first[:, 1]))]
 
 
 def components(binary: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
