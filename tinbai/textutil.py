@@ -121,10 +121,10 @@ def aligned_fold(text: str) -> str:
 # message is folded by half a dozen of them (the date search, the document header, the reply and
 # attribution marks, the contact form…), and a unit's greetings and signature block come again in
 # message after message. Lines are short; whole texts are not kept.
-_FOLDS_KEPT_LEN = 400
+_FOLDS_KEPT_LEN = 300
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=1024)  # at most ~1.3 MB
 def _aligned_fold_line(text: str) -> str:
     return text.translate(_ALIGNED_FOLD)
 
