@@ -14,7 +14,7 @@ from tinbai.extract.sender.forwarded import OwnAndForwarded, split_forward
 from tinbai.extract.sender.names import looks_like_person_name
 from tinbai.extract.sender.pieces import classify_unlabelled
 from tinbai.extract.sender.words import clean_value
-from tinbai.message import parse_from
+from tinbai.message import forwarded_part, parse_from
 from tinbai.report import Sender
 from tinbai.textutil import casefold_key, html_to_text
 
@@ -44,9 +44,12 @@ def _display_fields(display: str | None, address: str | None) -> Found:
     return found
 
 
-def _bodies(display_name: str | None, address: str | None, plain: str | None, html: str | None,
+def _html_text(html: str | None) -> str | None:
+    return html_to_text(html, mark_quotes=True) if html and html.strip() else None
+
+
+def _bodies(display_name: str | None, address: str | None, plain: str | None, html_text: str | None,
             forwarding: bool) -> tuple[OwnAndForwarded, OwnAndForwarded]:
-    html_text = html_to_text(html, mark_quotes=True) if html and html.strip() else None
     return (split_forward(plain, display_name, address, forwarding=forwarding),
             split_forward(html_text, display_name, address, forwarding=forwarding))
 
@@ -67,7 +70,7 @@ def extract_sender(display_name: str | None, address: str | None, plain: str | N
       forwarder's own signature counts above or below the forwarded part (`forwarding`: the
       subject says the message forwards, see tinbai.extract.sender.forwarded).
     """
-    plain_body, html_body = _bodies(display_name, address, plain, html, forwarding)
+    plain_body, html_body = _bodies(display_name, address, plain, _html_text(html), forwarding)
     plain_found, html_found = plain_body.found, html_body.found
     if html_found.count() > plain_found.count():
         found, other = html_found, plain_found
@@ -89,7 +92,10 @@ def extract_original_sender(plain: str | None, html: str | None, sender: Sender,
                             forwarding: bool = False) -> Sender | None:
     """The author of the message a submission forwards, from the forwarded header's From and
     the forwarded text's own signature; None when the message forwards nothing."""
-    for body in _bodies(sender.name, sender.address, plain, html, forwarding):
+    html_text = _html_text(html)
+    if all(forwarded_part(text, forwarding=forwarding) is None for text in (plain, html_text)):
+        return None  # most messages: their signature blocks need not be read a second time
+    for body in _bodies(sender.name, sender.address, plain, html_text, forwarding):
         if body.forward is not None:
             name, address = parse_from(body.forward.author)
             return extract_sender(name, address, body.original_text(), None)
