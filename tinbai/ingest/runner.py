@@ -189,7 +189,7 @@ class Ingestor:
                         session.add(ReviewEvent(item_id=parent.id, at=utcnow(), actor="tinbai", action="reply",
                                                 comment=f"Thư trả lời/gửi lại: mục #{item.id} ({rep.subject})"))
                         record_unit_answer(session, parent, item, rep.sender.address, profile, utcnow())
-                    notices_for_new_item(session, item, rep, profile, self.config)
+                    notices_for_new_item(session, item, rep, profile, self.config, inserted=existing is None)
 
                 first_step = profile.review_steps[0].id if profile.review_steps else None
                 item = enqueue(s, report, ref, attachment_texts=texts,

@@ -30,11 +30,12 @@ from tinbai.rules import fix_text
 
 
 def notices_for_new_item(session: Session, item: Item, report: CheckReport, profile: Profile,
-                         config: Config) -> None:
+                         config: Config, *, inserted: bool = True) -> None:
     """An acknowledgement with the tracking code and deadline; a correction request when the
     sender must fix something (errors and security problems). Also plans the item's deadline
-    reminders (for every new item, whether or not the sender gets an email)."""
-    plan_item_reminders(session, item, profile, config)
+    reminders (for every new item, whether or not the sender gets an email). `inserted`: the item
+    is a new row (False: a failed item checked again, which may have reminder rows)."""
+    plan_item_reminders(session, item, profile, config, first=inserted)
     to = [report.sender.address] if report.sender.address else []
     if not to or item.parent_id is not None:
         return

@@ -25,18 +25,19 @@ from tinbai.queue.states import OPEN_STATES
 
 
 def plan_item_reminders(session: Session, item: Item, profile: Profile, config: Config, *,
-                        now: datetime | None = None) -> list[ReminderRow]:
+                        now: datetime | None = None, first: bool = False) -> list[ReminderRow]:
     """(Re)plan the reminders of `item` in the caller's transaction; return its planned rows.
 
     Nothing changes when the plan still fits the item's deadline and holder; when either
     changed (or the item closed), the planned rows that no longer apply are cancelled and
     the new ones added, counted from `now` (default: the current time). The first plan of an
-    item is counted from its arrival."""
+    item is counted from its arrival. `first`: the item was inserted in this transaction, so it
+    has no rows yet (not looked up: a statement a message, and the flush it forces)."""
     now = now or utcnow()
     if item.id is None:
         session.flush()
     cal = WorkCalendar.for_profile(profile, config)
-    rows = rows_of(session, [item.id]).get(item.id, [])
+    rows = [] if first else rows_of(session, [item.id]).get(item.id, [])
     d = decide(item, rows, profile, cal, Directory.load(session), now, sending=False)
     added = write_plan(session, item, d)  # marks the cancelled ones among `rows`
     planned = [r for r in [*rows, *added] if r.status == "planned"]
