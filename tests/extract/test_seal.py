@@ -11,8 +11,16 @@ from PIL import Image
 
 from tests import seal_pictures as sp
 from tinbai.extract.seal import find_seals, has_red_seal, red_mask, seal_candidates
-from tinbai.extract.seal.ink import (HUE_FROM, HUE_TO, MIN_CHROMA, MIN_SATURATION, WEAK_CHROMA, WEAK_REACH_MM,
-                                     WEAK_SATURATION, paper_white)
+from tinbai.extract.seal.ink import (
+    HUE_FROM,
+    HUE_TO,
+    MIN_CHROMA,
+    MIN_SATURATION,
+    WEAK_CHROMA,
+    WEAK_REACH_MM,
+    WEAK_SATURATION,
+    paper_white,
+)
 from tinbai.extract.seal.shape import component_boxes, components
 
 DPI = 150
