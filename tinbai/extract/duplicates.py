@@ -112,12 +112,6 @@ def _fmix(h: int) -> int:
     return h ^ (h >> 16)
 
 
-def _permuted(shingle: bytes, a: int, b: int) -> memoryview:
-    """The shingle's NUM_PERM permuted hashes: the lower half of each 64-bit lane of a*h + b."""
-    lanes = (_fmix(_sha1_hash32(shingle)) * a + b).to_bytes(NUM_PERM * _LANE_BYTES, "little")
-    return memoryview(lanes).cast("I")[::2]
-
-
 def _shingles(words: list[str]) -> list[bytes]:
     return list({" ".join(words[i:i + 3]).encode("utf-8") for i in range(max(1, len(words) - 2))})
 
@@ -127,15 +121,38 @@ def _minimum(rows) -> list[int]:
     return [min(column) for column in zip(*rows, strict=True)]
 
 
+# bit 32 of each lane, and the lower 32 bits of each lane
+_GUARD = _pack([1 << 32] * NUM_PERM)
+_LOW32 = _pack([_MASK32] * NUM_PERM)
+
+
+def _lane_min(x: int, y: int) -> int:
+    """In each lane, the smaller of x's and y's values (below 2**32), all lanes in a few integer
+    operations: (x | 2**32) - y stays within its lane and keeps bit 32 where x >= y."""
+    ge = ((x | _GUARD) - y) & _GUARD
+    take_y = ge - (ge >> 32)  # the lower 32 bits set in the lanes where x >= y
+    return x ^ ((x ^ y) & take_y)
+
+
+def _sketch(words: list[str], a: int, b: int) -> list[int]:
+    """The sentence's MinHash row: each permutation's minimum over its shingles, the shingles'
+    a*h + b mod 2**32 (see _LANE_BYTES) reduced lane by lane as packed integers."""
+    row = None
+    for shingle in _shingles(words):
+        permuted = (_fmix(_sha1_hash32(shingle)) * a + b) & _LOW32
+        row = permuted if row is None else _lane_min(row, permuted)
+    return memoryview(row.to_bytes(NUM_PERM * _LANE_BYTES, "little")).cast("I")[::2].tolist()
+
+
 def sentence_sketches(parts: list[list[str]]) -> list[list[int]]:
     """One MinHash row per sentence (its word 3-shingles): the article's MinHash is their minimum.
 
     datasketch's own steps for its affine32 scheme (sha1_hash32, the MurmurHash3 pre-mix, the seed's
-    affine permutations modulo 2**32), all of a shingle's permutations in one integer product (see
-    _LANE_BYTES) and reduced per sentence: a MinHash object per sentence cost three times the hashing
-    itself. A test holds these rows to datasketch's MinHash of each sentence."""
+    affine permutations modulo 2**32), all 128 permutations of a shingle at once (_sketch): a MinHash
+    object per sentence cost three times the hashing itself. A test holds these rows to
+    datasketch's MinHash of each sentence."""
     a, b = _permutations()
-    return [_minimum([_permuted(s, a, b) for s in _shingles(words)]) for words in parts]
+    return [_sketch(words, a, b) for words in parts]
 
 
 def sentence_key(words: list[str]) -> str:
