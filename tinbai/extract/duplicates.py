@@ -25,6 +25,7 @@ import random
 import re
 import struct
 import unicodedata
+from array import array
 
 NUM_PERM = 128
 BANDS = 32  # 32 bands of 4 rows: items with Jaccard >= ~0.45 share a band with high probability
@@ -134,17 +135,19 @@ def _lane_min(x: int, y: int) -> int:
     return x ^ ((x ^ y) & take_y)
 
 
-def _sketch(words: list[str], a: int, b: int) -> list[int]:
+def _sketch(words: list[str], a: int, b: int) -> array:
     """The sentence's MinHash row: each permutation's minimum over its shingles, the shingles'
     a*h + b mod 2**32 (see _LANE_BYTES) reduced lane by lane as packed integers."""
     row = None
     for shingle in _shingles(words):
         permuted = (_fmix(_sha1_hash32(shingle)) * a + b) & _LOW32
         row = permuted if row is None else _lane_min(row, permuted)
-    return memoryview(row.to_bytes(NUM_PERM * _LANE_BYTES, "little")).cast("I")[::2].tolist()
+    # an array, not a list: 128 Python ints are ~4.6 KB and an article holds a row per sentence
+    # until it is stored; 512 bytes here
+    return array("I", memoryview(row.to_bytes(NUM_PERM * _LANE_BYTES, "little")).cast("I")[::2])
 
 
-def sentence_sketches(parts: list[list[str]]) -> list[list[int]]:
+def sentence_sketches(parts: list[list[str]]) -> list[array]:
     """One MinHash row per sentence (its word 3-shingles): the article's MinHash is their minimum.
 
     datasketch's own steps for its affine32 scheme (sha1_hash32, the MurmurHash3 pre-mix, the seed's
