@@ -42,7 +42,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT)]
 
-import numpy as np  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
@@ -147,7 +146,7 @@ def seed_history(engine, corpus: Corpus, n: int) -> list[dict]:
             parts = [*dict.fromkeys(m["standard"]), 40 + m["closing"], 50 + m["unit"]]
             keys = [fixed_keys[p] for p in parts] + [own_rows[i][1] for i in m["own"]]
             fp = {"sentences": keys, "words": [fixed_lengths[p] for p in parts] + [own_rows[i][2] for i in m["own"]],
-                  "sketches": np.vstack([fixed[parts], np.vstack([own_rows[i][0] for i in m["own"]])])}
+                  "sketches": [fixed[p] for p in parts] + [own_rows[i][0] for i in m["own"]]}
             signature = signature_without(fp, {k for k in keys if df[k] >= COMMON_ITEMS})
             items.append(_item_row(number, now))
             text_sha = hashlib.sha256(str(m).encode()).hexdigest()

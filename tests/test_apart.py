@@ -40,6 +40,15 @@ def test_the_daemon_imports_none_of_the_libraries_kept_apart():
     assert out.stdout.strip() == ""
 
 
+def test_the_daemon_imports_none_of_the_parser_workers_libraries():
+    # the duplicate check's MinHash is plain Python and the previews are drawn in a parser worker:
+    # numpy, Pillow and pdfium live in the workers' fork server only (issue 18: the tree's memory)
+    code = ("import sys, tinbai.cli.run; "
+            "print(' '.join(m for m in ('numpy', 'PIL', 'pypdfium2', 'cv2') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
 def test_the_password_check_in_its_child_still_refuses_a_guessable_password():
     assert "dễ đoán" in password_problem("matkhau123", "matkhau123")
     own = "hoa.nguyen@tn.gov.vn"

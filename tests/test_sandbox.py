@@ -5,8 +5,11 @@ from __future__ import annotations
 import io
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -15,6 +18,7 @@ from tests.pace import scaled
 from tinbai.parsers.facts import FileFacts, ParseLimits
 from tinbai.parsers.sandbox import Sandbox, SandboxError
 
+ROOT = Path(__file__).resolve().parent.parent
 HERE = __name__  # the worker imports this module by the name pytest gave it
 
 
@@ -240,3 +244,18 @@ def test_the_caller_breaking_on_a_part_does_not_leave_the_worker_busy():
         parts: list = []
         assert sb.run_parts([0.0, 0.0], timeout=5, on_part=parts.append).ok
         assert [i for i, _ in parts] == [0, 1]  # none of the first task's parts
+
+
+def test_no_resource_tracker_beside_the_fork_server():
+    # a process of its own for the daemon's whole life, with nothing to track: the sandbox uses
+    # neither named semaphores nor shared memory (issue 18: the tree's memory)
+    code = ("import psutil\n"
+            "from tinbai.parsers.sandbox import Sandbox\n"
+            "if __name__ == '__main__':\n"
+            "    with Sandbox('os:getpid') as sb:\n"
+            "        assert sb.run(timeout=60).ok\n"
+            "        print('\\n'.join(' '.join(p.cmdline()) for p in psutil.Process().children(recursive=True)))\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
+                         timeout=scaled(120)).stdout
+    assert "multiprocessing.forkserver" in out
+    assert "resource_tracker" not in out

@@ -19,7 +19,7 @@ from tinbai.filekinds import PICTURE_TYPES
 from tinbai.message import ParsedMessage, parse_message
 from tinbai.parsers import sniff
 from tinbai.parsers.facts import UNREADABLE, FileFacts, ParseLimits
-from tinbai.parsers.sandbox import Sandbox
+from tinbai.parsers.sandbox import Sandbox, SandboxResult
 from tinbai.procmem import DAEMON_KEEPS_FREED, FreedMemoryTrimmer
 from tinbai.report import AttachmentReport, SealMark
 
@@ -109,6 +109,15 @@ class Analyser:
         """read_message with the MIME parsing in this process and each file a task of its own."""
         parsed = parse_message(raw)
         return parsed, [self.analyse(a.filename, a.data, limits) for a in parsed.attachments]
+
+    def preview(self, task: str, *args: Any) -> SandboxResult:
+        """A review page's preview drawn in a worker (tinbai.parsers.preview's task: "picture",
+        "pdf_page" or "pdf_pages"), within a file's default time limit. In the sandbox already
+        started (whatever its profile's memory limit): a preview must not start workers of its own."""
+        with self._lock:
+            started = next(iter(self._sandboxes.values()), None)
+        sandbox = started or self._sandbox(ParseLimits.memory_mb)
+        return sandbox.run("preview", task, *args, timeout=ParseLimits.seconds_per_file)
 
     def worker_pids(self) -> list[int]:
         """Process ids of the live parser workers (for monitoring and tests)."""

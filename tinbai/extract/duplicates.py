@@ -5,9 +5,9 @@ normalisation (NFC, case, spacing; diacritics kept, since "Hà" and "Hạ" are
 different words), and nearly the same text (a few words edited) by MinHash over
 word 3-shingles with LSH bands, so that a lookup reads only the few earlier items that
 share a band instead of comparing every one. The MinHash is datasketch's (its affine32
-scheme, seed 1), computed here in numpy with its steps: importing datasketch imports
-scipy, ~50 MB in the daemon's memory for three small functions (issue 18: the whole tree
-under 300 MB). A test holds every row to datasketch's own MinHash.
+scheme, seed 1), computed here with its steps in plain Python: importing datasketch imports
+scipy, ~50 MB in the daemon's memory for three small functions, and numpy alone ~10 MB (issue 18:
+the whole tree under 300 MB). A test holds every row to datasketch's own MinHash.
 
 Boilerplate does not count toward sameness: the same units send the same greetings,
 signature blocks and standard phrases for years, and two items that share only those
@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import random
 import re
 import struct
 import unicodedata
-
-import numpy as np
+from array import array
 
 NUM_PERM = 128
 BANDS = 32  # 32 bands of 4 rows: items with Jaccard >= ~0.45 share a band with high probability
@@ -66,17 +66,37 @@ def sentences(text: str) -> list[list[str]]:
 
 
 SEED = 1
-_FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
+_MASK32 = 0xFFFFFFFF
+# Each shingle's 128 permuted hashes a*h + b come from one multiplication of Python integers: the
+# 128 a's packed in 64-bit lanes of one big integer, the b's in another. a, h and b are below 2**32,
+# so a*h + b < 2**64 stays in its lane, and its lower 32 bits are the value modulo 2**32 the
+# scheme takes (bench/memory.py: numpy was ~10 MB of the daemon's memory for this alone).
+_LANE_BYTES = 8
+
+
+def _mt19937_words(seed: int, n: int) -> list[int]:
+    """The first n 32-bit outputs of MT19937 seeded as numpy's RandomState(seed) seeds it
+    (init_genrand), read through the standard library's Mersenne Twister."""
+    state = [seed & _MASK32]
+    for i in range(1, 624):
+        state.append((1812433253 * (state[-1] ^ (state[-1] >> 30)) + i) & _MASK32)
+    gen = random.Random()
+    gen.setstate((3, (*state, 624), None))
+    return [gen.getrandbits(32) for _ in range(n)]
+
+
+def _pack(values: list[int]) -> int:
+    return int.from_bytes(b"".join(v.to_bytes(_LANE_BYTES, "little") for v in values), "little")
 
 
 @functools.cache
-def _permutations() -> np.ndarray:
-    """The seed's affine permutations h -> a*h + b mod 2**32 (a odd), drawn as datasketch's
-    MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32") draws them; made once."""
-    gen = np.random.RandomState(SEED)
-    a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
-    b = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
-    return np.array([a, b])
+def _permutations() -> tuple[int, int]:
+    """The seed's affine permutations h -> a*h + b mod 2**32 (a odd) as datasketch's
+    MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32") draws them (numpy's
+    RandomState(SEED).randint: a 32-bit draw each, masked to 31 bits for a), packed in lanes."""
+    words = _mt19937_words(SEED, 2 * NUM_PERM)
+    a = [(w & 0x7FFFFFFF) * 2 + 1 for w in words[:NUM_PERM]]
+    return _pack(a), _pack(words[NUM_PERM:])
 
 
 def _sha1_hash32(data: bytes) -> int:
@@ -84,33 +104,58 @@ def _sha1_hash32(data: bytes) -> int:
     return struct.unpack("<I", hashlib.sha1(data).digest()[:4])[0]
 
 
-def _fmix(hv: np.ndarray) -> np.ndarray:
-    """The MurmurHash3 32-bit finaliser, the affine32 scheme's pre-mix (wraps modulo 2**32)."""
-    s1, m1, s2, m2, s3 = _FMIX32
-    hv = hv ^ (hv >> s1)
-    hv = hv * m1
-    hv = hv ^ (hv >> s2)
-    hv = hv * m2
-    return hv ^ (hv >> s3)
+def _fmix(h: int) -> int:
+    """The MurmurHash3 32-bit finaliser, the affine32 scheme's pre-mix (modulo 2**32)."""
+    h ^= h >> 16
+    h = (h * 0x85EBCA6B) & _MASK32
+    h ^= h >> 13
+    h = (h * 0xC2B2AE35) & _MASK32
+    return h ^ (h >> 16)
 
 
 def _shingles(words: list[str]) -> list[bytes]:
     return list({" ".join(words[i:i + 3]).encode("utf-8") for i in range(max(1, len(words) - 2))})
 
 
-def sentence_sketches(parts: list[list[str]]) -> np.ndarray:
+def _minimum(rows) -> list[int]:
+    """The element-wise minimum of MinHash rows: the MinHash of the union of their sets."""
+    return [min(column) for column in zip(*rows, strict=True)]
+
+
+# bit 32 of each lane, and the lower 32 bits of each lane
+_GUARD = _pack([1 << 32] * NUM_PERM)
+_LOW32 = _pack([_MASK32] * NUM_PERM)
+
+
+def _lane_min(x: int, y: int) -> int:
+    """In each lane, the smaller of x's and y's values (below 2**32), all lanes in a few integer
+    operations: (x | 2**32) - y stays within its lane and keeps bit 32 where x >= y."""
+    ge = ((x | _GUARD) - y) & _GUARD
+    take_y = ge - (ge >> 32)  # the lower 32 bits set in the lanes where x >= y
+    return x ^ ((x ^ y) & take_y)
+
+
+def _sketch(words: list[str], a: int, b: int) -> array:
+    """The sentence's MinHash row: each permutation's minimum over its shingles, the shingles'
+    a*h + b mod 2**32 (see _LANE_BYTES) reduced lane by lane as packed integers."""
+    row = None
+    for shingle in _shingles(words):
+        permuted = (_fmix(_sha1_hash32(shingle)) * a + b) & _LOW32
+        row = permuted if row is None else _lane_min(row, permuted)
+    # an array, not a list: 128 Python ints are ~4.6 KB and an article holds a row per sentence
+    # until it is stored; 512 bytes here
+    return array("I", memoryview(row.to_bytes(NUM_PERM * _LANE_BYTES, "little")).cast("I")[::2])
+
+
+def sentence_sketches(parts: list[list[str]]) -> list[array]:
     """One MinHash row per sentence (its word 3-shingles): the article's MinHash is their minimum.
 
     datasketch's own steps for its affine32 scheme (sha1_hash32, the MurmurHash3 pre-mix, the seed's
-    affine permutations modulo 2**32), applied to all the article's shingles in one numpy pass and
-    reduced per sentence: a MinHash object per sentence cost three times the hashing itself. A test
-    holds these rows to datasketch's MinHash of each sentence."""
-    groups = [_shingles(words) for words in parts]
-    hashed = np.array([_sha1_hash32(s) for group in groups for s in group], dtype=np.uint32).reshape(-1, 1)
+    affine permutations modulo 2**32), all 128 permutations of a shingle at once (_sketch): a MinHash
+    object per sentence cost three times the hashing itself. A test holds these rows to
+    datasketch's MinHash of each sentence."""
     a, b = _permutations()
-    permuted = _fmix(hashed) * a + b  # uint32: wraps modulo 2**32 as the scheme does
-    starts = np.cumsum([0] + [len(group) for group in groups[:-1]])
-    return np.minimum.reduceat(permuted, starts, axis=0)
+    return [_sketch(words, a, b) for words in parts]
 
 
 def sentence_key(words: list[str]) -> str:
@@ -130,7 +175,7 @@ def text_fingerprint(body: str, attachment_texts: list[str]) -> dict:
         return {}
     parts = sentences(texts[longest])
     sketches = sentence_sketches(parts)
-    values = [int(v) for v in sketches.min(axis=0)]
+    values = _minimum(sketches)
     return {
         "text_sha": hashlib.sha256(article.encode("utf-8")).hexdigest(),
         "minhash": values,
@@ -147,7 +192,7 @@ def signature_without(fp: dict, common: set[str]) -> list[int] | None:
     keep = [i for i, key in enumerate(fp.get("sentences", [])) if key not in common]
     if sum(fp["words"][i] for i in keep) < MIN_WORDS:
         return None
-    return [int(v) for v in fp["sketches"][keep].min(axis=0)]
+    return _minimum(fp["sketches"][i] for i in keep)
 
 
 def band_keys(values: list[int]) -> list[str]:
@@ -162,11 +207,9 @@ def similarity(a: list[int], b: list[int]) -> float:
     """Estimated Jaccard similarity of two MinHash signatures."""
     if not a or not b or len(a) != len(b):
         return 0.0
-    return float(np.mean(np.asarray(a) == np.asarray(b)))
+    return sum(x == y for x, y in zip(a, b, strict=True)) / len(a)
 
 
-def similarities(signature: list[int], others: list[list[int]]) -> np.ndarray:
-    """Estimated Jaccard similarity of one signature to each of many, in one numpy comparison."""
-    if not others:
-        return np.zeros(0)
-    return (np.asarray(others, dtype=np.int64) == np.asarray(signature, dtype=np.int64)).mean(axis=1)
+def similarities(signature: list[int], others: list[list[int]]) -> list[float]:
+    """Estimated Jaccard similarity of one signature to each of many (at most the history's cap)."""
+    return [similarity(signature, other) for other in others]

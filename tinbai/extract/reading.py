@@ -45,6 +45,7 @@ from tinbai.parsers.facts import (
 )
 from tinbai.parsers.formats import unreadable_detail
 from tinbai.parsers.pages import PictureDamaged, page_images, render_pdf_page
+from tinbai.parsers.preview import preview_task
 from tinbai.parsers.vietnamese import convert_runs, decode_legacy, normalize
 
 __all__ = ["analyse_file", "message_parts", "sandbox_task"]
@@ -278,9 +279,12 @@ def message_parts(raw: bytes, limits: ParseLimits) -> Iterator[Any]:
 
 
 def sandbox_task(task: str, *args: Any) -> Any:
-    """What a sandbox worker runs: "file" (analyse_file) or "message" (message_parts)."""
+    """What a sandbox worker runs: "file" (analyse_file), "message" (message_parts), or "preview"
+    (a review page's picture or PDF page: tinbai.parsers.preview)."""
     if task == "file":
         return analyse_file(*args)
     if task == "message":
         return message_parts(*args)
+    if task == "preview":
+        return preview_task(*args)
     raise ValueError(f"unknown task {task!r}")

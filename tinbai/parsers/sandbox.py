@@ -28,6 +28,7 @@ import gc
 import importlib
 import inspect
 import multiprocessing
+import multiprocessing.resource_tracker
 import os
 import queue
 import resource
@@ -146,6 +147,21 @@ def _cap_memory(memory_mb: int) -> None:
 
 
 # ---------------------------------------------------------------- parent side
+
+def _without_resource_tracker() -> None:
+    """Keep multiprocessing from starting its resource tracker along with the fork server.
+
+    The tracker is a Python process of its own (~6 MB PSS for the daemon's whole life; issue 18:
+    the tree under 300 MB) that unlinks the named semaphores and shared memory a dying process
+    leaves behind. The sandbox's processes talk over pipes and create neither, so it would only
+    ever idle. multiprocessing takes the tracker as running when its pipe can be written to (the
+    liveness probe is a write), and hands that pipe to each child: pointed at /dev/null, nothing
+    is started and nothing is lost. Should a future multiprocessing lack this attribute, the
+    tracker simply runs as before."""
+    tracker = getattr(multiprocessing.resource_tracker, "_resource_tracker", None)
+    if tracker is not None and getattr(tracker, "_fd", 0) is None:  # none started yet
+        tracker._fd = os.open(os.devnull, os.O_WRONLY)
+
 
 class _NotTaken(Exception):
     """The task could not be sent: the worker was gone before it took it."""
@@ -270,6 +286,8 @@ class Sandbox:
             for var in _ONE_THREAD:
                 os.environ.setdefault(var, "1")
             self._ctx.set_forkserver_preload(list(self.preload))
+        if start_method == "forkserver":
+            _without_resource_tracker()
         self._idle: queue.LifoQueue[_Worker | None] = queue.LifoQueue()
         for _ in range(workers):
             self._idle.put(None)  # started on first use

@@ -8,7 +8,7 @@ shared LSH bands with almost every earlier one and each was compared. So:
   each item's sentences are stored as "sentence" rows, which makes them the incrementally kept
   document-frequency table;
 - each band reads at most `BAND_READ` earlier items, the items are ranked by how many bands they
-  share, and only the first `CAP` are compared, in one numpy comparison;
+  share, and only the first `CAP` are compared (128 values each);
 - the same file or text is read for at most `COMMON_ITEMS` + 1 earlier items, and a file in more
   than `COMMON_ITEMS` (a banner in every email of a unit) is boilerplate too.
 """

@@ -3,6 +3,7 @@ logged-in user, the CSRF-checked form, access checks."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -19,6 +20,7 @@ from sqlmodel import Session, col, select
 from starlette.datastructures import FormData
 
 from tinbai.config import CHANNEL_LABELS, Config, Profile
+from tinbai.extract.analyse import Analyser
 from tinbai.queue.db import read_session, read_then_write
 from tinbai.queue.extension import UNIT_WORDS
 from tinbai.queue.models import Item, User
@@ -79,6 +81,19 @@ templates.env.globals.update(STATE_LABELS=STATE_LABELS, ACTION_LABELS=ACTION_LAB
 
 def config_of(request: Request) -> Config:
     return request.app.state.config
+
+
+_analyser_lock = threading.Lock()
+
+
+def analyser_of(request: Request) -> Analyser:
+    """The app's sandboxed file reader (the daemon's, or one started at the first registration or
+    preview, closed with the app): it reads registered files and draws the previews."""
+    state = request.app.state
+    with _analyser_lock:
+        if getattr(state, "analyser", None) is None:
+            state.analyser = Analyser(workers=1)
+        return state.analyser
 
 
 @contextmanager

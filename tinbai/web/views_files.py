@@ -2,35 +2,30 @@
 
 Previews are re-encoded by the server (Pillow, pdfium) rather than handing the
 sender's bytes to the browser: a reviewer's browser only ever decodes a JPEG
-we made. Quarantined files are never previewed; only an administrator may
+we made. They are drawn in a parser worker (tinbai.parsers.preview, through the app's
+Analyser), under the sandbox's limits and without those libraries in the daemon. Quarantined files are never previewed; only an administrator may
 download one, after a warning page, and the download is written to the history; the files of an
 item held for a state-secret mark, only the board's head and the agency head.
 """
 
 from __future__ import annotations
 
-import io
 import threading
 from collections import OrderedDict
 from urllib.parse import quote
 
-import pypdfium2 as pdfium
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
-from PIL import Image
 
+from tinbai.extract.analyse import Analyser
 from tinbai.filekinds import PICTURE_TYPES
 from tinbai.ingest.archive import ContentStore
 from tinbai.queue.models import Attachment, Item, ReviewEvent, User, utcnow
 from tinbai.queue.permissions import may_download_held
-from tinbai.web.common import CheckedForm, CurrentUser, RowId, config_of, db, item_for, page
+from tinbai.web.common import CheckedForm, CurrentUser, RowId, analyser_of, config_of, db, item_for, page
 
 router = APIRouter()
 PDF_TYPES = frozenset({"pdf"})
-PREVIEW_MAX = 1600  # pixels on the longer side
-PAGE_WIDTH = 1100  # pixels of a rendered PDF page
-
-_pdfium_lock = threading.Lock()  # PDFium is not thread-safe; the server renders in a thread pool
 _cache: OrderedDict[tuple[str, int], bytes] = OrderedDict()
 _CACHE_SIZE = 48
 _cache_lock = threading.Lock()
@@ -109,18 +104,6 @@ def download_quarantined(request: Request, att_id: RowId, form: CheckedForm,
     return _download(att, data)
 
 
-def _jpeg(img: Image.Image) -> bytes:
-    if img.mode not in ("RGB", "L"):
-        background = Image.new("RGB", img.size, (255, 255, 255))
-        rgba = img.convert("RGBA")
-        background.paste(rgba, mask=rgba.split()[3])
-        img = background
-    img.thumbnail((PREVIEW_MAX, PREVIEW_MAX))
-    buf = io.BytesIO()
-    img.save(buf, "JPEG", quality=85)
-    return buf.getvalue()
-
-
 def _cached(key: tuple[str, int], make) -> bytes:
     with _cache_lock:
         if key in _cache:
@@ -154,43 +137,20 @@ def picture(request: Request, att_id: RowId, user: CurrentUser):
     raw = _bytes(request, att)
 
     def make() -> bytes:
-        try:
-            with Image.open(io.BytesIO(raw)) as img:
-                img.seek(0)
-                return _jpeg(img.copy())
-        except Exception:
-            raise HTTPException(404, "Không đọc được ảnh này.") from None
+        drawn = analyser_of(request).preview("picture", raw)
+        if not drawn.ok:
+            raise HTTPException(404, "Không đọc được ảnh này.")
+        return drawn.value
 
     return _image_response(_cached((att.sha256 or "", 0), make))
 
 
-def render_pdf_page(data: bytes, page_no: int, width: int = PAGE_WIDTH) -> bytes:
-    with _pdfium_lock:
-        pdf = pdfium.PdfDocument(data)
-        try:
-            if not 1 <= page_no <= len(pdf):
-                raise HTTPException(404, "Không có trang này.")
-            pg = pdf[page_no - 1]
-            scale = max(0.2, min(4.0, width / max(1.0, pg.get_width())))
-            img = pg.render(scale=scale).to_pil()
-        finally:
-            pdf.close()
-    return _jpeg(img)
-
-
-def pdf_page_count(store: ContentStore, sha256: str | None) -> int:
-    if not sha256:
+def pdf_page_count(analyser: Analyser, store: ContentStore, sha256: str | None) -> int:
+    """The stored PDF's number of pages (counted in a parser worker); 0 when it cannot be read."""
+    if not sha256 or not store.has(sha256):
         return 0
-    try:
-        data = store.get(sha256)
-        with _pdfium_lock:
-            pdf = pdfium.PdfDocument(data)
-            try:
-                return len(pdf)
-            finally:
-                pdf.close()
-    except Exception:
-        return 0
+    counted = analyser.preview("pdf_pages", store.get(sha256))
+    return counted.value if counted.ok else 0
 
 
 @router.get("/attachments/{att_id}/pages/{page_no}")
@@ -199,11 +159,11 @@ def pdf_page(request: Request, att_id: RowId, page_no: RowId, user: CurrentUser)
     raw = _bytes(request, att)
 
     def make() -> bytes:
-        try:
-            return render_pdf_page(raw, page_no)
-        except HTTPException:
-            raise
-        except Exception:
-            raise HTTPException(404, "Không vẽ được trang này của tệp PDF.") from None
+        drawn = analyser_of(request).preview("pdf_page", raw, page_no)
+        if not drawn.ok:
+            raise HTTPException(404, "Không vẽ được trang này của tệp PDF.")
+        if drawn.value is None:
+            raise HTTPException(404, "Không có trang này.")
+        return drawn.value
 
     return _image_response(_cached((att.sha256 or "", page_no), make))

@@ -15,6 +15,7 @@ from starlette.datastructures import FormData
 
 from tinbai.board import act as board_act
 from tinbai.config import EMAIL, Config, Profile
+from tinbai.extract.analyse import Analyser
 from tinbai.filekinds import PICTURE_TYPES
 from tinbai.ingest.archive import ContentStore
 from tinbai.ingest.original import original_of
@@ -40,6 +41,7 @@ from tinbai.web.common import (
     CheckedForm,
     CurrentUser,
     RowId,
+    analyser_of,
     config_of,
     db,
     db_read,
@@ -106,7 +108,7 @@ def _seal_boxes(facts: dict[str, Any]) -> dict[int, list[SealBox]]:
 MAX_PAGES_SHOWN = 12
 
 
-def _attachment_view(att: Attachment, files: ContentStore) -> AttachmentView:
+def _attachment_view(att: Attachment, files: ContentStore, analyser: Analyser) -> AttachmentView:
     try:
         facts = json.loads(att.facts_json or "{}")
     except json.JSONDecodeError:
@@ -118,7 +120,7 @@ def _attachment_view(att: Attachment, files: ContentStore) -> AttachmentView:
         if att.detected_type in PICTURE_TYPES:
             preview = Preview("image", [1], seals)
         elif att.detected_type in PDF_TYPES:
-            n = facts.get("pages") or pdf_page_count(files, att.sha256)
+            n = facts.get("pages") or pdf_page_count(analyser, files, att.sha256)
             if n:
                 # the pages with a seal first among those shown: that is what the reviewer looks for
                 wanted = sorted(set(list(range(1, min(n, MAX_PAGES_SHOWN) + 1)) + [p for p in seals if p <= n]))
@@ -204,7 +206,7 @@ def _load(request: Request, user: User, item_id: int) -> dict[str, Any]:
                       "article": p.article or (profile.article_for(p.code) if profile else None),
                       "fix": fix_text(p.code) if p.severity in ("error", "security") else None}
                      for p in problems],
-        "attachments": [_attachment_view(a, files) for a in atts], "events": events, "emails": emails,
+        "attachments": [_attachment_view(a, files, analyser_of(request)) for a in atts], "events": events, "emails": emails,
         "replies": replies, "parent": parent, "actions": actions, "forms": forms,
         "message": _message(config, item),
         "category_label": category.label if category else item.category,

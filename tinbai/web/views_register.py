@@ -5,7 +5,6 @@ reads an email's attachments; the item then appears in the queue like any other,
 
 from __future__ import annotations
 
-import threading
 import uuid
 from datetime import datetime
 from typing import Any
@@ -15,17 +14,15 @@ from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData, UploadFile
 
 from tinbai.config import CHANNEL_LABELS, Config, Profile
-from tinbai.extract.analyse import Analyser
 from tinbai.ingest.handed import HandedError, HandedIn, register
 from tinbai.queue.models import User, utcnow
 from tinbai.report import Sender
-from tinbai.web.common import CheckedForm, CurrentUser, config_of, page, visible_profiles
+from tinbai.web.common import CheckedForm, CurrentUser, analyser_of, config_of, page, visible_profiles
 from tinbai.web.views_item import YEARS
 
 router = APIRouter()
 REGISTRAR_ROLES = frozenset({"secretary", "head", "admin"})  # binhphuoc Art. 9.1.a: "cho Thư ký Ban Biên tập"
 SENDER_FIELDS = ("name", "title", "unit", "address", "phone", "postal_address")
-_analyser_lock = threading.Lock()
 
 
 def handed_profiles(config: Config, user: User) -> dict[str, Profile]:
@@ -33,15 +30,6 @@ def handed_profiles(config: Config, user: User) -> dict[str, Profile]:
     if user.role not in REGISTRAR_ROLES:
         return {}
     return {pid: p for pid, p in visible_profiles(config, user).items() if p.handed_channels}
-
-
-def _analyser(request: Request) -> Analyser:
-    """The app's sandboxed file reader, started at the first registration (closed with the app)."""
-    state = request.app.state
-    with _analyser_lock:
-        if getattr(state, "analyser", None) is None:
-            state.analyser = Analyser(workers=1)
-        return state.analyser
 
 
 def _form_page(request: Request, user: User, profiles: dict[str, Profile], *, values: dict[str, Any],
@@ -97,7 +85,7 @@ def register_submission(request: Request, form: CheckedForm, user: CurrentUser):
                           received_at=_received(values["day"], values["clock"], config), sender=sender,
                           subject=values["subject"], note=str(form.get("note") or "").strip(), files=_files(form),
                           registered_by=user.email, token=values["token"])
-        item = register(request.app.state.engine, config, _analyser(request), handed)
+        item = register(request.app.state.engine, config, analyser_of(request), handed)
     except HandedError as e:
         return _form_page(request, user, profiles, values=values, status_code=400,
                           error=f"{e} (Các tệp cần chọn lại.)")

@@ -15,9 +15,11 @@ from tinbai.ingest.imap.connection import ImapConnection, connection_lost, one_l
 log = logging.getLogger(__name__)
 
 # Bodies held at once per round trip. imaplib keeps a response's literals and its lines as
-# well, so the peak is about twice this: 16 MB is a dozen phone photos, plenty to amortise
-# the round trip on a LAN, and keeps the daemon's memory flat under a backlog of big emails.
-MAX_BATCH_BYTES = 16 * 1024 * 1024
+# well, so the peak is about twice this. 2 MB is ~30 messages of the issue's mix (median
+# 64 KB) or a phone photo or two: a round trip on a LAN (~1 ms) is still small beside
+# the 2 MB it carries, and the daemon holds ~5 MB less at its peak than with 16 MB, which
+# held the whole count batch of 100 (bench/memory.py; issue 18: the tree under 300 MB).
+MAX_BATCH_BYTES = 2 * 1024 * 1024
 
 
 @dataclass(frozen=True)
