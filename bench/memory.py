@@ -5,7 +5,7 @@
 
 For each size, that many messages of the mix (issue 18's, bench/mix.py, by default) wait in a
 private Dovecot mailbox; one `main.py run --once` drains them while the RSS of the daemon process
-and of its whole tree (fork server, resource tracker, parser workers) is sampled every 0.2 s, and
+and of its whole tree (fork server, parser workers; no resource tracker since 2026-12-05) is sampled every 0.2 s, and
 the PSS of each (shared pages split between the processes sharing them) summed over the tree.
 Printed per size: the daemon's RSS after 10 %, 50 % and 90 % of the backlog and its peak, the
 tree's peak RSS and PSS, the PSS of each part of the tree at that peak, and the growth from 10 %

@@ -27,7 +27,7 @@ class RssSampler:
     peak_main: int = 0
     peak_tree: int = 0
     peak_tree_pss: int = 0
-    # the peak's PSS by role: the daemon, its direct children (fork server, resource tracker), and
+    # the peak's PSS by role: the daemon, its direct children (the fork server; the resource tracker before 2026-12-05), and
     # theirs (the parser workers)
     peak_pss_parts: dict[str, int] = field(default_factory=dict)
     # CPU seconds (user + system) last seen for each process: the daemon, and its children
@@ -77,7 +77,7 @@ class RssSampler:
                             tree += full.rss
                             pss += full.pss
                             role = ("daemon" if p.pid == self.pid else
-                                    "fork server, resource tracker" if p.ppid() == self.pid else "parser workers")
+                                    "fork server" if p.ppid() == self.pid else "parser workers")
                             parts[role] = parts.get(role, 0) + full.pss
                         else:
                             tree += p.memory_info().rss

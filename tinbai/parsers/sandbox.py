@@ -45,6 +45,7 @@ from tinbai.procmem import WORKER_KEEPS_FREED, FreedMemoryTrimmer, address_space
 _ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 # imported by name in the fork server only (its import sets that process's excepthook): see there
 ORPHAN_MODULE = "tinbai.parsers.orphan"
+IMPORTED_MODULE = "tinbai.parsers.imported"
 PARENT_GONE = (BrokenPipeError, ConnectionResetError, EOFError)  # the worker's parent died
 WORKER_NICENESS = 10  # added to the parent's: see _serve
 START_TIMEOUT = 120.0  # importing the parsing libraries on a busy machine; not part of a task's time
@@ -272,8 +273,9 @@ class Sandbox:
         if workers < 1:
             raise ValueError("workers must be at least 1")
         self.func_path = func_path
-        # orphan first: the fork server and its workers drop the tracebacks of a parent gone
-        self.preload = (ORPHAN_MODULE, *preload)
+        # orphan first: the fork server and its workers drop the tracebacks of a parent gone;
+        # imported last: what the imports alone read is given back
+        self.preload = (ORPHAN_MODULE, *preload, IMPORTED_MODULE)
         self.memory_mb = memory_mb
         self.max_tasks = max_tasks
         self._ctx = multiprocessing.get_context(start_method)
