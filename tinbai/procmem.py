@@ -13,9 +13,10 @@ high-water mark (260-300 MB on bench/ingest.py, with ~30 MB of live Python objec
 - The daemon trims too, before each message it reads (tinbai.extract.analyse, DAEMON_KEEPS_FREED):
   the smaller buffers of the messages before it (under the threshold) were freed into the heap
   and the reading threads' arenas; given back, ~7 MB less (bench/memory.py).
-- The fork server and the daemon, once their imports are done (release_import_pages): the pages
-  of the libraries' files that only the imports read (their initialisation code and tables) are
-  handed back to the kernel, ~17 MB in the fork server and ~9 MB in the daemon (bench/memory.py).
+- The fork server, once its imports are done (release_import_pages): the pages of the libraries'
+  files that only the imports read (their initialisation code and tables) are handed back to the
+  kernel: 67 -> 48 MB PSS (bench/memory.py). Not the daemon: it reads most of them again as it
+  works (~1 MB less at its peak, within the noise).
 - The parser workers (FreedMemoryTrimmer): malloc_trim between files instead, so that a file
   is read at full speed and what it freed is given back before the next one, once a worker is
   WORKER_KEEPS_FREED over its starting size (trimming after every file made each file fault in
@@ -98,6 +99,15 @@ def few_malloc_arenas() -> None:
     _call("mallopt", M_ARENA_MAX, 2)
 
 
+@functools.cache
+def _madvise():
+    libc = _libc()
+    madvise = getattr(libc, "madvise", None) if libc is not None else None
+    if madvise is not None:
+        madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+    return madvise
+
+
 def release_import_pages() -> int:
     """Give back the pages of the files this process maps (shared libraries, extension modules)
     that no other process has in memory; returns how many mappings were advised.
@@ -109,11 +119,9 @@ def release_import_pages() -> int:
     alone maps it, and keeps the content (a page needed again is read back from its file); the
     anonymous pages (the heap, the relocated data) are not given up, there being no swap. A
     kernel without MADV_PAGEOUT (before 5.4) refuses the advice and nothing changes."""
-    libc = _libc()
-    madvise = getattr(libc, "madvise", None) if libc is not None else None
+    madvise = _madvise()
     if madvise is None:
         return 0
-    madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
     advised = 0
     try:
         with open("/proc/self/maps") as f:

@@ -13,7 +13,6 @@ import sys
 from tinbai.cli.common import parse_time
 from tinbai.config import Config
 from tinbai.daemon import Daemon
-from tinbai.procmem import release_import_pages
 from tinbai.queue.db import open_db_apart
 
 
@@ -25,8 +24,6 @@ def run(cfg: Config, args: argparse.Namespace) -> int:
     # garbage collector's full passes walked all of them again and again while messages were
     # stored. Frozen, it looks only at what the work makes.
     gc.freeze()
-    # and the pages of the libraries that only the imports read are given back (~9 MB)
-    release_import_pages()
     if args.once:
         totals = daemon.run_once(progress=_progress if sys.stderr.isatty() else None)
         print(f"Đã xử lý: {totals['created']} mục mới, {totals['failed']} lỗi, "
