@@ -13,6 +13,7 @@ from tests.factories import VN, make_config
 from tinbai.daemon import Daemon
 from tinbai.demo_samples import document_scan, docx, email, photo, signature
 from tinbai.extract.duplicates import (
+    _sentence_sketch,
     _shingles,
     sentence_sketches,
     sentences,
@@ -122,3 +123,14 @@ def test_sentence_rows_are_datasketchs_minhash_of_each_sentence():
         m = MinHash(num_perm=128, seed=1, scheme="affine32")  # datasketch's own permutations too
         m.update_batch(_shingles(words))
         assert list(row) == list(m.hashvalues)
+
+
+def test_a_sentence_seen_before_keeps_its_row_and_the_rows_are_the_same_as_hashed_afresh():
+    parts = sentences(ARTICLE)
+    _sentence_sketch.cache_clear()
+    first = sentence_sketches(parts)
+    again = sentence_sketches(parts)
+    assert all(a is b for a, b in zip(first, again, strict=True))  # the boilerplate is not hashed again
+    assert _sentence_sketch.cache_info().hits == len(parts)
+    _sentence_sketch.cache_clear()
+    assert [list(r) for r in sentence_sketches(parts)] == [list(r) for r in first]
