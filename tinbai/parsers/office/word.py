@@ -13,17 +13,16 @@ from docx.opc.pkgreader import PackageReader
 from tinbai.parsers.facts import FileFacts, ParseLimits
 from tinbai.parsers.formats import convert_with_soffice, parse_xml, temp_file, tool_text, unique
 from tinbai.parsers.office.encryption import OLE_MAGIC, encrypted
-from tinbai.parsers.office.ooxml import DML, package_info
+from tinbai.parsers.office.ooxml import package_info
+from tinbai.parsers.office.word_styles import StyleSheet, Theme, named_fonts, style_sheet
+from tinbai.parsers.office.word_styles import W as _W
 
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _W_TEXT = {_W + "t"}
 _W_TAB = {_W + "tab", _W + "ptab"}
 _W_BREAK = {_W + "br", _W + "cr"}
 # not text a reader sees: field codes, deleted revisions, the drawing's compatibility copy
 _W_SKIP = {_W + "instrText", _W + "delText", _W + "delInstrText", _MC_FALLBACK, _W + "rPr", _W + "pPr"}
-_FONT_ATTRS = ("ascii", "hAnsi", "cs", "eastAsia")
-_THEME_ATTRS = ("asciiTheme", "hAnsiTheme", "cstheme", "eastAsiaTheme")
 
 
 def read_docx(data: bytes, facts: FileFacts, limits: ParseLimits) -> None:
@@ -52,15 +51,20 @@ def read_docx(data: bytes, facts: FileFacts, limits: ParseLimits) -> None:
     related = [(rel.reltype, str(rel.target_partname)) for source, rel in srels
                if str(source) == main and not rel.is_external and str(rel.target_partname) in blobs]
 
+    def parts_of(suffix: str) -> list[bytes]:
+        return [blobs[name] for name in sorted(n for t, n in related if t.endswith(suffix))]
+
     def trees_of(suffix: str) -> list:
-        return [parse_xml(blobs[name]) for name in sorted(n for t, n in related if t.endswith(suffix))]
+        return [parse_xml(blob) for blob in parts_of(suffix)]
 
     body = parse_xml(blobs[main])
     text_trees = [*trees_of("/header"), body, *trees_of("/footnotes"), *trees_of("/endnotes"),
                   *trees_of("/footer")]
-    style_trees = trees_of("/styles")
-    themes = trees_of("/theme")
-    resolver = _WordStyles(style_trees[0] if style_trees else None, themes[0] if themes else None)
+    styles_parts, theme_xml = parts_of("/styles"), next(iter(parts_of("/theme")), None)
+    styles_xml = styles_parts[0] if styles_parts else None
+    theme = Theme(parse_xml(theme_xml) if theme_xml is not None else None)
+    sheet = style_sheet(styles_xml, theme_xml, theme)
+    resolver = _WordStyles(sheet, theme)
     runs: list[tuple[str, str | None]] = []
     seen: set[str] = set()
     for tree in text_trees:
@@ -72,7 +76,9 @@ def read_docx(data: bytes, facts: FileFacts, limits: ParseLimits) -> None:
             runs.extend([*pieces, ("\n", None)] if not pieces[-1][0].endswith("\n") else pieces)
     facts.text = "".join(t for t, _ in runs)
     facts.info["runs"] = _merge_pieces(runs)
-    facts.fonts = _word_fonts([*text_trees, *style_trees, *trees_of("/numbering")], resolver)
+    # a second styles part (none is known in practice) only adds the fonts it names
+    others = [*(parse_xml(blob) for blob in styles_parts[1:]), *trees_of("/numbering")]
+    facts.fonts = _word_fonts(text_trees, sheet, others, theme)
 
     partnames = list(blobs)
     images = [n for n in partnames if n.startswith("/word/media/")]
@@ -96,65 +102,30 @@ class _WordStyles:
     paragraph style (or the default paragraph style), then the document defaults;
     styles inherit through w:basedOn, theme references resolve to typefaces."""
 
-    def __init__(self, styles, theme) -> None:
+    def __init__(self, sheet: StyleSheet, theme: Theme) -> None:
+        self.sheet = sheet
         self.theme = theme
-        self.fonts: dict[str, str | None] = {}
-        self.based_on: dict[str, str] = {}
-        self.default_paragraph: str | None = None
-        self.document_default: str | None = None
-        if styles is None:
-            return
-        for style in styles.iter(_W + "style"):
-            sid = style.get(_W + "styleId") or ""
-            self.fonts[sid] = self.font_of(style.find(f"{_W}rPr/{_W}rFonts"))
-            based = style.find(_W + "basedOn")
-            if based is not None:
-                self.based_on[sid] = based.get(_W + "val") or ""
-            if style.get(_W + "type") == "paragraph" and style.get(_W + "default") in ("1", "true", "on"):
-                self.default_paragraph = sid
-        self.document_default = self.font_of(styles.find(f"{_W}docDefaults/{_W}rPrDefault/{_W}rPr/{_W}rFonts"))
-
-    def font_of(self, rfonts) -> str | None:
-        if rfonts is None:
-            return None
-        for attr in ("ascii", "hAnsi", "eastAsia", "cs"):
-            if rfonts.get(_W + attr):
-                return rfonts.get(_W + attr)
-        for attr in _THEME_ATTRS:
-            if rfonts.get(_W + attr):
-                return next(iter(self.theme_fonts([rfonts.get(_W + attr)])), None)
-        return None
-
-    def theme_fonts(self, refs: list[str]) -> list[str]:
-        """w:asciiTheme="minorHAnsi" & co. as the theme's typefaces."""
-        if self.theme is None:
-            return []
-        out = []
-        for ref in unique(refs):
-            group = "majorFont" if ref.startswith("major") else "minorFont"
-            script = "ea" if "EastAsia" in ref else "cs" if "Bidi" in ref else "latin"
-            out += [f.get("typeface") or "" for g in self.theme.iter(DML + group) for f in g.iter(DML + script)]
-        return out
 
     def style_font(self, sid: str | None) -> str | None:
+        fonts, based_on = self.sheet.fonts, self.sheet.based_on
         for _ in range(20):  # basedOn chains are short; a loop in a hostile file must end
             if not sid:
                 return None
-            if self.fonts.get(sid):
-                return self.fonts[sid]
-            sid = self.based_on.get(sid)
+            if fonts.get(sid):
+                return fonts[sid]
+            sid = based_on.get(sid)
         return None
 
     def run_font(self, run, paragraph_style: str | None) -> str | None:
         props = run.find(_W + "rPr")
         if props is not None:
-            font = self.font_of(props.find(_W + "rFonts"))
+            font = self.theme.font_of(props.find(_W + "rFonts"))
             char_style = props.find(_W + "rStyle")
             if not font and char_style is not None:
                 font = self.style_font(char_style.get(_W + "val"))
             if font:
                 return font
-        return self.style_font(paragraph_style or self.default_paragraph) or self.document_default
+        return self.style_font(paragraph_style or self.sheet.default_paragraph) or self.sheet.document_default
 
 
 def _walk_word(element, out: list[tuple[str, str | None]], styles: _WordStyles,
@@ -202,18 +173,23 @@ def _sym_char(code: str | None) -> str:
     return chr(value - 0xF000 if 0xF020 <= value <= 0xF0FF else value)
 
 
-def _word_fonts(trees: list, styles: _WordStyles) -> list[str]:
+def _word_fonts(text_trees: list, sheet: StyleSheet, other_trees: list, theme: Theme) -> list[str]:
+    """Every font the document names: its text's, its styles', its other parts' (numbering), then
+    the theme's typefaces they refer to, each once in that order."""
     names: list[str] = []
     theme_refs: list[str] = []
-    for tree in trees:
-        for rfonts in tree.iter(_W + "rFonts"):
-            names.extend(rfonts.get(_W + a) or "" for a in _FONT_ATTRS)
-            theme_refs.extend(rfonts.get(_W + a) or "" for a in _THEME_ATTRS)
-        for font in tree.iter(DML + "latin", DML + "ea", DML + "cs"):  # DrawingML text in shapes and charts
-            names.append(font.get("typeface") or "")
-    names.extend(styles.theme_fonts(theme_refs))
+    for tree in text_trees:
+        tree_names, refs = named_fonts(tree)
+        names += tree_names
+        theme_refs += refs
+    names += sheet.names
+    theme_refs += sheet.theme_refs
+    for tree in other_trees:
+        tree_names, refs = named_fonts(tree)
+        names += tree_names
+        theme_refs += refs
+    names.extend(theme.fonts(theme_refs))
     return unique(n for n in names if not n.startswith("+"))
-
 
 
 def read_doc(data: bytes, facts: FileFacts, limits: ParseLimits) -> None:
