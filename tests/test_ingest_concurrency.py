@@ -19,6 +19,7 @@ from tests.factories import VN, make_config, news_email
 from tinbai.ingest.maildir import MaildirMailbox
 from tinbai.ingest.runner import Ingestor
 from tinbai.ingest.sources import mailbox_pass
+from tinbai.queue.directory import UnitForm, save_unit
 from tinbai.queue.models import Item
 from tinbai.queue.schema import open_db
 
@@ -135,3 +136,50 @@ def test_a_database_error_leaves_the_message_unmarked(setup, marks, monkeypatch)
     monkeypatch.setattr(runner, "enqueue", real)
     assert mailbox_pass(ing, "thainguyen", cfg.mailboxes["thainguyen"]).created == 3
     assert len(items(engine)) == 5
+
+
+@pytest.fixture
+def judged(monkeypatch):
+    """Each submission the rules were given."""
+    seen = []
+    real = runner.judge
+
+    def recording(sub):
+        seen.append(sub)
+        return real(sub)
+
+    monkeypatch.setattr(runner, "judge", recording)
+    return seen
+
+
+def test_the_submission_worked_out_ahead_is_used_while_the_directory_is_unchanged(setup, judged):
+    cfg, engine, _box, ing = setup
+    profile = cfg.profile("thainguyen-thads")
+    ing.process("thainguyen", profile, "k1", news_email(1), T0)  # the directory is loaded by the first storing
+    ahead = ing.analyse_ahead(profile, news_email(2), T0)
+    worked_out = ahead.result().submission
+    assert worked_out is not None
+    ing.process("thainguyen", profile, "k2", news_email(2), T0, ahead)
+    assert judged[-1].fingerprint is worked_out.fingerprint
+
+
+def test_a_unit_saved_while_a_message_was_read_ahead_is_seen_by_its_checks(setup, judged):
+    cfg, engine, _box, ing = setup
+    profile = cfg.profile("thainguyen-thads")
+    ing.process("thainguyen", profile, "k1", news_email(1), T0)
+    ahead = ing.analyse_ahead(profile, news_email(2), T0)
+    assert ahead.result().submission is not None  # worked out with the directory before the unit
+    with Session(engine) as s:
+        save_unit(s, "thainguyen-thads", UnitForm(name="Phòng Thi hành án dân sự khu vực 9",
+                                                  domains="thads-thainguyen.example.vn"))
+        s.commit()
+    ing.process("thainguyen", profile, "k2", news_email(2), T0, ahead)
+    assert "Phòng Thi hành án dân sự khu vực 9" in {u.name for u in judged[-1].directory.units}
+    assert judged[-1].fingerprint is not ahead.result().submission.fingerprint
+
+
+def test_without_a_time_of_receipt_nothing_is_worked_out_ahead(setup):
+    cfg, _engine, _box, ing = setup
+    profile = cfg.profile("thainguyen-thads")
+    ing.process("thainguyen", profile, "k1", news_email(1), T0)
+    assert ing.analyse_ahead(profile, news_email(2)).result().submission is None

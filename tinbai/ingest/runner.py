@@ -25,6 +25,8 @@ from tinbai import faultpoint
 from tinbai.calendar import WorkCalendar
 from tinbai.config import Config, Profile
 from tinbai.extract.analyse import Analyser
+from tinbai.extract.directory import SenderDirectory
+from tinbai.extract.submission import Submission
 from tinbai.ingest.archive import ContentStore, StoreError
 from tinbai.message import parse_message
 from tinbai.notifier.notices import notices_for_new_item
@@ -55,6 +57,9 @@ class ReadAhead:
     stored: frozenset[str]  # attachment files already in the file store
     analysed: Analysed | None
     error: Exception | None  # the analysis raised: the message becomes a `failed` item
+    # what the rules look at, worked out ahead with the directory held then (see _derive_ahead)
+    submission: Submission | None = None
+    derived_with: tuple[SenderDirectory, datetime] | None = None
 
 
 @dataclass
@@ -90,7 +95,7 @@ class Ingestor:
         if self._own_analyser:
             self.analyser.close()
 
-    def analyse_ahead(self, profile: Profile, raw: bytes) -> Future[ReadAhead]:
+    def analyse_ahead(self, profile: Profile, raw: bytes, received_at: datetime | None = None) -> Future[ReadAhead]:
         """Start archiving and reading the message in a thread; pass the future to process().
 
         Only what depends on nothing but the bytes and the profile runs ahead: the raw message
@@ -102,9 +107,9 @@ class Ingestor:
         a few futures in flight (memory: each holds its raw message)."""
         if self._pool is None:
             self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="tinbai-analyse")
-        return self._pool.submit(self._read_ahead, profile, raw)
+        return self._pool.submit(self._read_ahead, profile, raw, received_at)
 
-    def _read_ahead(self, profile: Profile, raw: bytes) -> ReadAhead:
+    def _read_ahead(self, profile: Profile, raw: bytes, received_at: datetime | None) -> ReadAhead:
         try:
             sha = self.archive.put(raw)
         except StoreError:
@@ -120,7 +125,24 @@ class Ingestor:
                     stored.add(self.files.put(att.data, att.sha256))
             except StoreError:
                 pass  # the ones not stored are tried again in process()
-        return ReadAhead(sha, frozenset(stored), analysed, None)
+        return ReadAhead(sha, frozenset(stored), analysed, None, *self._derive_ahead(analysed, profile, received_at))
+
+    def _derive_ahead(self, analysed: Analysed, profile: Profile, received_at: datetime | None
+                      ) -> tuple[Submission | None, tuple[SenderDirectory, datetime] | None]:
+        """The submission worked out in the analysing thread, off the storing thread's path: it was
+        a third of that thread's time (dates, the document's header, the duplicate fingerprint),
+        and the storing is done one message after another. It is pure but for the directory of
+        units, which lives in the database: the one held now is used, and _check_and_store uses
+        the result only if the directory it reads in its transaction is still that one (a unit
+        saved in between is then seen, as before). Nothing before the first message's storing."""
+        directory = self._directory.held(profile.id)
+        if received_at is None or directory is None:
+            return None, None
+        try:
+            sub = submission_of(analysed, profile, received_at, self.calendar(profile), directory)
+        except Exception:  # worked out again in _check_and_store, where a failure is recorded
+            return None, None
+        return sub, (directory, received_at)
 
     def calendar(self, profile: Profile) -> WorkCalendar:
         if profile.id not in self._calendars:
@@ -171,8 +193,10 @@ class Ingestor:
                 if ahead is not None and ahead.error is not None:
                     raise ahead.error
                 analysed = ahead.analysed if ahead is not None else analyse_message(raw, profile, self.analyser)
-                sub = submission_of(analysed, profile, ref.received_at, self.calendar(profile),
-                                    self._directory.get(s, profile.id))
+                directory = self._directory.get(s, profile.id)
+                sub = ahead.submission if ahead is not None and _derived_with(ahead, directory, ref.received_at) else None
+                if sub is None:
+                    sub = submission_of(analysed, profile, ref.received_at, self.calendar(profile), directory)
                 history = DbHistory(s, profile.duplicate_threshold)
                 outcome = judge(sub.with_duplicates(history.find_duplicates(profile.id, sub.fingerprint)))
                 report, texts = outcome.report, outcome.texts
@@ -218,6 +242,13 @@ class Ingestor:
                 item = record_failure(s, ref, profile.id, error, subject)
                 s.commit()
                 return Outcome(item.id, created=existing_id is None, failed=True)
+
+
+def _derived_with(ahead: ReadAhead, directory: SenderDirectory, received_at: datetime) -> bool:
+    """Whether the submission worked out ahead saw this directory (the same object: the cache
+    hands out a new one when the rows changed) and this time of receipt."""
+    return ahead.derived_with is not None and ahead.derived_with[0] is directory \
+        and ahead.derived_with[1] == received_at
 
 
 def _parent_item(s: Session, report, profile_id: str) -> Item | None:

@@ -99,7 +99,7 @@ AHEAD_PER_THREAD = 3
 AHEAD_MAX_BYTES = 48 * 1024 * 1024
 
 
-def _analysed_ahead(ingestor: Ingestor, profile, messages: Iterable[tuple[T, bytes | None]]
+def _analysed_ahead(ingestor: Ingestor, profile, messages: Iterable[tuple[T, bytes | None, datetime | None]]
                     ) -> Iterator[tuple[T, Future | None]]:
     """(message, future of its analysis) in the order given, each analysis started up to
     AHEAD_PER_THREAD messages per analysis thread before the caller gets to it (and no more
@@ -114,9 +114,10 @@ def _analysed_ahead(ingestor: Ingestor, profile, messages: Iterable[tuple[T, byt
     held = 0
     most = ingestor.workers * AHEAD_PER_THREAD
     try:
-        for msg, raw in messages:
+        for msg, raw, received_at in messages:
             size = len(raw) if raw is not None else 0
-            pending.append((msg, ingestor.analyse_ahead(profile, raw) if raw is not None else None, size))
+            pending.append((msg, ingestor.analyse_ahead(profile, raw, received_at) if raw is not None else None,
+                            size))
             held += size
             while len(pending) > ingestor.workers and (len(pending) > most or held > AHEAD_MAX_BYTES):
                 m, f, n = pending.popleft()
@@ -167,7 +168,7 @@ def maildir_pass(ingestor: Ingestor, name: str, box: Mailbox, progress=None, kee
     def read_all():
         for key in todo:
             got = md.read(key)
-            yield (key, got), (got[0] if got is not None else None)
+            yield (key, got), *(got if got is not None else (None, None))
 
     ahead = _analysed_ahead(ingestor, profile, read_all())
     try:
@@ -225,7 +226,7 @@ def imap_pass(ingestor: Ingestor, name: str, box: Mailbox, client: ImapMailbox, 
     committed: list[int] = []  # stored, not yet marked on the server
     # fetching (this thread, the connection's owner) and analysis run a few messages ahead;
     # storing and mark_done stay here, in UID order, each mark after that message's commit
-    ahead = _analysed_ahead(ingestor, profile, (((uid, raw, internaldate), raw)
+    ahead = _analysed_ahead(ingestor, profile, (((uid, raw, internaldate), raw, internaldate)
                                                 for uid, raw, internaldate in client.fetch_messages(todo)))
     try:
         for i, ((uid, raw, internaldate), analysed) in enumerate(ahead, 1):

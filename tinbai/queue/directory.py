@@ -128,6 +128,12 @@ class DirectoryCache:
             self._held[profile_id] = held
         return held[1]
 
+    def held(self, profile_id: str) -> SenderDirectory | None:
+        """The directory last loaded, without asking the database whether it changed (for work
+        done ahead, checked against get() before it is used); None before the first get()."""
+        held = self._held.get(profile_id)
+        return held[1] if held is not None else None
+
 
 def answering_units(session: Session, profile_id: str) -> list[DirectoryUnit]:
     """The units that can be given a citizen's feedback to answer: active, with leaders' addresses
