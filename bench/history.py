@@ -279,5 +279,6 @@ def main() -> None:
         print(f"  goal (that ratio <= 1.25, every planted near-duplicate found, nothing else named): "
               f"{'met' if ok else 'NOT met'}")
 
+
 if __name__ == "__main__":
     main()
