@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 from datetime import timedelta
+from email.headerregistry import HeaderRegistry
 from pathlib import Path
 
 import pytest
@@ -25,9 +26,11 @@ from tinbai.cli import outbox as outbox_command
 from tinbai.cli import status as status_command
 from tinbai.daemon import Daemon
 from tinbai.ingest.maildir import MaildirMailbox
+from tinbai.notifier import transport
 from tinbai.notifier.delivery import LEASE_SECONDS, claim_due, deliver_due
 from tinbai.notifier.outage import service_state
 from tinbai.notifier.outbox import queue_email
+from tinbai.notifier.transport import POLICY, build_email
 from tinbai.queue.models import Outbox, utcnow
 from tinbai.queue.schema import open_db
 
@@ -111,6 +114,7 @@ def test_server_busy_4xx_is_retried_and_delivered_once(plain) -> None:
     assert deliver_due(engine, cfg, now=t0 + timedelta(hours=5))["sent"] == 0
     done = outbox_row(engine, row.id)
     assert done.status == "sent" and done.attempts == 3 and done.last_error is None
+    assert done.sent_at is not None and done.locked_by is None and done.locked_until is None
     assert message_ids(sink) == [row.message_id]
 
 
@@ -234,6 +238,19 @@ def test_a_row_claimed_by_a_dead_instance_is_sent_after_its_lock_expires(plain) 
     assert sink.messages == []
     assert deliver_due(engine, cfg, owner="other", now=t0 + timedelta(seconds=LEASE_SECONDS + 1))["sent"] == 1
     assert message_ids(sink) == [row.message_id]
+
+
+def test_emails_are_composed_as_with_the_email_packages_own_header_classes(plain, monkeypatch) -> None:
+    """The header classes are made once per name (the stock factory makes one for every header);
+    what is written is the same, byte for byte."""
+    _cfg, engine, _sink = plain
+    row = queue(engine, GOOD, "ack:classes", subject="[TB-2026-000003] Đã tiếp nhận: Hội nghị " * 4)
+    ours, again = build_email(row, SENDER), build_email(row, SENDER)
+    assert type(ours["To"]) is type(again["To"]) and type(ours["Subject"]) is type(again["Subject"])
+    monkeypatch.setattr(transport, "POLICY", POLICY.clone(header_factory=HeaderRegistry()))
+    stock = build_email(row, SENDER)
+    assert type(stock["To"]) is not type(again["To"])
+    assert ours.as_bytes() == stock.as_bytes()
 
 
 def test_a_long_vietnamese_subject_arrives_intact(plain) -> None:

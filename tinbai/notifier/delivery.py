@@ -156,14 +156,20 @@ def _deliver_one(engine, config: Config, transport: Transport, row: Outbox, now:
         # stop the others nor stay claimed: retried with its backoff, and shown to the board
         transport.close()
         status, error, answered = "pending", f"{type(e).__name__}: {e}", False
+    if status == "sent":
+        # one UPDATE, not the row loaded and flushed: this runs for every email sent
+        with Session(engine) as s:
+            s.execute(update(Outbox).where(col(Outbox.id) == row.id).values(
+                status="sent", sent_at=utcnow(), last_error=None, locked_by=None, locked_until=None,
+                attempts=col(Outbox.attempts) + 1))  # the server's answers about this email
+            s.commit()
+        counts["sent"] += 1
+        return ANSWERED
     with Session(engine, expire_on_commit=False) as s:
         fresh = s.get(Outbox, row.id)
         fresh.locked_by = fresh.locked_until = None
         fresh.attempts += 1  # the server's answers about this email (an outage counts none)
-        if status == "sent":
-            fresh.status, fresh.sent_at, fresh.last_error = "sent", utcnow(), None
-            counts["sent"] += 1
-        elif status == "pending" and fresh.attempts < MAX_ATTEMPTS:
+        if status == "pending" and fresh.attempts < MAX_ATTEMPTS:
             fresh.last_error = error
             fresh.next_attempt_at = (now or utcnow()) + backoff(fresh.attempts)
             counts["retry"] += 1

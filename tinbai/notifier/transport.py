@@ -15,7 +15,7 @@ import smtplib
 import ssl
 from email.charset import QP, Charset
 from email.header import Header
-from email.headerregistry import UnstructuredHeader
+from email.headerregistry import HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage
 from email.policy import EmailPolicy
 from email.utils import format_datetime
@@ -87,7 +87,26 @@ def _words(name: str, value: str, policy: EmailPolicy) -> str:
     return Header(str(value), _UTF8_Q, maxlinelen=width, header_name=name).encode(linesep=policy.linesep)
 
 
-POLICY = _WordsKeepingPolicy()
+class _HeaderClasses(HeaderRegistry):
+    """The email package's header factory, with each header's class made once.
+
+    HeaderRegistry.__getitem__ builds a new class with type() for every header it is given
+    (Python 3.11: a tenth of composing and sending an acknowledgement, and every new class
+    resets the interpreter's method caches); the class depends only on the header's name."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._made: dict[str, type] = {}
+
+    def __getitem__(self, name: str) -> type:
+        key = name.lower()
+        cls = self._made.get(key)
+        if cls is None:  # two threads may both make it: the same class either way
+            cls = self._made[key] = super().__getitem__(name)
+        return cls
+
+
+POLICY = _WordsKeepingPolicy(header_factory=_HeaderClasses())
 
 
 def build_email(row: Outbox, sender: str) -> EmailMessage:
