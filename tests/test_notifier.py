@@ -33,8 +33,9 @@ from tinbai.demo_samples import email as make_email
 from tinbai.demo_samples import signature
 from tinbai.ingest.maildir import MaildirMailbox
 from tinbai.ingest.runner import Ingestor
+from tinbai.notifier import planning
 from tinbai.notifier.delivery import deliver_due
-from tinbai.notifier.planning import plan_item_reminders
+from tinbai.notifier.planning import plan_item_reminders, reminded
 from tinbai.notifier.preview import reminders_at
 from tinbai.notifier.scheduler import queue_due_reminders
 from tinbai.queue.models import Item, Outbox, ReminderRow, User
@@ -434,6 +435,28 @@ def test_reminders_at_writes_nothing_and_matches_what_goes_out(env) -> None:
     assert reminders_at(engine, cfg, at(2026, 4, 30, 9)) == []  # a holiday
     msgs = tick(env, when)
     assert sorted(squash(m["Subject"]) for m in msgs) == sorted(squash(r["email_subject"]) for r in got)
+
+
+def test_the_reminder_job_reads_the_open_items_a_chunk_at_a_time(env, monkeypatch) -> None:
+    """Items in chunks of two (CHUNK is 500): every open item is looked at once, in id order,
+    with its own rows, and each chunk leaves the session; what goes out is the same."""
+    cfg, engine, _ = env
+    ids = [make_item(engine, cfg, received=at(2026, 4, 27, 8 + k), deadline=at(2026, 4, 28, 17), holder=HOLDER)
+           for k in range(5)]
+    make_item(engine, cfg, received=at(2026, 4, 27, 8), deadline=None)  # no deadline, no reminders: not read
+    with Session(engine) as s:
+        whole = [(it.id, [r.id for r in rows]) for it, rows in reminded(s)]
+        seen = []
+        for it, rows in reminded(s, chunk=2):
+            assert it in s and all(r.item_id == it.id for r in rows)
+            seen.append((it.id, [r.id for r in rows]))
+        assert len(s.identity_map) <= 2 + sum(len(r) for _, r in seen[-1:])
+    assert [i for i, _ in whole] == ids and seen == whole and all(rows for _, rows in whole)
+    when = at(2026, 4, 29, 8)
+    expected = reminders_at(engine, cfg, when)
+    monkeypatch.setattr(planning, "CHUNK", 2)
+    assert reminders_at(engine, cfg, when) == expected and len(expected) == 5
+    assert queue_due_reminders(engine, cfg, now=when) == 5
 
 
 def test_templates_are_nfc_vietnamese() -> None:

@@ -1,5 +1,6 @@
 """An item's reminder rows in the database: (re)planning one item in the caller's
-transaction, and the loading and writing the reminder job and its listing share.
+transaction, and the loading and writing the reminder job and its listing share
+(``reminded``: the items a tick looks at, a chunk at a time).
 
 ``plan_item_reminders(session, item, profile, config)`` (re)plans the ReminderRow rows of
 one item from its deadline and holder (tinbai.notifier.reminders.plan_reminders), in the
@@ -11,6 +12,7 @@ reply joined to its item, or an item without a deadline has no planned reminders
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 
 from sqlalchemy import or_
@@ -61,17 +63,36 @@ def rows_of(session: Session, item_ids: list[int]) -> dict[int, list[ReminderRow
     return out
 
 
-def load_reminded(session: Session) -> tuple[list[Item], dict[int, list[ReminderRow]], Directory]:
-    """Open items with a deadline, and any item that still has planned reminders."""
+# items read at a time by the reminder job: all open items at once held every one of them and all
+# their reminder rows as ORM objects on every tick, a peak that grew with the queue
+CHUNK = 500
+
+
+def reminded(session: Session, chunk: int | None = None) -> Iterator[tuple[Item, list[ReminderRow]]]:
+    """Open items with a deadline, and any item that still has planned reminders, in id order,
+    each with its reminder rows; read `chunk` items (default CHUNK) at a time. Each chunk's
+    objects leave the session when the next is read: use an item before asking for the next."""
     with_planned = select(ReminderRow.item_id).where(ReminderRow.status == "planned")
-    # the report and the search text are most of a row's size and no reminder reads them: at
-    # 10,000 open items they were +100 MB for each tick
-    q = select(Item).options(defer(Item.report_json), defer(Item.search_text)).where(or_(
+    wanted = or_(
         (col(Item.state).in_(OPEN_STATES) & col(Item.deadline).is_not(None) & col(Item.parent_id).is_(None)),
         col(Item.id).in_(with_planned),
-    )).order_by(Item.id)
-    items = list(session.exec(q))
-    return items, rows_of(session, [it.id for it in items]), Directory.load(session)
+    )
+    after = 0
+    while True:
+        # the report and the search text are most of a row's size and no reminder reads them: at
+        # 10,000 open items they were +100 MB for each tick
+        q = (select(Item).options(defer(Item.report_json), defer(Item.search_text))
+             .where(wanted, col(Item.id) > after).order_by(Item.id).limit(chunk or CHUNK))
+        items = list(session.exec(q))
+        if not items:
+            return
+        rows = rows_of(session, [it.id for it in items])
+        for item in items:
+            yield item, rows.get(item.id, [])
+        after = items[-1].id
+        for obj in [*items, *(r for item_rows in rows.values() for r in item_rows)]:
+            if obj in session:
+                session.expunge(obj)
 
 
 def write_plan(session: Session, item: Item, d: Decision) -> list[ReminderRow]:

@@ -10,8 +10,8 @@ from sqlmodel import Session
 
 from tinbai.calendar import WorkCalendar
 from tinbai.config import Config
-from tinbai.notifier.decisions import decide, may_send
-from tinbai.notifier.planning import calendar_for, load_reminded
+from tinbai.notifier.decisions import Directory, decide, may_send
+from tinbai.notifier.planning import calendar_for, reminded
 from tinbai.notifier.reminder_mail import TEMPLATES, compose
 
 
@@ -21,15 +21,15 @@ def reminders_at(engine: Engine, config: Config, at: datetime) -> list[dict]:
     zone = config.settings.zone
     out = []
     with Session(engine, expire_on_commit=False) as s:
-        items, rows, directory = load_reminded(s)
-        for item in items:
+        directory = Directory.load(s)
+        for item, rows in reminded(s):
             profile = config.profiles.get(item.profile)
             if profile is None:
                 continue
             cal = calendar_for(calendars, profile, config)
             if not may_send(cal, at):
                 continue
-            d = decide(item, rows.get(item.id, []), profile, cal, directory, at, sending=True)
+            d = decide(item, rows, profile, cal, directory, at, sending=True)
             if d.send is None:
                 continue
             e = d.send

@@ -23,7 +23,7 @@ from tinbai.calendar import WorkCalendar
 from tinbai.config import Config
 from tinbai.notifier.decisions import Directory, Entry, decide, may_send
 from tinbai.notifier.outbox import queue_email, sender_domain
-from tinbai.notifier.planning import calendar_for, load_reminded, rows_of, write_plan
+from tinbai.notifier.planning import calendar_for, reminded, rows_of, write_plan
 from tinbai.notifier.reminder_mail import TEMPLATES, compose, dedupe_key
 from tinbai.queue.models import Item, Outbox, ReminderRow, utcnow
 
@@ -36,15 +36,15 @@ def queue_due_reminders(engine: Engine, config: Config, *, now: datetime | None 
     now = now or utcnow()
     calendars: dict[str, WorkCalendar] = {}
     with Session(engine, expire_on_commit=False) as s:
-        items, rows, directory = load_reminded(s)
+        directory = Directory.load(s)
         todo = []
-        for item in items:
+        for item, rows in reminded(s):
             profile = config.profiles.get(item.profile)
             if profile is None:
                 continue
             cal = calendar_for(calendars, profile, config)
             try:
-                d = decide(item, rows.get(item.id, []), profile, cal, directory, now, sending=may_send(cal, now))
+                d = decide(item, rows, profile, cal, directory, now, sending=may_send(cal, now))
             except Exception:  # one broken item must not stop the others' reminders
                 log.exception("không lập được lịch nhắc cho mục #%s", item.id)
                 continue
