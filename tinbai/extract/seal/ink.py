@@ -63,8 +63,10 @@ def red_mask(rgb: np.ndarray, px_per_mm: float) -> np.ndarray:
     if (white >= 255.0).all():
         balanced = rgb  # a photo, or white paper: nothing to divide out
     else:
-        gain = tuple(float(255.0 / w) for w in white) + (0.0,)
-        balanced = cv2.multiply(rgb, gain, dtype=cv2.CV_8U)  # saturating, per channel
+        # saturating, per channel: a diagonal colour transform is three times as fast as
+        # cv2.multiply by a per-channel scalar (~0.5 ms a photo); it rounds in single precision,
+        # so a product that falls exactly halfway may come out one level lower
+        balanced = cv2.transform(rgb, np.diag(255.0 / white))
     # OpenCV's "full" HSV: hue 0-255 for 0-360 degrees, S and V 0-255
     hue, sat, val = cv2.split(cv2.cvtColor(balanced, cv2.COLOR_RGB2HSV_FULL))
     in_hue = cv2.bitwise_or(cv2.compare(hue, _HUE_LO, cv2.CMP_LE), cv2.compare(hue, _HUE_HI, cv2.CMP_GE))
