@@ -8,6 +8,7 @@ for their encoding but never decide alone.
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -23,12 +24,6 @@ class _Evidence:
     legacy: int = 0  # words that become syllables only when read through the table
     unicode: int = 0  # Vietnamese words as they stand, broken or untouched by the table
     broken: int = 0  # changed words that are syllables in neither reading
-
-
-def _judge(token: str, encoding: str, ev: _Evidence) -> None:
-    verdict = _verdict(token, encoding)
-    if verdict is not None:
-        setattr(ev, verdict, getattr(ev, verdict) + 1)
 
 
 @functools.lru_cache(maxsize=65536)  # syllables repeat: a page of text has a few hundred distinct words
@@ -57,12 +52,12 @@ _MAX_WORDS = 20000  # enough for a verdict; keeps a 300-page file fast
 
 def evidence_of(text: str, encoding: str) -> _Evidence:
     ev = _Evidence()
-    seen = 0
-    for token in words_of(text, encoding):
-        _judge(token, encoding, ev)
-        seen += 1
-        if seen >= _MAX_WORDS:
-            break
+    # each distinct word judged once and counted as often as it occurs: a page's words are a
+    # few hundred distinct ones, and the loop over every occurrence was most of the detection
+    for token, times in Counter(words_of(text, encoding)[:_MAX_WORDS]).items():
+        verdict = _verdict(token, encoding)
+        if verdict is not None:
+            setattr(ev, verdict, getattr(ev, verdict) + times)
     return ev
 
 
