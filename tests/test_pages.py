@@ -11,6 +11,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
 from tinbai.parsers.pages import (
+    COLOUR_PROBE_DPI,
     MAX_PIXELS,
     PageImageError,
     page_images,
@@ -110,6 +111,28 @@ def test_pdf_pages_rendered_at_the_dpi_last_first():
         arr = np.asarray(img)
         assert arr.min() < 100  # the page's text is drawn
     assert [n for n, _, _ in page_images(data, "pdf", dpi=50)] == [3, 1, 2]
+
+
+def test_with_the_colour_probe_only_pages_with_colour_are_drawn_at_the_dpi():
+    def draw(c, n: int) -> None:
+        if n == 2:  # a red hairline (0.1 pt) and a red word: colour, however little
+            c.setStrokeColorRGB(0.8, 0.1, 0.1)
+            c.setLineWidth(0.1)
+            c.line(72, 300, 400, 300)
+        if n == 3:
+            c.setFillColorRGB(0.85, 0.05, 0.1)
+            c.drawString(300, 500, "MẬT")
+        c.setFillColorRGB(0.5, 0.5, 0.5)  # grey is no colour
+        c.rect(72, 72, 100, 50, fill=1)
+
+    got = {n: (img, dpi) for n, img, dpi in page_images(pdf(3, draw=draw), "pdf", dpi=72, colour_probe=True)}
+    assert got[1][1] == pytest.approx(COLOUR_PROBE_DPI) and got[1][0].size[0] in (99, 100)  # pdfium rounds up
+    for n in (2, 3):
+        img, dpi = got[n]
+        assert dpi == pytest.approx(72.0) and img.size[0] in (595, 596)
+        red, green, _ = (np.asarray(c, dtype=int) for c in img.split())
+        assert (red - green).max() > 20  # the colour is there to be searched
+    assert [dpi for _, _, dpi in page_images(pdf(1), "pdf", dpi=72)] == [pytest.approx(72.0)]  # no probe asked
 
 
 def test_poster_sized_page_stays_under_the_pixel_cap():

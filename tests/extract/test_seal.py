@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import io
+import math
 import random
 
 import cv2
 import numpy as np
 import pytest
 from PIL import Image
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
 
 from tests import seal_pictures as sp
+from tinbai.demo_samples import FONT_DIR
+from tinbai.extract.reading import analyse_file
 from tinbai.extract.seal import find_seals, has_red_seal, red_mask, seal_candidates
 from tinbai.extract.seal.ink import (
     HUE_FROM,
@@ -22,6 +31,7 @@ from tinbai.extract.seal.ink import (
     paper_white,
 )
 from tinbai.extract.seal.shape import component_boxes, components
+from tinbai.parsers.facts import ParseLimits
 
 DPI = 150
 
@@ -208,3 +218,56 @@ def test_component_boxes_are_opencvs_components_in_the_order_of_their_first_pixe
     expected = sorted(((*map(int, stats[k][:4]), *firsts[k]) for k in range(1, count)), key=lambda b: (b[5], b[4]))
     assert [tuple(box) for box in component_boxes(mask).tolist()] == expected
     assert component_boxes(np.zeros((5, 5), np.uint8)).shape == (0, 6)
+
+
+# ---- a PDF of text, through the file reader ----
+
+def vector_seal_pdf(*, seal: bool) -> bytes:
+    """A decision typed in a PDF (no pictures at all) with, if `seal`, a seal drawn as vector
+    graphics: rings, the agency's name around them, a star; red like the ink."""
+    pdfmetrics.registerFont(TTFont("DejaVuSerif", str(FONT_DIR / "DejaVuSerif.ttf")))
+    pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(FONT_DIR / "DejaVuSans-Bold.ttf")))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    c.setFont("DejaVuSerif", 12)
+    for k, line in enumerate(["CỤC THI HÀNH ÁN DÂN SỰ", "Số: 117/QĐ-CTHADS", "QUYẾT ĐỊNH", "Về việc ban hành quy chế"]):
+        c.drawString(60, A4[1] - 70 - 20 * k, line)
+    c.drawString(330, 250, "CỤC TRƯỞNG")
+    if seal:
+        cx, cy, r = 360, 200, 20 * mm
+        c.setStrokeColorRGB(0.85, 0.1, 0.15)
+        c.setFillColorRGB(0.85, 0.1, 0.15)
+        c.setLineWidth(1.3 * mm)
+        c.circle(cx, cy, r - 0.65 * mm)
+        c.setLineWidth(0.4 * mm)
+        c.circle(cx, cy, r - 5.5 * mm)
+        c.setFont("DejaVuSans-Bold", 9)
+        name = "CỤC THI HÀNH ÁN DÂN SỰ TỈNH THÁI NGUYÊN * "
+        for i, ch in enumerate(name):
+            a = math.pi / 2 - 2 * math.pi * i / len(name)
+            c.saveState()
+            c.translate(cx + (r - 3.6 * mm) * math.cos(a), cy + (r - 3.6 * mm) * math.sin(a))
+            c.rotate(math.degrees(a) - 90)
+            c.drawCentredString(0, -1.2 * mm, ch)
+            c.restoreState()
+        star = c.beginPath()
+        for k in range(10):
+            rr, a = (5 if k % 2 == 0 else 2) * mm, math.pi / 2 + math.pi * k / 5
+            (star.moveTo if k == 0 else star.lineTo)(cx + rr * math.cos(a), cy + 3 * mm + rr * math.sin(a))
+        star.close()
+        c.drawPath(star, fill=1, stroke=0)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def test_a_seal_drawn_in_a_pdf_without_pictures_is_found_and_its_absence_known():
+    """The pages of a PDF without pictures are first drawn small for any colour at all
+    (tinbai.parsers.pages.COLOUR_PROBE_DPI): a seal drawn there is still found where it is, and
+    a page of black text is still a page looked at, with no seal on it."""
+    sealed = analyse_file("qd.pdf", vector_seal_pdf(seal=True), ParseLimits())
+    assert sealed.red_stamp is True and len(sealed.seals) == 1
+    x, y, w, h = sealed.seals[0].box  # pixels of the page at 72 dpi: the seal is 40 mm, 113 pt
+    assert sealed.seals[0].image_size[0] in (595, 596) and 100 <= w <= 130 and 300 <= x + w / 2 <= 420
+    plain = analyse_file("qd.pdf", vector_seal_pdf(seal=False), ParseLimits())
+    assert plain.red_stamp is False and plain.seals == [] and plain.scanned_pages == []

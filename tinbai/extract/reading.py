@@ -137,8 +137,11 @@ def _look_at_pages(data: bytes, detected: str, facts: FileFacts, limits: ParseLi
         # higher: it would only be reduced to it (at 100 dpi, twice the pixels drawn, then a
         # resize); OCR draws its pages again at 200 dpi.
         dpi_wanted = min(limits.seal_dpi, round(WORK_DPI)) if detected == "pdf" else PICTURE_SEAL_DPI
+        # A PDF without pictures (no scans either) has nothing for OCR or the grey-stamp search:
+        # its pages without any colour need not be drawn at the seal search's resolution.
+        probe = detected == "pdf" and not facts.has_pictures
         for page_no, img, dpi in page_images(data, detected, dpi=dpi_wanted, max_pages=limits.max_pages_rendered,
-                                             strict=detected == "jpg"):
+                                             strict=detected == "jpg", colour_probe=probe):
             pages_seen += 1
             facts.has_pictures = True
             is_scan_page = detected in PICTURE_TYPES or page_no in scanned
