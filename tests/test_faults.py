@@ -67,7 +67,7 @@ def smtp_settings(sink: SmtpSink) -> dict:
 def daemon_thread(cfg, engine) -> Iterator[Daemon]:
     """`run` in this process (a thread), for the faults injected from the test itself."""
     d = Daemon(cfg, engine)
-    t = threading.Thread(target=d.run_forever, kwargs={"web": False}, name="daemon", daemon=True)
+    t = threading.Thread(target=d.run_forever, name="daemon", daemon=True)
     t.start()
     try:
         yield d

@@ -124,7 +124,7 @@ def test_message_deleted_by_another_client_mid_run(imap_setup):
 def test_idle_pickup_and_reconnect_after_a_server_restart(imap_setup):
     cfg, engine, dovecot = imap_setup
     daemon = Daemon(cfg, engine)
-    t = threading.Thread(target=daemon.run_forever, kwargs={"web": False}, daemon=True)
+    t = threading.Thread(target=daemon.run_forever, daemon=True)
     t.start()
     try:
         dovecot.append("alice", "INBOX", news_email(1))

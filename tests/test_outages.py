@@ -49,7 +49,7 @@ def smtp_settings(port: int) -> dict:
 @contextlib.contextmanager
 def running(cfg, engine) -> Iterator[Daemon]:
     d = Daemon(cfg, engine)
-    t = threading.Thread(target=d.run_forever, kwargs={"web": False}, name="daemon", daemon=True)
+    t = threading.Thread(target=d.run_forever, name="daemon", daemon=True)
     t.start()
     try:
         yield d

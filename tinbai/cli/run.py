@@ -1,4 +1,5 @@
-"""`main.py run [--once]`: the daemon.
+"""`main.py run --once` and `main.py run --no-web`: the daemon without the review pages
+(`main.py run` with them is tinbai.cli.run_web).
 
 `run --once` exits 1 with a one-line summary when a mailbox or the SMTP server could not be
 reached (2 when that is the configuration's fault: a password's variable not set), after
@@ -16,14 +17,18 @@ from tinbai.daemon import Daemon
 from tinbai.queue.db import open_db_apart
 
 
-def run(cfg: Config, args: argparse.Namespace) -> int:
+def start_daemon(cfg: Config, args: argparse.Namespace) -> Daemon:
     now = parse_time(args.now, "--now", cfg.settings.zone) if args.now else None
-    engine = open_db_apart(cfg)
-    daemon = Daemon(cfg, engine, now=now)
+    daemon = Daemon(cfg, open_db_apart(cfg), now=now)
     # Hundreds of thousands of objects made by the imports live as long as the process: the
     # garbage collector's full passes walked all of them again and again while messages were
     # stored. Frozen, it looks only at what the work makes.
     gc.freeze()
+    return daemon
+
+
+def run(cfg: Config, args: argparse.Namespace) -> int:
+    daemon = start_daemon(cfg, args)
     if args.once:
         totals = daemon.run_once(progress=_progress if sys.stderr.isatty() else None)
         print(f"Đã xử lý: {totals['created']} mục mới, {totals['failed']} lỗi, "
@@ -33,7 +38,7 @@ def run(cfg: Config, args: argparse.Namespace) -> int:
             print("error: không kết nối được: " + "; ".join(totals["unreachable"]), file=sys.stderr)
             return 2 if totals["config_error"] else 1
         return 0
-    daemon.run_forever(web=not args.no_web)
+    daemon.run_forever()
     return 0
 
 
