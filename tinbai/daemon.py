@@ -121,7 +121,7 @@ class Daemon:
         """Until stopped (SIGTERM, Ctrl+C). `serve_pages`: the review pages, served in this thread
         with the daemon's parser workers (tinbai.cli.run_web); without it the thread only waits.
         The daemon does not import the web server itself: `run --once` and `run --no-web` do not
-        load it (~15 MB of the daemon's memory, 0.4 s of its start)."""
+        load it (~12 MB of the daemon's memory, 0.4 s of its start)."""
         sched = BackgroundScheduler(timezone=self.config.settings.zone)
         self.leases.start(balance=True)  # takes this instance's share of the mailboxes
         self.sender = OutboxSender(self.engine, self.config, self.leases.owner, self.stop_event)

@@ -28,7 +28,7 @@ COMMANDS = {name: f"tinbai.cli.{name}" for name in
 
 def module_of(args: argparse.Namespace) -> str:
     """The module that runs the command: `run` serving the review pages has its own, so that
-    `run --once` and `run --no-web` do not load the web server (~15 MB, 0.4 s)."""
+    `run --once` and `run --no-web` do not load the web server (~12 MB, 0.4 s)."""
     if args.command == "run" and not (args.once or args.no_web):
         return "tinbai.cli.run_web"
     return COMMANDS[args.command]
